@@ -1,0 +1,55 @@
+"""Argument helpers shared by the sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.core.jobs import DEVICES, RunContext
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """``--set k=v`` (repeatable): parameter values, validated against the spec."""
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter (repeatable); see 'workbench methods' for names and ranges",
+    )
+
+
+def add_device_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", default="auto", choices=DEVICES, help="where torch methods run")
+
+
+def progress_context(device: str = "auto", quiet: bool = False) -> RunContext:
+    """A RunContext that draws a one-line progress indicator on stderr."""
+    if quiet or not sys.stderr.isatty():
+        return RunContext(device=device)
+
+    def show(fraction: float, message: str) -> None:
+        print(f"\r{fraction * 100:5.1f}% {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1.0:
+            print(file=sys.stderr)
+
+    return RunContext(device=device, on_progress=show)
+
+
+def write_json(path: str | Path, record: Any) -> None:
+    """Write ``record`` as indented JSON (NaN and inf become null)."""
+    Path(path).write_text(json.dumps(_finite(record), indent=2) + "\n")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""Built-in restoration methods; importing this package registers them all (one module per family)."""

@@ -1,0 +1,1 @@
+"""Degradation operators y = A(x) + noise."""

@@ -1,0 +1,85 @@
+"""Run one method on one problem and collect what the user needs to know about the run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import metrics, registry
+from .errors import ParameterError
+from .image import Image
+from .jobs import RunContext
+from .problem import Problem
+
+
+@dataclass
+class Result:
+    """A restored image and how it was made.
+
+    Attributes:
+        image: the estimate (keeps the observation's metadata and bit depth).
+        method: the method's name.
+        params: every parameter value used, defaults included.
+        seconds: wall-clock time of the method's run.
+        psnr, ssim: against the problem's reference, when it had one (dB, unitless).
+        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
+    """
+
+    image: Image
+    method: str
+    params: dict[str, Any]
+    seconds: float
+    psnr: float | None = None
+    ssim: float | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-friendly record (for ``--json`` and metrics tables)."""
+        record = {"method": self.method, "params": self.params, "seconds": self.seconds}
+        if self.psnr is not None:
+            record["psnr"] = self.psnr
+            record["ssim"] = self.ssim
+        return record | self.extras
+
+
+def restore(
+    problem: Problem,
+    method_name: str,
+    values: Mapping[str, Any] | None = None,
+    ctx: RunContext | None = None,
+) -> Result:
+    """Validate the parameters, run the method, time it and score it against the reference.
+
+    Raises:
+        ParameterError: unknown method, bad parameter, a task the method does not
+            solve, or a problem missing what its task needs.
+        Cancelled: the context was cancelled during the run.
+    """
+    method = registry.get(method_name)
+    params = method.params.resolve(values, owner=method.name)
+    if problem.task not in method.tasks:
+        solves = ", ".join(sorted(task.value for task in method.tasks))
+        raise ParameterError(f"method '{method.name}' does not do {problem.task.value} (it does: {solves})")
+    problem.require()
+    ctx = ctx or RunContext()
+    ctx.notes.clear()
+    start = time.perf_counter()
+    pixels = method.run(problem, params, ctx)
+    seconds = time.perf_counter() - start
+    pixels = np.clip(np.asarray(pixels, dtype=np.float32), 0.0, 1.0)
+    image = problem.observed.with_pixels(pixels)
+    result = Result(image, method.name, params, seconds, extras=dict(ctx.notes))
+    if problem.reference is not None:
+        result.psnr, result.ssim = score(pixels, problem.reference.pixels)
+    return result
+
+
+def score(estimate: np.ndarray, reference: np.ndarray) -> tuple[float | None, float | None]:
+    """(PSNR, SSIM) of ``estimate`` against ``reference``; (None, None) when shapes differ."""
+    if estimate.shape != reference.shape:
+        return None, None
+    return metrics.psnr(estimate, reference), metrics.ssim(estimate, reference)

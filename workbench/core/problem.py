@@ -1,0 +1,82 @@
+"""What a restoration is asked to solve: the observation y = A(x) + noise and what is known of A."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from .errors import ParameterError
+from .image import Image
+
+
+class Task(str, Enum):
+    """The inverse problems the workbench knows. The value is the CLI spelling."""
+
+    DENOISE = "denoise"
+    DEBLUR = "deblur"
+    SUPER_RESOLVE = "sr"
+    INPAINT = "inpaint"
+    JPEG = "jpeg"
+
+    @property
+    def title(self) -> str:
+        return {
+            "denoise": "Denoising",
+            "deblur": "Deblurring",
+            "sr": "Super-resolution",
+            "inpaint": "Inpainting",
+            "jpeg": "JPEG artefact removal",
+        }[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Task:
+        try:
+            return cls(text)
+        except ValueError:
+            names = ", ".join(task.value for task in cls)
+            raise ParameterError(f"unknown task {text!r} (use one of {names})") from None
+
+
+@dataclass
+class Problem:
+    """An observation and the facts of its degradation.
+
+    Attributes:
+        observed: the degraded image y.
+        task: which inverse problem to solve.
+        mask: H×W bool, True where the pixel of ``observed`` is known (inpainting).
+        kernel: kh×kw float32 blur kernel summing to 1 (deblurring).
+        scale: integer up-scaling factor (super-resolution); the result is
+            ``scale`` times larger than ``observed`` in each direction.
+        reference: the clean image x when known (for PSNR/SSIM).
+    """
+
+    observed: Image
+    task: Task = Task.DENOISE
+    mask: np.ndarray | None = None
+    kernel: np.ndarray | None = None
+    scale: int = 1
+    reference: Image | None = None
+
+    def require(self) -> None:
+        """Check that the task has what it needs; raise ParameterError naming what is missing."""
+        height, width = self.observed.height, self.observed.width
+        if self.task is Task.INPAINT:
+            if self.mask is None:
+                raise ParameterError("inpainting needs a mask (white = known pixels)")
+            if self.mask.shape[:2] != (height, width):
+                raise ParameterError(
+                    f"mask is {self.mask.shape[1]}x{self.mask.shape[0]}, image is {width}x{height}"
+                )
+        if self.task is Task.DEBLUR and self.kernel is None:
+            raise ParameterError("deblurring needs a blur kernel")
+        if self.task is Task.SUPER_RESOLVE and self.scale < 2:
+            raise ParameterError("super-resolution needs a scale of 2 or more")
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        """(height, width) of the restored image."""
+        factor = self.scale if self.task is Task.SUPER_RESOLVE else 1
+        return self.observed.height * factor, self.observed.width * factor
