@@ -39,7 +39,9 @@ def ssim(estimate: np.ndarray, reference: np.ndarray, data_range: float = 1.0) -
     if x.ndim == 2:
         x, y = x[:, :, None], y[:, :, None]
     window = min(SSIM_WINDOW, _largest_odd(min(x.shape[:2])))
-    return float(np.mean([_ssim_channel(x[..., c], y[..., c], window, data_range) for c in range(x.shape[2])]))
+    return float(
+        np.mean([_ssim_channel(x[..., c], y[..., c], window, data_range) for c in range(x.shape[2])])
+    )
 
 
 def _ssim_channel(x: np.ndarray, y: np.ndarray, window: int, data_range: float) -> float:
