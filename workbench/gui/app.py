@@ -1,0 +1,65 @@
+"""Starting the window: ``workbench [INPUT [REFERENCE]]`` or, with no files, the bundled sample."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .main_window import TITLE, MainWindow
+
+log = logging.getLogger(__name__)
+
+SAMPLE_INPUT = "sample_noisy.png"
+SAMPLE_REFERENCE = "sample.png"
+
+
+def sample_paths() -> list[Path]:
+    """The bundled noisy sample and its clean reference, those that exist."""
+    from workbench.resources import path
+
+    return [path(name) for name in (SAMPLE_INPUT, SAMPLE_REFERENCE) if path(name).is_file()]
+
+
+def application(args: list[str] | None = None) -> QApplication:
+    """The running QApplication, created (named, with the Fusion style) if there is none."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0], *(args or [])])
+        app.setApplicationName(TITLE)
+        app.setOrganizationName("RestorationWorkbench")
+        app.setStyle("Fusion")
+    return app
+
+
+def report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """sys.excepthook for the window: log the traceback, show the user one readable line."""
+    log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, error, trace)))
+    parent = QApplication.activeWindow()
+    QMessageBox.critical(parent, "Unexpected error", f"unexpected error: {kind.__name__}: {error}")
+
+
+def create_window(paths: list[str]) -> MainWindow:
+    """A window showing ``paths`` (input, then optional reference), or the bundled sample without paths."""
+    window = MainWindow()
+    if paths:
+        window.open_paths(paths)
+    else:
+        samples = sample_paths()
+        if samples:
+            window.open_paths(samples)
+    return window
+
+
+def run_app(args: list[str]) -> int:
+    """Open the window on ``args`` (image files) and run the event loop; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = application(args)
+    sys.excepthook = report_unexpected
+    window = create_window([arg for arg in args if not arg.startswith("-")])
+    window.show()
+    return int(app.exec())

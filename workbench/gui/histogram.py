@@ -1,0 +1,61 @@
+"""A histogram of the input and output luminance, drawn as two step curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from workbench.core.image import to_gray
+
+BINS = 128
+MAX_SAMPLES = 1_000_000
+
+
+def luminance_histogram(pixels: np.ndarray, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
+    """(edges of length bins+1 over [0, 1], fraction of pixels per bin) of an H×W×C float image.
+
+    Large images are subsampled on a regular grid to at most ``MAX_SAMPLES`` pixels.
+    """
+    gray = to_gray(pixels)[:, :, 0]
+    step = max(1, int(np.ceil(np.sqrt(gray.size / MAX_SAMPLES))))
+    counts, edges = np.histogram(gray[::step, ::step], bins=bins, range=(0.0, 1.0))
+    return edges, counts / max(counts.sum(), 1)
+
+
+class HistogramView(pg.PlotWidget):
+    """Input (grey) and output (amber) luminance histograms on one plot."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background=(38, 38, 40))
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getPlotItem().hideAxis("left")
+        self.setLabel("bottom", "luminance")
+        self.setXRange(0, 1, padding=0)
+        self.addLegend(offset=(5, 5))
+        self._input = self.plot([0, 1], [0], stepMode="center", pen=pg.mkPen("#b0b0b0"), name="input")
+        self._output = self.plot(
+            [0, 1], [0], stepMode="center", pen=pg.mkPen("#f5a742", width=2), name="output"
+        )
+        self.setMinimumHeight(120)
+
+    def set_input(self, pixels: np.ndarray | None) -> None:
+        self._draw(self._input, pixels)
+        self._draw(self._output, None)
+
+    def set_output(self, pixels: np.ndarray | None) -> None:
+        self._draw(self._output, pixels)
+
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (input, output) per-bin fractions currently drawn."""
+        return self._input.yData, self._output.yData
+
+    @staticmethod
+    def _draw(curve: pg.PlotDataItem, pixels: np.ndarray | None) -> None:
+        if pixels is None:
+            curve.setData([0, 1], [0], stepMode="center")
+            return
+        edges, fractions = luminance_histogram(pixels)
+        curve.setData(edges, fractions, stepMode="center")

@@ -1,0 +1,619 @@
+"""The main window: viewer in the middle, method and parameters on the left, degrade/history/histogram right.
+
+Other panels (DIP, training, compare, viz) attach through :meth:`MainWindow.add_panel`
+and follow the image through the ``image_changed`` / ``reference_changed`` signals
+and :meth:`MainWindow.current_problem`; they reuse :attr:`MainWindow.runner` or
+their own :class:`JobRunner` for background work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core import pipeline, registry
+from workbench.core.errors import ParameterError, WorkbenchError
+from workbench.core.image import Image
+from workbench.core.pipeline import Result
+from workbench.core.problem import Problem, Task
+
+from . import export_dialog
+from .degrade_panel import DegradePanel
+from .device_box import DeviceBox
+from .histogram import HistogramView
+from .history import HistoryEntry, HistoryList
+from .method_panel import MethodSelector, ParametersBox, PresetStore
+from .settings import WindowSettings, default_settings
+from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
+from .worker import JobRunner
+
+TITLE = "Restoration Workbench"
+OPEN_FILTER = (
+    "Images and camera RAW (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp "
+    "*.dng *.cr2 *.cr3 *.nef *.arw *.raf *.orf *.rw2 *.pef *.srw);;All files (*)"
+)
+
+
+def read_image(path: str | Path) -> Image:
+    """The core reader (imported when first used so the window opens without it)."""
+    from workbench.core import io
+
+    return io.read_image(path)
+
+
+def write_image(image: Image, path: Path, bit_depth: int, quality: int, overwrite: bool) -> Path:
+    from workbench.core import io
+
+    return io.write_image(image, path, bit_depth=bit_depth, quality=quality, overwrite=overwrite)
+
+
+def describe_image(image: Image, what: str) -> str:
+    """A caption like "noisy.png - 512×512 RGB, 8-bit"."""
+    name = Path(image.source).name if image.source else what
+    colour = "RGB" if image.is_color else "gray"
+    return f"{name} - {image.width}×{image.height} {colour}, {image.bit_depth}-bit"
+
+
+class MainWindow(QMainWindow):
+    """The workbench window.
+
+    Signals:
+        image_changed(object): the current observed Image (after open or degrade).
+        reference_changed(object): the clean reference Image, or None.
+    """
+
+    image_changed = Signal(object)
+    reference_changed = Signal(object)
+
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        self.setAcceptDrops(True)
+        self.settings = WindowSettings(settings if settings is not None else default_settings())
+        self.runner = JobRunner(self)
+        self._clean: Image | None = None
+        self._problem: Problem | None = None
+        self._input_caption = ""
+        self._shown: HistoryEntry | None = None
+        self._job: tuple[str, str] | None = None
+        self._job_started = 0.0
+        self._extra_docks: list[QDockWidget] = []
+
+        self.viewer = ImageViewer()
+        self.setCentralWidget(self.viewer)
+        self._build_left_dock()
+        self._build_right_docks()
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+        self._restore_settings()
+        self._show_input_state()
+        QTimer.singleShot(0, self.device_box.add_cuda_devices)
+
+    # ----------------------------------------------------------------- building
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower().replace(' ', '-')}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_left_dock(self) -> None:
+        self.selector = MethodSelector()
+        self.params_box = ParametersBox(PresetStore(self.settings.store))
+        self.run_button = QPushButton("Run  (Ctrl+R)")
+        self.run_button.setDefault(True)
+        self.run_button.setMinimumHeight(32)
+        self.device_box = DeviceBox()
+        bottom = QWidget()
+        row = QHBoxLayout(bottom)
+        row.setContentsMargins(4, 0, 4, 4)
+        row.addWidget(QLabel("Device"))
+        row.addWidget(self.device_box, 1)
+        row.addWidget(self.run_button, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.selector)
+        splitter.addWidget(self.params_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(bottom)
+        container.setMinimumWidth(320)
+        self.method_dock = self._dock("Method", container, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+    def _build_right_docks(self) -> None:
+        self.degrade_panel = DegradePanel()
+        self.history = HistoryList()
+        self.histogram = HistogramView()
+        history_box = QWidget()
+        layout = QVBoxLayout(history_box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.history, 1)
+        self.export_button = QPushButton("Export shown result…")
+        layout.addWidget(self.export_button)
+        self.degrade_dock = self._dock("Degrade", self.degrade_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history_dock = self._dock("History", history_box, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.histogram_dock = self._dock("Histogram", self.histogram, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks(
+            [self.degrade_dock, self.history_dock, self.histogram_dock],
+            [260, 300, 160],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks([self.method_dock, self.degrade_dock], [340, 320], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.readout = QLabel()
+        self.readout.setMinimumWidth(360)
+        self.job_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.elapsed = QLabel()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel (Esc)")
+        bar.addWidget(self.readout, 1)
+        for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
+            bar.addPermanentWidget(widget)
+        self._set_busy(False)
+        self.clock = QTimer(self)
+        self.clock.setInterval(100)
+        self.clock.timeout.connect(self._tick)
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_action = self._action(
+            "&Open…", self.choose_and_open, QKeySequence.StandardKey.Open, "Open an image or RAW file"
+        )
+        self.open_reference_action = self._action(
+            "Open &reference…",
+            self.choose_reference,
+            None,
+            "Open the clean image the input is scored against",
+        )
+        self.export_action = self._action(
+            "&Export result…", self.export_shown, QKeySequence.StandardKey.Save, "Export the shown result"
+        )
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.run_action = self._action("&Run", self.run_method, "Ctrl+R", "Run the selected method")
+        self.cancel_action = self._action("&Cancel", self.cancel_job, "Esc", "Stop the running job")
+        self.fit_action = self._action("&Fit to window", self.viewer.fit, "F", "Show the whole image")
+        self.actual_action = self._action(
+            "&100 %", self.viewer.actual_size, "1", "One image pixel per screen pixel"
+        )
+        self.side_action = self._action("&Side by side", lambda: self.set_view_mode(SIDE_BY_SIDE), "S")
+        self.split_action = self._action("Before/after &split", lambda: self.set_view_mode(SPLIT), "B")
+        modes = QActionGroup(self)
+        for action in (self.side_action, self.split_action):
+            action.setCheckable(True)
+            modes.addAction(action)
+        self.side_action.setChecked(True)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.open_reference_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        run_menu = menus.addMenu("&Run")
+        run_menu.addAction(self.run_action)
+        run_menu.addAction(self.cancel_action)
+        view_menu = menus.addMenu("&View")
+        for action in (self.side_action, self.split_action, None, self.fit_action, self.actual_action, None):
+            if action is None:
+                view_menu.addSeparator()
+            else:
+                view_menu.addAction(action)
+        self.panels_menu = view_menu.addMenu("&Panels")
+        for dock in (self.method_dock, self.degrade_dock, self.history_dock, self.histogram_dock):
+            self.panels_menu.addAction(dock.toggleViewAction())
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        toolbar.setMovable(False)
+        for action in (
+            self.open_action,
+            self.export_action,
+            None,
+            self.run_action,
+            self.cancel_action,
+            None,
+            self.side_action,
+            self.split_action,
+            self.fit_action,
+            self.actual_action,
+        ):
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+
+    def _connect(self) -> None:
+        self.selector.method_chosen.connect(self._method_chosen)
+        self.selector.task_chosen.connect(self._task_chosen)
+        self.run_button.clicked.connect(self.run_method)
+        self.cancel_button.clicked.connect(self.cancel_job)
+        self.device_box.currentIndexChanged.connect(
+            lambda _index: self.settings.set_device(self.device_box.device())
+        )
+        self.degrade_panel.degrade_requested.connect(self.degrade)
+        self.degrade_panel.clean_requested.connect(self.use_clean_image)
+        self.history.entry_chosen.connect(self.show_entry)
+        self.export_button.clicked.connect(self.export_shown)
+        self.viewer.readout.connect(self.readout.setText)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.preview.connect(self._on_preview)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        if self.selector.current_method():
+            self._method_chosen(self.selector.current_method())
+
+    def _restore_settings(self) -> None:
+        geometry, state = self.settings.layout()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1440, 900)
+        if state is not None:
+            self.restoreState(state)
+        self.device_box.set_device(self.settings.device())
+
+    # ------------------------------------------------------------ public API
+
+    def add_panel(self, title: str, widget: QWidget) -> QDockWidget:
+        """Attach another engineer's panel as a dock, tabbed with the histogram; returns the dock."""
+        dock = self._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self._extra_docks[-1] if self._extra_docks else self.histogram_dock, dock)
+        self._extra_docks.append(dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def current_problem(self) -> Problem:
+        """A copy of the problem the next run will solve (observed image, task, mask, kernel, reference).
+
+        Raises:
+            ParameterError: no image is open yet.
+        """
+        if self._problem is None:
+            raise ParameterError("open an image first (File > Open, Ctrl+O)")
+        return dataclasses.replace(self._problem, task=self.selector.task)
+
+    def shown_result(self) -> Result | None:
+        """The result in the output view (None before the first run)."""
+        return self._shown.result if self._shown is not None else None
+
+    # ------------------------------------------------------------- opening
+
+    def open_paths(self, paths: Iterable[str | Path]) -> bool:
+        """Open the first path as the input and a second one, if given, as its reference."""
+        paths = [Path(path) for path in paths]
+        if not paths or not self.open_image(paths[0]):
+            return False
+        if len(paths) > 1:
+            return self.open_reference(paths[1])
+        return True
+
+    def open_image(self, path: str | Path) -> bool:
+        """Read ``path`` and make it the clean image and the input; a dialog explains a failure."""
+        image = self._read(path)
+        if image is None:
+            return False
+        self.settings.add_recent(path)
+        self.settings.set_last_folder(Path(path).resolve().parent)
+        self.set_images(image, None)
+        if image.notices:
+            self.statusBar().showMessage("; ".join(image.notices), 8000)
+        return True
+
+    def open_reference(self, path: str | Path) -> bool:
+        """Read ``path`` as the clean reference of the current input (same size required)."""
+        image = self._read(path)
+        if image is None or self._problem is None:
+            return False
+        observed = self._problem.observed
+        if (image.height, image.width) != (observed.height, observed.width):
+            self._error(
+                "Reference not used",
+                f"{Path(path).name} is {image.width}×{image.height}, the input is "
+                f"{observed.width}×{observed.height}; a reference must have the input's size.",
+            )
+            return False
+        self.set_images(observed, image)
+        return True
+
+    def set_images(self, observed: Image, reference: Image | None, problem: Problem | None = None) -> None:
+        """Make ``observed`` the input; ``reference`` (when given) is the clean image degrade starts from."""
+        self.runner.cancel()
+        self._clean = reference if reference is not None else observed
+        self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
+        self._input_caption = describe_image(observed, "input")
+        self._shown = None
+        self._show_input_state()
+        self.image_changed.emit(observed)
+        self.reference_changed.emit(reference)
+
+    def choose_and_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open image", self.settings.last_folder(), OPEN_FILTER)
+        if path:
+            self.open_image(path)
+
+    def choose_reference(self) -> None:
+        if self._problem is None:
+            self._error("No input", "Open an input image before its reference.")
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open reference", self.settings.last_folder(), OPEN_FILTER
+        )
+        if path:
+            self.open_reference(path)
+
+    def _read(self, path: str | Path) -> Image | None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return read_image(path)
+        except WorkbenchError as error:
+            self._error("Cannot open file", str(error))
+        except OSError as error:
+            self._error("Cannot open file", f"{path}: {error.strerror or error}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        return None
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _checked=False, chosen=path: self.open_image(chosen))
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    # ------------------------------------------------------------- degrading
+
+    def degrade(self, name: str, values: dict, seed: int) -> bool:
+        """Apply core operator ``name`` to the clean image; the clean image becomes the reference."""
+        if self._clean is None:
+            self._error("No image", "Open an image before degrading it.")
+            return False
+        from workbench.core import operators
+
+        try:
+            observed, degradation = operators.degrade(self._clean, name, values, seed=seed)
+            problem = degradation.problem(observed, self._clean)
+        except WorkbenchError as error:
+            self._error("Cannot degrade", str(error))
+            return False
+        self.selector.blockSignals(True)
+        self.selector.set_task(problem.task)
+        self.selector.blockSignals(False)
+        self.set_images(observed, self._clean, problem)
+        label = operators.get(name).label
+        settings = ", ".join(
+            f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in degradation.params.items()
+        )
+        self._input_caption = (
+            f"{label} ({settings}) - {observed.width}×{observed.height}" if settings else label
+        )
+        self._show_input_state()
+        self.degrade_panel.show_state(f"Input: {self._input_caption}. The clean image is the reference.")
+        return True
+
+    def use_clean_image(self) -> None:
+        if self._clean is not None:
+            self.set_images(self._clean, None)
+            self.degrade_panel.show_state("Input: the clean image (no reference).")
+
+    # ------------------------------------------------------------- running
+
+    def _method_chosen(self, name: str) -> None:
+        self.params_box.set_method(registry.get(name))
+
+    def _task_chosen(self, task: Task) -> None:
+        if self._problem is not None:
+            self._problem = dataclasses.replace(self._problem, task=task)
+
+    def run_method(self) -> bool:
+        """Start the selected method on the current problem in the background; False if it could not start."""
+        name = self.selector.current_method()
+        try:
+            if name is None:
+                raise ParameterError("choose a method first")
+            problem = self.current_problem()
+            method = registry.get(name)
+            values = method.params.resolve(self.params_box.values(), owner=method.label)
+        except WorkbenchError as error:
+            self._error("Cannot run", str(error))
+            return False
+        self._job = (method.label, self._input_caption)
+        self._job_started = time.monotonic()
+        self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
+        self.job_label.setText(f"{method.label}: starting…")
+        self.progress.setValue(0)
+        self._set_busy(True)
+        self.clock.start()
+        return True
+
+    def cancel_job(self) -> None:
+        if self.runner.is_running():
+            self.runner.cancel()
+            self.job_label.setText("Cancelling…")
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(round(fraction * 1000))
+        if self._job is not None:
+            self.job_label.setText(f"{self._job[0]}: {message}" if message else self._job[0])
+
+    def _on_preview(self, pixels: object) -> None:
+        bit_depth = self._problem.observed.bit_depth if self._problem else 8
+        self.viewer.set_output(
+            pixels, bit_depth, f"Output - preview of {self._job[0] if self._job else 'job'}"
+        )
+
+    def _on_finished(self, result: object) -> None:
+        label, caption = self._job or (result.method, self._input_caption)
+        self._job_done()
+        entry = HistoryEntry(result, label, caption)
+        self.history.add(entry)
+        self.show_entry(entry)
+        self.statusBar().showMessage(
+            f"{label} done in {result.seconds:.2f} s · {entry.metrics_text()}", 10000
+        )
+
+    def _on_failed(self, message: str) -> None:
+        label = self._job[0] if self._job else "The job"
+        self._job_done()
+        self._show_output_state()
+        self._error(f"{label} failed", message)
+
+    def _on_cancelled(self) -> None:
+        self._job_done()
+        self._show_output_state()
+        self.statusBar().showMessage("Cancelled; the input and earlier results are unchanged.", 6000)
+
+    def _job_done(self) -> None:
+        self.clock.stop()
+        self._job = None
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
+            widget.setVisible(busy)
+        self.cancel_action.setEnabled(busy)
+        self.run_button.setText("Restart  (Ctrl+R)" if busy else "Run  (Ctrl+R)")
+
+    def _tick(self) -> None:
+        self.elapsed.setText(f"{time.monotonic() - self._job_started:.1f} s")
+
+    # ------------------------------------------------------------- showing
+
+    def _show_input_state(self) -> None:
+        if self._problem is None:
+            self.viewer.set_input(None, caption="No image - open one with Ctrl+O or drop it here")
+            self.histogram.set_input(None)
+            return
+        observed, reference = self._problem.observed, self._problem.reference
+        note = "  ·  reference: " + (describe_image(reference, "clean image") if reference else "none")
+        self.viewer.set_input(observed.pixels, observed.bit_depth, f"Input: {self._input_caption}{note}")
+        self.histogram.set_input(observed.pixels)
+        self.setWindowTitle(f"{self._input_caption.split(' - ')[0]} - {TITLE}")
+
+    def _show_output_state(self) -> None:
+        if self._shown is not None:
+            self.show_entry(self._shown)
+        else:
+            self.viewer.set_output(None, caption="Output - run a method (Ctrl+R)")
+            self.histogram.set_output(None)
+
+    def show_entry(self, entry: HistoryEntry) -> None:
+        """Put a history entry's result in the output view (it is what Export writes)."""
+        self._shown = entry
+        image = entry.result.image
+        self.viewer.set_output(
+            image.pixels, image.bit_depth, f"Output: {entry.label} · {entry.metrics_text()}"
+        )
+        self.histogram.set_output(image.pixels)
+
+    def set_view_mode(self, mode: str) -> None:
+        self.viewer.set_mode(mode)
+        (self.split_action if mode == SPLIT else self.side_action).setChecked(True)
+
+    # ------------------------------------------------------------- export
+
+    def export_shown(self) -> bool:
+        """Ask for a file and write the shown result; True when a file was written."""
+        if self._shown is None:
+            self._error("Nothing to export", "Run a method first; its result is what gets exported.")
+            return False
+        image = self._shown.result.image
+        stem = Path(image.source).stem if image.source else "result"
+        start = Path(self.settings.last_folder()) / f"{stem}_{self._shown.result.method}.png"
+        choice = export_dialog.ask_export_choice(self, start, image.bit_depth)
+        return choice is not None and self.export_to(choice)
+
+    def export_to(self, choice: export_dialog.ExportChoice) -> bool:
+        """Write the shown result as ``choice`` says, asking before replacing a file."""
+        exists = choice.path.exists()
+        if exists and not export_dialog.confirm_overwrite(self, choice.path):
+            return False
+        try:
+            written = write_image(
+                self._shown.result.image,
+                choice.path,
+                bit_depth=8 if choice.is_jpeg else choice.bit_depth,
+                quality=choice.quality,
+                overwrite=exists,
+            )
+        except WorkbenchError as error:
+            self._error("Export failed", str(error))
+            return False
+        self.settings.set_last_folder(written.parent)
+        self.statusBar().showMessage(f"Exported {written}", 8000)
+        return True
+
+    # ------------------------------------------------------------- errors, closing
+
+    def _error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Cancel and join a running job, then save the layout."""
+        self.clock.stop()
+        self.runner.shutdown()
+        self.settings.set_layout(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        super().closeEvent(event)
