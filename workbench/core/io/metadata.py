@@ -122,10 +122,15 @@ def from_tiff_tags(tags: Any) -> dict[str, Any]:
 
 
 def merge_stored(found: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
-    """Tags found in the file, completed by our JSON copy; its orientation is the source's, so it wins."""
-    if not stored:
+    """Tags found in the file, completed by our JSON copy.
+
+    With our copy present the Orientation tag is ignored: we always write 1 there (the pixels
+    are upright) and keep the source's code, if it had one, in the copy.
+    """
+    if stored is None:
         return found
-    merged = {**stored, **found}
+    merged = {**stored, **{key: value for key, value in found.items() if key != "orientation"}}
+    merged.pop("orientation", None)
     if "orientation" in stored:
         merged["orientation"] = stored["orientation"]
     return merged
