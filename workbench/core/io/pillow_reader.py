@@ -79,12 +79,25 @@ def _png16_samples(path: Path) -> np.ndarray:
     """A 16-bit PNG's samples as uint16 H×W(×C) in RGB(A) order (Pillow would cut them to 8 bits)."""
     import cv2
 
-    decoded = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    quiet = cv2.utils.logging
+    level = quiet.getLogLevel()
+    quiet.setLogLevel(quiet.LOG_LEVEL_ERROR)
+    try:
+        decoded = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    finally:
+        quiet.setLogLevel(level)
     if decoded is None:
         raise ValueError("the 16-bit PNG data is damaged or cut short")
     if decoded.ndim == 3 and decoded.shape[2] >= 3:
         decoded = np.concatenate([decoded[:, :, 2::-1], decoded[:, :, 3:]], axis=2)
     return decoded
+
+
+def _header_exif(picture: PILImage.Image, kind: str) -> PILImage.Exif:
+    """The EXIF found so far; for PNG, Pillow would decode all pixels to look for an eXIf chunk after them."""
+    if kind == "png" and "exif" not in picture.info:
+        return PILImage.Exif()
+    return picture.getexif()
 
 
 def read_with_pillow(path: Path, kind: str, head: bytes, max_pixels: int) -> Image:
@@ -93,7 +106,7 @@ def read_with_pillow(path: Path, kind: str, head: bytes, max_pixels: int) -> Ima
     try:
         with pillow_warnings_as_notices(notices), open_unchecked(path, kind) as picture:
             check_size(path, picture.width, picture.height, max_pixels)
-            exif = picture.getexif()
+            exif = _header_exif(picture, kind)
             stored = meta.from_json(picture.info.get("workbench"))
             found = meta.merge_stored(meta.from_pillow_exif(exif), stored)
             orientation = int(exif.get(meta.TAG_ORIENTATION, 1) or 1)
