@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core import pipeline, registry
+from workbench.core import io, pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.image import Image
 from workbench.core.pipeline import Result
@@ -48,23 +48,12 @@ from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
 from .worker import JobRunner
 
 TITLE = "Restoration Workbench"
-OPEN_FILTER = (
-    "Images and camera RAW (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp "
-    "*.dng *.cr2 *.cr3 *.nef *.arw *.raf *.orf *.rw2 *.pef *.srw);;All files (*)"
-)
 
 
-def read_image(path: str | Path) -> Image:
-    """The core reader (imported when first used so the window opens without it)."""
-    from workbench.core import io
-
-    return io.read_image(path)
-
-
-def write_image(image: Image, path: Path, bit_depth: int, quality: int, overwrite: bool) -> Path:
-    from workbench.core import io
-
-    return io.write_image(image, path, bit_depth=bit_depth, quality=quality, overwrite=overwrite)
+def open_filter() -> str:
+    """The file dialog filter: every image and RAW suffix the core reads, then all files."""
+    patterns = " ".join(f"*{suffix}" for suffix in (*io.IMAGE_SUFFIXES, *io.RAW_SUFFIXES))
+    return f"Images and camera RAW ({patterns});;All files (*)"
 
 
 def describe_image(image: Image, what: str) -> str:
@@ -105,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_right_docks()
         self._build_status_bar()
         self._build_actions()
+        self._set_busy(False)
         self._connect()
         self._restore_settings()
         self._show_input_state()
@@ -185,7 +175,6 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.readout, 1)
         for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
             bar.addPermanentWidget(widget)
-        self._set_busy(False)
         self.clock = QTimer(self)
         self.clock.setInterval(100)
         self.clock.timeout.connect(self._tick)
@@ -376,7 +365,7 @@ class MainWindow(QMainWindow):
         self.reference_changed.emit(reference)
 
     def choose_and_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open image", self.settings.last_folder(), OPEN_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open image", self.settings.last_folder(), open_filter())
         if path:
             self.open_image(path)
 
@@ -385,7 +374,7 @@ class MainWindow(QMainWindow):
             self._error("No input", "Open an input image before its reference.")
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open reference", self.settings.last_folder(), OPEN_FILTER
+            self, "Open reference", self.settings.last_folder(), open_filter()
         )
         if path:
             self.open_reference(path)
@@ -393,7 +382,7 @@ class MainWindow(QMainWindow):
     def _read(self, path: str | Path) -> Image | None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return read_image(path)
+            return io.read_image(path)
         except WorkbenchError as error:
             self._error("Cannot open file", str(error))
         except OSError as error:
@@ -591,7 +580,7 @@ class MainWindow(QMainWindow):
         if exists and not export_dialog.confirm_overwrite(self, choice.path):
             return False
         try:
-            written = write_image(
+            written = io.write_image(
                 self._shown.result.image,
                 choice.path,
                 bit_depth=8 if choice.is_jpeg else choice.bit_depth,

@@ -61,7 +61,7 @@ class MethodSelector(QWidget):
         super().__init__(parent)
         self.task_box = QComboBox()
         for task in Task:
-            self.task_box.addItem(task.title, task)
+            self.task_box.addItem(task.title, task.value)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search methods…")
         self.search.setClearButtonEnabled(True)
@@ -76,7 +76,6 @@ class MethodSelector(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
-        self._methods = registry.available()
         self._current: str | None = None
         self.task_box.currentIndexChanged.connect(self._task_changed)
         self.search.textChanged.connect(lambda _text: self._populate())
@@ -85,10 +84,10 @@ class MethodSelector(QWidget):
 
     @property
     def task(self) -> Task:
-        return self.task_box.currentData()
+        return Task(self.task_box.currentData())
 
     def set_task(self, task: Task) -> None:
-        self.task_box.setCurrentIndex(self.task_box.findData(task))
+        self.task_box.setCurrentIndex(self.task_box.findData(Task(task).value))
 
     def current_method(self) -> str | None:
         return self._current
@@ -111,6 +110,10 @@ class MethodSelector(QWidget):
                     return True
         return False
 
+    def refresh(self) -> None:
+        """List the registry again (methods registered since are added), keeping the selection."""
+        self._populate()
+
     def _task_changed(self) -> None:
         self._populate()
         self.task_chosen.emit(self.task)
@@ -121,7 +124,7 @@ class MethodSelector(QWidget):
         self.tree.clear()
         text = self.search.text()
         families: dict[str, QTreeWidgetItem] = {}
-        for method in self._methods:
+        for method in registry.available():
             if self.task not in method.tasks or not matches(method, text):
                 continue
             if method.family not in families:

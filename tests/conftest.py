@@ -1,0 +1,29 @@
+"""Shared fixtures. Qt ones: an isolated settings file and a main window whose jobs are joined at teardown."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def qt_settings(tmp_path):
+    """A QSettings in an INI file under tmp_path, so tests never read or write the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "workbench.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def main_window(qtbot, qt_settings):
+    """An empty MainWindow; at teardown every job thread must have stopped and been joined."""
+    from workbench.gui.main_window import MainWindow
+
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    yield window
+    assert window.runner.shutdown(5000), "a job thread was still running after 5 s"
+    assert not window.runner.is_running()

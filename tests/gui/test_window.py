@@ -1,0 +1,317 @@
+"""The main window driven as a user would, offscreen: open, degrade, choose, run, cancel, export, close."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from workbench.core import io
+from workbench.gui import export_dialog
+from workbench.gui.main_window import TITLE, MainWindow
+from workbench.gui.settings import WindowSettings
+
+
+def run_and_wait(qtbot, window, timeout=5000):
+    with qtbot.waitSignal(window.runner.idle, timeout=timeout):
+        assert window.run_method()
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press on the shown, active window, so window shortcuts apply."""
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, key, modifier)
+
+
+def choose(window, name):
+    window.selector.refresh()
+    assert window.selector.select(name), f"{name} is not listed for {window.selector.task}"
+
+
+def test_title_and_empty_viewer_invite_to_open(main_window):
+    assert main_window.windowTitle() == TITLE
+    assert main_window.shown_result() is None
+    assert "Ctrl+O" in main_window.viewer._input_pane.caption.text()
+
+
+def test_open_shows_the_image_records_it_and_emits_image_changed(qtbot, main_window, image_files):
+    noisy, _ = image_files
+    with qtbot.waitSignal(main_window.image_changed) as signal:
+        assert main_window.open_image(noisy)
+    assert signal.args[0].pixels.shape == (24, 32, 3)
+    assert main_window.current_problem().reference is None
+    assert main_window.settings.recent_files()[0] == str(noisy.resolve())
+    assert main_window.settings.last_folder() == str(noisy.parent.resolve())
+    assert "noisy.png" in main_window.windowTitle()
+
+
+def test_bad_file_gives_a_readable_dialog_and_keeps_the_image(main_window, image_files, errors, tmp_path):
+    noisy, _ = image_files
+    main_window.open_image(noisy)
+    bad = tmp_path / "notes.png"
+    bad.write_text("this is not an image")
+    assert not main_window.open_image(bad)
+    assert len(errors) == 1
+    title, message = errors[0]
+    assert title == "Cannot open file"
+    assert "notes.png" in message and "Traceback" not in message
+    assert main_window.current_problem().observed.source == str(noisy)
+
+
+def test_open_with_reference_scores_the_result(qtbot, main_window, image_files, fake_methods):
+    noisy, clean = image_files
+    assert main_window.open_paths([noisy, clean])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    result = main_window.shown_result()
+    expected = np.clip(io.read_image(noisy).pixels * 1.0, 0, 1)
+    assert np.allclose(result.image.pixels, expected)
+    assert result.psnr is not None and result.psnr > 20
+    assert "PSNR" in main_window.history.item(0).text()
+
+
+def test_reference_of_another_size_is_refused(main_window, image_files, errors, tmp_path):
+    noisy, _ = image_files
+    small = io.write_image(
+        io.read_image(noisy).with_pixels(np.zeros((8, 8, 3), np.float32)), tmp_path / "s.png"
+    )
+    assert not main_window.open_paths([noisy, small])
+    assert errors and "size" in errors[0][1]
+    assert main_window.current_problem().reference is None
+
+
+def test_changed_parameter_reaches_the_method(qtbot, main_window, image_files, fake_methods):
+    noisy, _ = image_files
+    main_window.open_image(noisy)
+    choose(main_window, "gui_test_scale")
+    editor = main_window.params_box.panel.editors["gain"]
+    editor.spin.setValue(0.5)
+    assert editor.slider.value() == 250
+    run_and_wait(qtbot, main_window)
+    result = main_window.shown_result()
+    assert result.params["gain"] == pytest.approx(0.5)
+    assert np.allclose(result.image.pixels, io.read_image(noisy).pixels * 0.5, atol=1e-6)
+
+
+def test_degrade_keeps_the_clean_image_as_reference(qtbot, main_window, image_files):
+    from workbench.core import operators
+
+    if not hasattr(operators, "degrade"):
+        pytest.skip("workbench.core.operators has no degrade() yet")
+    _, clean = image_files
+    main_window.open_image(clean)
+    panel = main_window.degrade_panel
+    panel.choose("gaussian_noise")
+    with qtbot.waitSignal(main_window.reference_changed) as signal:
+        panel.apply_button.click()
+    problem = main_window.current_problem()
+    assert signal.args[0] is problem.reference
+    assert np.array_equal(problem.reference.pixels, io.read_image(clean).pixels)
+    assert not np.array_equal(problem.observed.pixels, problem.reference.pixels)
+    panel.clean_button.click()
+    assert main_window.current_problem().reference is None
+
+
+def test_cancel_stops_the_job_and_keeps_the_earlier_result_then_runs_again(
+    qtbot, main_window, image_files, fake_methods
+):
+    noisy, clean = image_files
+    main_window.open_paths([noisy, clean])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    first = main_window.shown_result()
+
+    choose(main_window, "gui_test_slow")
+    with qtbot.waitSignal(main_window.runner.progress, timeout=5000):
+        main_window.run_method()
+    assert main_window.progress.isVisibleTo(main_window)
+    with qtbot.waitSignal(main_window.runner.cancelled, timeout=5000):
+        press(qtbot, main_window, Qt.Key.Key_Escape)
+    assert not main_window.runner.is_running()
+    assert main_window.shown_result() is first
+    assert main_window.history.count() == 1
+    assert np.array_equal(main_window.viewer.output_pixels(), first.image.pixels)
+    assert not main_window.progress.isVisibleTo(main_window)
+
+    main_window.params_box.panel.editors["steps"].set_value(3)
+    run_and_wait(qtbot, main_window)
+    assert main_window.history.count() == 2
+    assert main_window.shown_result().method == "gui_test_slow"
+
+
+def test_ctrl_r_runs_the_selected_method(qtbot, main_window, image_files, fake_methods):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    with qtbot.waitSignal(main_window.runner.finished, timeout=5000):
+        press(qtbot, main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.history.count() == 1
+
+
+def test_preview_is_shown_while_running(qtbot, main_window, image_files, fake_methods):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_slow")
+    with qtbot.waitSignal(main_window.runner.preview, timeout=5000):
+        main_window.run_method()
+    qtbot.waitUntil(lambda: main_window.viewer.output_pixels() is not None)
+    assert "preview" in main_window.viewer._output_pane.caption.text()
+    main_window.cancel_job()
+    qtbot.waitUntil(lambda: not main_window.runner.is_running())
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [("gui_test_broken", "unexpected error: RuntimeError"), ("gui_test_refusing", "parameter 'x'=3")],
+)
+def test_failed_job_shows_a_dialog_and_keeps_input_and_results(
+    qtbot, main_window, image_files, fake_methods, errors, method, expected
+):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    first = main_window.shown_result()
+    observed = main_window.current_problem().observed
+    choose(main_window, method)
+    run_and_wait(qtbot, main_window)
+    assert len(errors) == 1 and expected in errors[0][1]
+    assert "Traceback" not in errors[0][1]
+    assert main_window.current_problem().observed is observed
+    assert main_window.shown_result() is first
+    assert main_window.history.count() == 1
+
+
+def test_run_without_an_image_explains_what_to_do(main_window, fake_methods, errors):
+    choose(main_window, "gui_test_scale")
+    assert not main_window.run_method()
+    assert "open an image" in errors[0][1]
+
+
+def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path):
+    noisy, _ = image_files
+    main_window.open_image(noisy)
+    choose(main_window, "gui_test_scale")
+    main_window.params_box.panel.editors["gain"].set_value(0.5)
+    run_and_wait(qtbot, main_window)
+    target = tmp_path / "out" / "result.tif"
+    target.parent.mkdir()
+    choice = export_dialog.ExportChoice(target, bit_depth=16)
+    monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth: choice)
+    questions = []
+
+    def answer(reply):
+        def ask(*args):
+            questions.append(args[2])
+            return reply
+
+        return ask
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert main_window.export_shown()
+    assert questions == []
+    written = io.read_image(target)
+    assert written.bit_depth == 16
+    assert np.allclose(written.pixels, main_window.shown_result().image.pixels, atol=1 / 65535)
+
+    target.write_bytes(b"keep me")
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    assert not main_window.export_shown()
+    assert target.read_bytes() == b"keep me"
+    assert "result.tif" in questions[0]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert main_window.export_shown()
+    assert io.read_image(target).bit_depth == 16
+    assert main_window.settings.last_folder() == str(target.parent)
+
+
+def test_export_jpeg_uses_the_chosen_quality(
+    qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path
+):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    sizes = []
+    for quality in (20, 95):
+        choice = export_dialog.ExportChoice(tmp_path / f"q{quality}.jpg", quality=quality)
+        monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth, c=choice: c)
+        assert main_window.export_shown()
+        sizes.append(choice.path.stat().st_size)
+    assert sizes[0] < sizes[1]
+
+
+def test_history_entry_can_be_shown_again(qtbot, main_window, image_files, fake_methods):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    for gain in (0.5, 1.5):
+        main_window.params_box.panel.editors["gain"].set_value(gain)
+        run_and_wait(qtbot, main_window)
+    older = main_window.history.entries()[1]
+    main_window.history.setCurrentRow(1)
+    assert main_window.shown_result() is older.result
+    assert np.array_equal(main_window.viewer.output_pixels(), older.result.image.pixels)
+    assert not main_window.history.item(1).icon().isNull()
+
+
+def test_closing_during_a_job_cancels_and_joins_it(qtbot, qt_settings, image_files, fake_methods):
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.open_image(image_files[0])
+    choose(window, "gui_test_slow")
+    window.params_box.panel.editors["steps"].set_value(10_000)
+    with qtbot.waitSignal(window.runner.progress, timeout=5000):
+        window.run_method()
+    threads = list(window.runner._threads)
+    window.close()
+    assert threads and all(thread.isFinished() for thread in threads)
+    assert not window.runner._threads
+
+
+def test_drop_opens_the_file(main_window, image_files):
+    noisy, _ = image_files
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(noisy))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    main_window.dropEvent(event)
+    assert main_window.current_problem().observed.source == str(noisy)
+
+
+def test_settings_persist_recent_files_device_and_layout(qtbot, qt_settings, image_files):
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.open_image(image_files[1])
+    window.open_image(image_files[0])
+    window.device_box.setCurrentIndex(window.device_box.findData("cpu"))
+    window.close()
+    stored = WindowSettings(qt_settings)
+    assert stored.recent_files()[:2] == [str(image_files[0].resolve()), str(image_files[1].resolve())]
+    assert stored.device() == "cpu"
+    assert all(part is not None for part in stored.layout())
+    again = MainWindow(settings=qt_settings)
+    qtbot.addWidget(again)
+    assert again.device_box.device() == "cpu"
+    again.recent_menu.aboutToShow.emit()
+    assert [action.text() for action in again.recent_menu.actions()][:2] == ["noisy.png", "clean.png"]
+
+
+def test_add_panel_docks_a_widget_and_lists_it(main_window):
+    label = QLabel("extra")
+    dock = main_window.add_panel("Extra", label)
+    assert dock.widget() is label
+    assert "Extra" in [action.text() for action in main_window.panels_menu.actions()]
+
+
+def test_task_box_sets_the_task_of_the_problem(main_window, image_files):
+    from workbench.core.problem import Task
+
+    main_window.open_image(image_files[0])
+    main_window.selector.set_task(Task.INPAINT)
+    assert main_window.current_problem().task is Task.INPAINT
