@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from workbench.gui.histogram import HistogramView, luminance_histogram
 from workbench.gui.viewer import SPLIT, ImageViewer
@@ -37,14 +40,40 @@ def test_super_resolved_output_enlarges_the_canvas_and_keeps_alignment(viewer):
     assert viewer.readout_at(6.5, 4.5) == "x 6  y 4   input 255   output 0"
 
 
-def test_views_share_zoom_and_pan(viewer):
+def wheel(pane, position, steps=1):
+    """Turn the mouse wheel ``steps`` notches over ``position`` (viewport pixels) of a pane."""
+    viewport = pane.graphics.viewport()
+    global_position = QPointF(viewport.mapToGlobal(position.toPoint()))
+    event = QWheelEvent(
+        position,
+        global_position,
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def test_wheel_zooms_at_the_cursor_and_every_view_follows(viewer):
     viewer.set_input(np.zeros((100, 200, 1), np.float32))
-    viewer._input_pane.view.setRange(xRange=(10, 60), yRange=(10, 35), padding=0)
-    assert viewer._output_pane.view.viewRange()[0] == pytest.approx(viewer._input_pane.view.viewRange()[0])
+    pane = viewer._input_pane
+    cursor = QPointF(pane.graphics.viewport().width() * 0.25, pane.graphics.viewport().height() * 0.5)
+    before = pane.view.mapSceneToView(pane.graphics.mapToScene(cursor.toPoint()))
     zoom = viewer.zoom_factor()
+    wheel(pane, cursor, steps=3)
+    after = pane.view.mapSceneToView(pane.graphics.mapToScene(cursor.toPoint()))
+    assert viewer.zoom_factor() > 1.5 * zoom
+    assert (after.x(), after.y()) == pytest.approx((before.x(), before.y()), abs=1.0)
+    assert viewer._output_pane.view.viewRange()[0] == pytest.approx(pane.view.viewRange()[0])
+    viewer.resize(900, 450)
+    (left, right), _ = pane.view.viewRange()
+    assert right - left < 100, "a resize after a manual zoom must not fit the whole image again"
+    zoomed = viewer.zoom_factor()
     viewer.set_mode(SPLIT)
-    assert viewer.zoom_factor() == pytest.approx(zoom, rel=0.02)
-    assert viewer._split_pane.view.viewRange()[0][0] == pytest.approx(10, abs=1)
+    assert viewer.zoom_factor() == pytest.approx(zoomed, rel=0.02)
 
 
 def test_actual_size_is_one_screen_pixel_per_image_pixel_and_fit_shows_all(viewer):

@@ -55,7 +55,7 @@ class HistogramView(pg.PlotWidget):
     @staticmethod
     def _draw(curve: pg.PlotDataItem, pixels: np.ndarray | None) -> None:
         if pixels is None:
-            curve.setData([0, 1], [0], stepMode="center")
+            curve.clear()
             return
         edges, fractions = luminance_histogram(pixels)
         curve.setData(edges, fractions, stepMode="center")

@@ -57,10 +57,10 @@ def open_filter() -> str:
 
 
 def describe_image(image: Image, what: str) -> str:
-    """A caption like "noisy.png - 512×512 RGB, 8-bit"."""
+    """A caption like "noisy.png (512×512, 8-bit RGB)"."""
     name = Path(image.source).name if image.source else what
     colour = "RGB" if image.is_color else "gray"
-    return f"{name} - {image.width}×{image.height} {colour}, {image.bit_depth}-bit"
+    return f"{name} ({image.width}×{image.height}, {image.bit_depth}-bit {colour})"
 
 
 class MainWindow(QMainWindow):
@@ -353,12 +353,18 @@ class MainWindow(QMainWindow):
         self.set_images(observed, image)
         return True
 
-    def set_images(self, observed: Image, reference: Image | None, problem: Problem | None = None) -> None:
-        """Make ``observed`` the input; ``reference`` (when given) is the clean image degrade starts from."""
+    def set_images(
+        self, observed: Image, reference: Image | None, problem: Problem | None = None, caption: str = ""
+    ) -> None:
+        """Make ``observed`` the input (cancelling a running job); ``reference`` is the clean image.
+
+        ``problem`` carries what a degradation knows (task, mask, kernel, scale); without it the
+        input is a denoising problem of the selected task. ``caption`` names the input in the viewer.
+        """
         self.runner.cancel()
         self._clean = reference if reference is not None else observed
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
-        self._input_caption = describe_image(observed, "input")
+        self._input_caption = caption or describe_image(observed, "input")
         self._shown = None
         self._show_input_state()
         self.image_changed.emit(observed)
@@ -429,16 +435,12 @@ class MainWindow(QMainWindow):
         self.selector.blockSignals(True)
         self.selector.set_task(problem.task)
         self.selector.blockSignals(False)
-        self.set_images(observed, self._clean, problem)
-        label = operators.get(name).label
         settings = ", ".join(
             f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
             for key, value in degradation.params.items()
         )
-        self._input_caption = (
-            f"{label} ({settings}) - {observed.width}×{observed.height}" if settings else label
-        )
-        self._show_input_state()
+        label = operators.get(name).label + (f" ({settings})" if settings else "")
+        self.set_images(observed, self._clean, problem, f"{label}, {observed.width}×{observed.height}")
         self.degrade_panel.show_state(f"Input: {self._input_caption}. The clean image is the reference.")
         return True
 
@@ -535,17 +537,20 @@ class MainWindow(QMainWindow):
             self.viewer.set_input(None, caption="No image - open one with Ctrl+O or drop it here")
             self.histogram.set_input(None)
             return
-        observed, reference = self._problem.observed, self._problem.reference
-        note = "  ·  reference: " + (describe_image(reference, "clean image") if reference else "none")
-        self.viewer.set_input(observed.pixels, observed.bit_depth, f"Input: {self._input_caption}{note}")
+        observed = self._problem.observed
+        self.viewer.set_input(observed.pixels, observed.bit_depth, f"Input: {self._input_caption}")
+        self._show_output_state()
         self.histogram.set_input(observed.pixels)
-        self.setWindowTitle(f"{self._input_caption.split(' - ')[0]} - {TITLE}")
+        name = Path(observed.source).name if observed.source else "degraded image"
+        self.setWindowTitle(f"{TITLE} - {name}")
 
     def _show_output_state(self) -> None:
         if self._shown is not None:
             self.show_entry(self._shown)
         else:
-            self.viewer.set_output(None, caption="Output - run a method (Ctrl+R)")
+            reference = self._problem.reference if self._problem else None
+            scored = f" · scored against {describe_image(reference, 'the clean image')}" if reference else ""
+            self.viewer.set_output(None, caption=f"Output - run a method (Ctrl+R){scored}")
             self.histogram.set_output(None)
 
     def show_entry(self, entry: HistoryEntry) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -75,6 +76,7 @@ class _Pane(QWidget):
         super().__init__(parent)
         self.caption = QLabel(caption)
         self.caption.setContentsMargins(6, 2, 6, 2)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.graphics = pg.GraphicsView(background=BACKGROUND)
         self.view = _view_box()
         self.graphics.setCentralItem(self.view)
@@ -97,9 +99,12 @@ class ImageViewer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._canvas = (1, 1)
+        self._auto_fit = True
         self._input_pane = _Pane("Input")
         self._output_pane = _Pane("Output")
-        self._split_pane = _Pane("Before | After - drag the divider")
+        self._split_pane = _Pane(
+            "Before (input) on the left, after (output) on the right - drag the amber divider"
+        )
         self._input = _Layer(_image_item())
         self._output = _Layer(_image_item())
         self._before = _Layer(_image_item())
@@ -114,10 +119,14 @@ class ImageViewer(QWidget):
             pane.graphics.scene().sigMouseMoved.connect(
                 lambda position, view=pane.view: self._hover(view, position)
             )
+            pane.view.sigRangeChangedManually.connect(self._stop_auto_fit)
+            pane.view.sigResized.connect(self._refit)
         side = QSplitter(Qt.Orientation.Horizontal)
         side.addWidget(self._input_pane)
         side.addWidget(self._output_pane)
         side.setChildrenCollapsible(False)
+        side.setStretchFactor(0, 1)
+        side.setStretchFactor(1, 1)
         self._stack = QStackedWidget()
         self._stack.addWidget(side)
         self._stack.addWidget(self._split_pane)
@@ -158,8 +167,8 @@ class ImageViewer(QWidget):
         self._canvas = (1, 1) if pixels is None else tuple(pixels.shape[:2])
         self._input.show(pixels, bit_depth, self._canvas)
         self._before.show(pixels, bit_depth, self._canvas)
-        self._input_pane.caption.setText(caption)
-        self._output_pane.caption.setText("Output - run a method (Ctrl+R)")
+        self._set_caption(self._input_pane, caption)
+        self._set_caption(self._output_pane, "Output - run a method (Ctrl+R)")
         self._update_clip()
         if self._canvas != old_canvas:
             self.divider.setBounds((0, self._canvas[1]))
@@ -177,18 +186,25 @@ class ImageViewer(QWidget):
             self.fit()
         self._output.show(pixels, bit_depth, self._canvas)
         self._after.show(pixels, bit_depth, self._canvas)
-        self._output_pane.caption.setText(caption)
+        self._set_caption(self._output_pane, caption)
         self._update_clip()
+
+    @staticmethod
+    def _set_caption(pane: _Pane, text: str) -> None:
+        pane.caption.setText(text)
+        pane.caption.setToolTip(text)
 
     def output_pixels(self) -> np.ndarray | None:
         return self._output.pixels
 
     def fit(self) -> None:
-        """Show the whole canvas (key F)."""
+        """Show the whole canvas (key F); it stays fitted when the window is resized, until the user zooms."""
+        self._auto_fit = True
         self._input_pane.view.setRange(QRectF(0, 0, self._canvas[1], self._canvas[0]), padding=0.02)
 
     def actual_size(self) -> None:
         """One canvas pixel per screen pixel, centred where the view is centred now (key 1)."""
+        self._auto_fit = False
         view = self._active_view()
         centre = view.viewRect().center()
         width, height = max(view.width(), 1.0), max(view.height(), 1.0)
@@ -203,6 +219,13 @@ class ImageViewer(QWidget):
 
     def _active_view(self) -> pg.ViewBox:
         return self._split_pane.view if self.mode == SPLIT else self._input_pane.view
+
+    def _stop_auto_fit(self, *_args: object) -> None:
+        self._auto_fit = False
+
+    def _refit(self, *_args: object) -> None:
+        if self._auto_fit:
+            self.fit()
 
     def _update_clip(self) -> None:
         left = float(np.clip(self.divider.value(), 0, self._canvas[1]))
