@@ -147,3 +147,15 @@ def test_selector_groups_by_family_filters_by_task_and_searches(qtbot, fake_meth
 def test_decimals_cover_step_and_default():
     assert decimals_for(0.1, 0.0, 1.0, 0.05) == 2
     assert decimals_for(1.0, 0.0, 255.0, 25.0) == 0
+
+
+def test_device_box_lists_gpus_found_later_and_keeps_a_remembered_cuda_choice(qtbot):
+    from workbench.gui.device_box import DeviceBox
+
+    box = DeviceBox()
+    qtbot.addWidget(box)
+    box.set_device("cuda")
+    assert box.device() == "auto"
+    box.add_devices([("CUDA: Test GPU", "cuda:0")])
+    assert [box.itemText(i) for i in range(box.count())] == ["Auto", "CUDA: Test GPU", "CPU"]
+    assert box.device() == "cuda:0"

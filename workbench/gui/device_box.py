@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 log = logging.getLogger(__name__)
@@ -22,7 +24,13 @@ def cuda_devices() -> list[tuple[str, str]]:
 
 
 class DeviceBox(QComboBox):
-    """A combo box whose data is the device string the core understands ("auto", "cpu", "cuda:N")."""
+    """A combo box whose data is the device string the core understands ("auto", "cpu", "cuda:N").
+
+    GPUs are found by :meth:`probe_in_background`: importing torch takes seconds, so it
+    happens off the GUI thread and the CUDA entries appear when it is done.
+    """
+
+    devices_found = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,13 +38,29 @@ class DeviceBox(QComboBox):
         self.addItem("Auto", "auto")
         self.addItem("CPU", "cpu")
         self._wanted = "auto"
+        self._probe: threading.Thread | None = None
+        self.devices_found.connect(self.add_devices)
+        self.activated.connect(lambda _index: setattr(self, "_wanted", self.device()))
 
-    def add_cuda_devices(self) -> None:
-        """Probe torch for GPUs (slow the first time: imports torch) and list them before CPU."""
-        for label, device in cuda_devices():
+    def probe_in_background(self) -> None:
+        """Look for CUDA devices in a helper thread; ``devices_found`` delivers them to the GUI thread."""
+        self._probe = threading.Thread(
+            target=lambda: self.devices_found.emit(cuda_devices()), name="cuda-probe", daemon=True
+        )
+        self._probe.start()
+
+    def wait_for_probe(self, timeout_s: float = 30.0) -> None:
+        """Join the probe thread (before the window closes)."""
+        if self._probe is not None:
+            self._probe.join(timeout_s)
+
+    def add_devices(self, devices: list[tuple[str, str]]) -> None:
+        """List (label, device) entries before CPU and select the remembered device if it is one."""
+        for label, device in devices:
             if self.findData(device) < 0:
                 self.insertItem(self.count() - 1, label, device)
-        self.set_device(self._wanted)
+        if self._wanted.startswith("cuda"):
+            self.set_device(self._wanted)
 
     def device(self) -> str:
         return str(self.currentData())

@@ -2,8 +2,8 @@
 
 Other panels (DIP, training, compare, viz) attach through :meth:`MainWindow.add_panel`
 and follow the image through the ``image_changed`` / ``reference_changed`` signals
-and :meth:`MainWindow.current_problem`; they reuse :attr:`MainWindow.runner` or
-their own :class:`JobRunner` for background work.
+and :meth:`MainWindow.current_problem`; for background work each creates its own
+:class:`JobRunner` (the window's ``runner`` only reports the window's own runs).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_settings()
         self._show_input_state()
-        QTimer.singleShot(0, self.device_box.add_cuda_devices)
+        self.device_box.probe_in_background()
 
     # ----------------------------------------------------------------- building
 
@@ -485,18 +485,21 @@ class MainWindow(QMainWindow):
             self.job_label.setText("Cancelling…")
 
     def _on_progress(self, fraction: float, message: str) -> None:
+        if self._job is None:
+            return
         self.progress.setValue(round(fraction * 1000))
-        if self._job is not None:
-            self.job_label.setText(f"{self._job[0]}: {message}" if message else self._job[0])
+        self.job_label.setText(f"{self._job[0]}: {message}" if message else self._job[0])
 
     def _on_preview(self, pixels: object) -> None:
+        if self._job is None:
+            return
         bit_depth = self._problem.observed.bit_depth if self._problem else 8
-        self.viewer.set_output(
-            pixels, bit_depth, f"Output - preview of {self._job[0] if self._job else 'job'}"
-        )
+        self.viewer.set_output(pixels, bit_depth, f"Output - preview of {self._job[0]}")
 
     def _on_finished(self, result: object) -> None:
-        label, caption = self._job or (result.method, self._input_caption)
+        if self._job is None or not isinstance(result, Result):
+            return
+        label, caption = self._job
         self._job_done()
         entry = HistoryEntry(result, label, caption)
         self.history.add(entry)
@@ -506,12 +509,16 @@ class MainWindow(QMainWindow):
         )
 
     def _on_failed(self, message: str) -> None:
-        label = self._job[0] if self._job else "The job"
+        if self._job is None:
+            return
+        label = self._job[0]
         self._job_done()
         self._show_output_state()
         self._error(f"{label} failed", message)
 
     def _on_cancelled(self) -> None:
+        if self._job is None:
+            return
         self._job_done()
         self._show_output_state()
         self.statusBar().showMessage("Cancelled; the input and earlier results are unchanged.", 6000)
@@ -608,6 +615,7 @@ class MainWindow(QMainWindow):
         """Cancel and join a running job, then save the layout."""
         self.clock.stop()
         self.runner.shutdown()
+        self.device_box.wait_for_probe()
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
         super().closeEvent(event)
