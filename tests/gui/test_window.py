@@ -315,3 +315,46 @@ def test_task_box_sets_the_task_of_the_problem(main_window, image_files):
     main_window.open_image(image_files[0])
     main_window.selector.set_task(Task.INPAINT)
     assert main_window.current_problem().task is Task.INPAINT
+
+
+def test_ctrl_o_opens_the_chosen_file_and_offers_raw_files(qtbot, main_window, image_files, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+
+    def fake_dialog(parent, title, folder, filters):
+        asked.append(filters)
+        return str(image_files[0]), filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", fake_dialog)
+    press(qtbot, main_window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_problem().observed.source == str(image_files[0])
+    assert "*.dng" in asked[0] and "*.nef" in asked[0] and "*.png" in asked[0]
+
+
+def test_without_files_the_window_opens_the_bundled_sample_with_its_reference(
+    qtbot, monkeypatch, qt_settings
+):
+    from workbench.gui import app
+
+    if len(app.sample_paths()) < 2:
+        pytest.skip("the bundled sample images are not there yet")
+    monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
+    window = app.create_window([])
+    qtbot.addWidget(window)
+    problem = window.current_problem()
+    assert problem.observed.source.endswith("sample_noisy.png")
+    assert problem.reference is not None and problem.reference.source.endswith("sample.png")
+    assert window.windowTitle().startswith(TITLE)
+
+
+def test_unexpected_errors_become_one_line_dialogs(monkeypatch):
+    from workbench.gui import app
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, message: shown.append(message))
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as error:
+        app.report_unexpected(type(error), error, error.__traceback__)
+    assert shown == ["unexpected error: ZeroDivisionError: division by zero"]
