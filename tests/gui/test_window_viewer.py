@@ -106,3 +106,13 @@ def test_histogram_counts_fractions_of_pixels(qtbot):
     view.set_output(pixels * 0.4)
     drawn_input, drawn_output = view.curve_data()
     assert drawn_input.sum() == pytest.approx(1.0) and drawn_output.sum() == pytest.approx(1.0)
+
+
+def test_fit_in_split_mode_centres_the_whole_image(viewer):
+    viewer.set_input(np.zeros((100, 200, 1), np.float32))
+    viewer.set_output(np.ones((100, 200, 1), np.float32))
+    viewer.set_mode(SPLIT)
+    viewer.fit()
+    (x0, x1), (y0, y1) = viewer._split_pane.view.viewRange()
+    assert x0 <= 0 and x1 >= 200 and y0 <= 0 and y1 >= 100
+    assert (x0 + x1) / 2 == pytest.approx(100, abs=1) and (y0 + y1) / 2 == pytest.approx(50, abs=1)

@@ -158,6 +158,8 @@ class ImageViewer(QWidget):
     def set_mode(self, mode: str) -> None:
         """SIDE_BY_SIDE or SPLIT; the zoom and pan are kept."""
         self._stack.setCurrentIndex(1 if mode == SPLIT else 0)
+        if self._auto_fit:
+            self.fit()
 
     def set_input(self, pixels: np.ndarray | None, bit_depth: int = 8, caption: str = "Input") -> None:
         """Show a new input (H×W×C float [0, 1]); clears the output, fits the view if the size changed."""
@@ -200,7 +202,7 @@ class ImageViewer(QWidget):
     def fit(self) -> None:
         """Show the whole canvas (key F); it stays fitted when the window is resized, until the user zooms."""
         self._auto_fit = True
-        self._input_pane.view.setRange(QRectF(0, 0, self._canvas[1], self._canvas[0]), padding=0.02)
+        self._active_view().setRange(QRectF(0, 0, self._canvas[1], self._canvas[0]), padding=0.02)
 
     def actual_size(self) -> None:
         """One canvas pixel per screen pixel, centred where the view is centred now (key 1)."""
@@ -208,9 +210,7 @@ class ImageViewer(QWidget):
         view = self._active_view()
         centre = view.viewRect().center()
         width, height = max(view.width(), 1.0), max(view.height(), 1.0)
-        self._input_pane.view.setRange(
-            QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height), padding=0
-        )
+        view.setRange(QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height), padding=0)
 
     def zoom_factor(self) -> float:
         """Screen pixels per canvas pixel of the visible view (1.0 at 100 %)."""
@@ -223,8 +223,8 @@ class ImageViewer(QWidget):
     def _stop_auto_fit(self, *_args: object) -> None:
         self._auto_fit = False
 
-    def _refit(self, *_args: object) -> None:
-        if self._auto_fit:
+    def _refit(self, view: pg.ViewBox, *_args: object) -> None:
+        if self._auto_fit and view is self._active_view():
             self.fit()
 
     def _update_clip(self) -> None:
