@@ -116,3 +116,15 @@ def test_fit_in_split_mode_centres_the_whole_image(viewer):
     (x0, x1), (y0, y1) = viewer._split_pane.view.viewRange()
     assert x0 <= 0 and x1 >= 200 and y0 <= 0 and y1 >= 100
     assert (x0 + x1) / 2 == pytest.approx(100, abs=1) and (y0 + y1) / 2 == pytest.approx(50, abs=1)
+
+
+def test_hovering_shows_the_readout_under_the_views(qtbot, viewer):
+    from PySide6.QtCore import QPoint
+
+    pixels = np.full((50, 80, 1), 0.5, np.float32)
+    viewer.set_input(pixels, bit_depth=8)
+    pane = viewer._input_pane
+    centre = pane.graphics.viewport().rect().center()
+    qtbot.mouseMove(pane.graphics.viewport(), centre)
+    qtbot.mouseMove(pane.graphics.viewport(), centre + QPoint(1, 1))
+    qtbot.waitUntil(lambda: "input 128" in viewer.readout_label.text())

@@ -162,8 +162,6 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.readout = QLabel()
-        self.readout.setMinimumWidth(360)
         self.job_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -172,7 +170,6 @@ class MainWindow(QMainWindow):
         self.elapsed = QLabel()
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel (Esc)")
-        bar.addWidget(self.readout, 1)
         for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
             bar.addPermanentWidget(widget)
         self.clock = QTimer(self)
@@ -273,7 +270,6 @@ class MainWindow(QMainWindow):
         self.degrade_panel.clean_requested.connect(self.use_clean_image)
         self.history.entry_chosen.connect(self.show_entry)
         self.export_button.clicked.connect(self.export_shown)
-        self.viewer.readout.connect(self.readout.setText)
         self.runner.progress.connect(self._on_progress)
         self.runner.preview.connect(self._on_preview)
         self.runner.finished.connect(self._on_finished)

@@ -88,7 +88,7 @@ class _Pane(QWidget):
 
 
 class ImageViewer(QWidget):
-    """Input/output viewer with fit, 100 %, a pixel readout and a before/after split.
+    """Input/output viewer with fit, 100 %, a pixel readout (a line under the views) and a before/after split.
 
     Signals:
         readout(str): what lies under the mouse, e.g. "x 10  y 4   input 128   output 131".
@@ -130,9 +130,15 @@ class ImageViewer(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(side)
         self._stack.addWidget(self._split_pane)
+        self.readout_label = QLabel("Move the mouse over the image to read pixel values")
+        self.readout_label.setContentsMargins(6, 2, 6, 2)
+        self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.connect(self._show_readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._stack)
+        layout.setSpacing(0)
+        layout.addWidget(self._stack, 1)
+        layout.addWidget(self.readout_label)
 
     def _build_split_view(self) -> None:
         view = self._split_pane.view
@@ -239,6 +245,10 @@ class ImageViewer(QWidget):
             if text is not None:
                 parts.append(f"{name} {text}")
         return "   ".join(parts) if len(parts) > 1 else ""
+
+    def _show_readout(self, text: str) -> None:
+        if text:
+            self.readout_label.setText(text)
 
     def _hover(self, view: pg.ViewBox, position: QPointF) -> None:
         point = view.mapSceneToView(position)
