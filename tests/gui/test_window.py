@@ -358,3 +358,26 @@ def test_unexpected_errors_become_one_line_dialogs(monkeypatch):
     except ZeroDivisionError as error:
         app.report_unexpected(type(error), error, error.__traceback__)
     assert shown == ["unexpected error: ZeroDivisionError: division by zero"]
+
+
+def test_closing_waits_for_a_job_that_cannot_be_interrupted(qtbot, qt_settings, image_files, monkeypatch):
+    import threading
+    import time as clock
+
+    from workbench.gui import main_window as module
+
+    monkeypatch.setattr(module, "CLOSE_GRACE_MS", 10)
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    entered, finished = threading.Event(), threading.Event()
+
+    def stubborn(ctx):
+        entered.set()
+        clock.sleep(0.3)
+        finished.set()
+
+    window.runner.start(stubborn)
+    assert entered.wait(5)
+    window.close()
+    assert finished.is_set()
+    assert not window.runner._threads

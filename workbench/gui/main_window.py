@@ -9,6 +9,7 @@ and :meth:`MainWindow.current_problem`; for background work each creates its own
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,6 +49,12 @@ from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
 from .worker import JobRunner
 
 TITLE = "Restoration Workbench"
+CLOSE_GRACE_MS = 5000
+"""How long closing waits for a cancelled job before saying so in the log."""
+CLOSE_PATIENCE_MS = 600_000
+"""How long closing then keeps waiting, hidden, for a job inside an uninterruptible call."""
+
+log = logging.getLogger(__name__)
 
 
 def open_filter() -> str:
@@ -608,10 +615,18 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Cancel and join a running job, then save the layout."""
+        """Save the layout, cancel the running job and join its thread before the window goes.
+
+        A method stops at its next progress check; one inside a long call that cannot be
+        interrupted is waited for with the window already hidden (a thread must never
+        outlive the application).
+        """
         self.clock.stop()
-        self.runner.shutdown()
-        self.device_box.wait_for_probe()
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
+        self.hide()
+        if not self.runner.shutdown(CLOSE_GRACE_MS):
+            log.warning("waiting for the running job to reach a point where it can stop")
+            self.runner.shutdown(CLOSE_PATIENCE_MS)
+        self.device_box.wait_for_probe()
         super().closeEvent(event)
