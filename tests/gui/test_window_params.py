@@ -159,3 +159,11 @@ def test_device_box_lists_gpus_found_later_and_keeps_a_remembered_cuda_choice(qt
     box.add_devices([("CUDA: Test GPU", "cuda:0")])
     assert [box.itemText(i) for i in range(box.count())] == ["Auto", "CUDA: Test GPU", "CPU"]
     assert box.device() == "cuda:0"
+
+
+def test_selector_says_when_nothing_matches(qtbot):
+    selector = MethodSelector()
+    qtbot.addWidget(selector)
+    selector.search.setText("no such method anywhere")
+    assert selector.visible_methods() == []
+    assert selector.tree.topLevelItem(0).text(0) == "No method matches 'no such method anywhere'"

@@ -133,6 +133,12 @@ class MethodSelector(QWidget):
             item = QTreeWidgetItem(families[method.family], [method.label])
             item.setData(0, NAME_ROLE, method.name)
             item.setToolTip(0, method.summary or method.label)
+        if not families:
+            reason = (
+                f"No method matches '{text}'" if text else f"No {self.task.title.lower()} method is installed"
+            )
+            placeholder = QTreeWidgetItem(self.tree, [reason])
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
         self.tree.expandAll()
         self.tree.blockSignals(False)
         visible = self.visible_methods()
@@ -201,6 +207,7 @@ class ParametersBox(QWidget):
         row.addWidget(self.reset_button)
         layout.addLayout(row)
         layout.addWidget(self.scroll, 1)
+        self._refresh_presets()
 
     def set_method(self, method: Method) -> None:
         """Build the panel for ``method`` from its ParamSpec."""
@@ -242,5 +249,7 @@ class ParametersBox(QWidget):
     def _refresh_presets(self) -> None:
         self.preset_box.clear()
         self.preset_box.addItem("Presets…")
+        for widget in (self.preset_box, self.save_button, self.reset_button):
+            widget.setEnabled(self.method is not None)
         if self.method is not None:
             self.preset_box.addItems(self.presets.names(self.method.name))
