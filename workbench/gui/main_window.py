@@ -559,7 +559,8 @@ class MainWindow(QMainWindow):
             self.show_entry(self._shown)
         else:
             reference = self._problem.reference if self._problem else None
-            scored = f" · scored against {describe_image(reference, 'the clean image')}" if reference else ""
+            name = Path(reference.source).name if reference and reference.source else "the clean image"
+            scored = f" · scored against {name}" if reference else ""
             self.viewer.set_output(None, caption=f"Output - run a method (Ctrl+R){scored}")
             self.histogram.set_output(None)
 
