@@ -298,7 +298,7 @@ def tile_captions(comparison: Comparison, result: Result) -> tuple[str, ...]:
 
 
 def format_psnr(value: float) -> str:
-    return "∞" if math.isinf(value) else f"{value:.2f}"
+    return "inf" if math.isinf(value) else f"{value:.2f}"
 
 
 def method_label(name: str) -> str:
@@ -312,8 +312,8 @@ def method_label(name: str) -> str:
 def grid_tiles(comparison: Comparison) -> list[list[Tile]]:
     """The figure's rows: input, reference and every result; then their error maps when a reference exists.
 
-    The error row shares one scale (see :func:`shared_scale`) and ends with its colour bar
-    under the reference column.
+    The error row shares one scale taken from the results' maps (see :func:`shared_scale`;
+    the input's larger error is clipped to it) with its colour bar under the reference column.
     """
     problem = comparison.problem
     shape = comparison.results[0].image.pixels.shape if comparison.results else problem.observed.pixels.shape
@@ -329,9 +329,14 @@ def grid_tiles(comparison: Comparison) -> list[list[Tile]]:
     maps = comparison.error_maps()
     if not maps:
         return [top]
-    scale = shared_scale([*maps.values(), error_map(observed, problem.reference.pixels)])
-    bottom = [Tile(heat_colors(error_map(observed, problem.reference.pixels), scale), ("|input − ref|",))]
-    bottom.append(Tile(_legend_tile(scale, shape[:2]), (f"error scale 0 – {scale * 255:.1f} (8-bit)",)))
+    scale = shared_scale(maps.values())
+    bottom = [
+        Tile(
+            heat_colors(error_map(observed, problem.reference.pixels), scale),
+            ("|input - reference| (clipped)",),
+        )
+    ]
+    bottom.append(Tile(_legend_tile(scale, shape[:2]), (f"|error| 0 to {scale * 255:.1f} (of 255)",)))
     for result in comparison.results:
         error = maps.get(result.method)
         if error is None:
