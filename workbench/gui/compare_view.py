@@ -219,7 +219,11 @@ class CompareView(QWidget):
         show_layout = QVBoxLayout(show)
         for mode, text, tip in (
             (RESULTS, "Results", "the restored images"),
-            (ERRORS, "Error map |x̂ − x|", "absolute error against the reference, one colour scale for all"),
+            (
+                ERRORS,
+                "Error map |result − reference|",
+                "absolute error against the reference, one colour scale for all",
+            ),
             (
                 NOISE,
                 "Removed noise y − x̂",
@@ -274,6 +278,7 @@ class CompareView(QWidget):
         right.addWidget(self.table)
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
+        right.setSizes([700, 170])
 
         scroll = QScrollArea()
         scroll.setWidget(controls)
@@ -503,7 +508,7 @@ class CompareView(QWidget):
             self._rebuild_grid(names)
         for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
             tile.show_image(pixels, lines)
-        if tiles and self._needs_fit:
+        if tiles and self._auto_fit:
             self.fit()
 
     def _rebuild_grid(self, names: list[str]) -> None:
@@ -517,6 +522,8 @@ class CompareView(QWidget):
             if index:
                 tile.view.setXLink(self.tiles[0].view)
                 tile.view.setYLink(self.tiles[0].view)
+            tile.view.sigRangeChangedManually.connect(self._stop_auto_fit)
+            tile.view.sigResized.connect(self._refit)
         if self.tiles:
             self.swipe.view.setXLink(self.tiles[0].view)
             self.swipe.view.setYLink(self.tiles[0].view)
@@ -526,16 +533,23 @@ class CompareView(QWidget):
             combo.addItems(names)
             combo.setCurrentIndex(default)
             combo.blockSignals(False)
-        self._needs_fit = True
+        self._auto_fit = True
 
-    _needs_fit = True
+    _auto_fit = True
 
     def fit(self) -> None:
-        """Show the whole image in every tile."""
+        """Show the whole image in every tile; it stays fitted as the tiles resize, until the user zooms."""
+        self._auto_fit = True
         if self.tiles and self.tiles[0].pixels is not None:
             height, width = self.tiles[0].pixels.shape[:2]
             self.tiles[0].view.setRange(QRectF(0, 0, width, height), padding=0.01)
-            self._needs_fit = False
+
+    def _stop_auto_fit(self, *_args: object) -> None:
+        self._auto_fit = False
+
+    def _refit(self, *_args: object) -> None:
+        if self._auto_fit:
+            self.fit()
 
     def _update_swipe(self, *_args: object) -> None:
         swiping = self.swipe_box.isChecked() and len(self.tiles) > 1
@@ -551,7 +565,7 @@ class CompareView(QWidget):
         for row, result in enumerate(comparison.results):
             values = (result.psnr, result.ssim, comparison.gain(result), result.seconds)
             self.table.setItem(row, 0, QTableWidgetItem(compare.method_label(result.method)))
-            for column, (value, decimals) in enumerate(zip(values, (2, 4, 2, 2), strict=True), start=1):
+            for column, (value, decimals) in enumerate(zip(values, (2, 4, 2, 3), strict=True), start=1):
                 self.table.setItem(row, column, _number_item(value, decimals))
         self.table.setSortingEnabled(True)
 
