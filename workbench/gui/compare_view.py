@@ -226,7 +226,7 @@ class CompareView(QWidget):
             ),
             (
                 NOISE,
-                "Removed noise y − x̂",
+                "Removed noise: input − result",
                 "what each method took away, one gray scale for all (mid-gray = 0)",
             ),
         ):
@@ -568,6 +568,8 @@ class CompareView(QWidget):
             for column, (value, decimals) in enumerate(zip(values, (2, 4, 2, 3), strict=True), start=1):
                 self.table.setItem(row, column, _number_item(value, decimals))
         self.table.setSortingEnabled(True)
+        if comparison.problem.reference is not None:
+            self.table.sortItems(1, Qt.SortOrder.DescendingOrder)
 
     # ----------------------------------------------------------------- export
 
