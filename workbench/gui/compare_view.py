@@ -117,7 +117,10 @@ def caption_html(lines: tuple[str, ...]) -> str:
 
 
 class SwipeView(QWidget):
-    """Two tiles' pictures on one view, A left of a draggable divider and B right of it."""
+    """Two tiles' pictures on one view, A left of a draggable divider and B right of it.
+
+    It opens on the region the tiles show (centred; its own zoom and pan from there).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -524,9 +527,6 @@ class CompareView(QWidget):
                 tile.view.setYLink(self.tiles[0].view)
             tile.view.sigRangeChangedManually.connect(self._stop_auto_fit)
             tile.view.sigResized.connect(self._refit)
-        if self.tiles:
-            self.swipe.view.setXLink(self.tiles[0].view)
-            self.swipe.view.setYLink(self.tiles[0].view)
         for combo, default in ((self.swipe_a, 0), (self.swipe_b, len(names) - 1)):
             combo.blockSignals(True)
             combo.clear()
@@ -558,6 +558,7 @@ class CompareView(QWidget):
             self.swipe.show_pair(
                 self.tiles[self.swipe_a.currentIndex()], self.tiles[self.swipe_b.currentIndex()]
             )
+            self.swipe.view.setRange(self.tiles[0].view.viewRect(), padding=0)
 
     def _fill_table(self, comparison: compare.Comparison) -> None:
         self.table.setSortingEnabled(False)
