@@ -1,0 +1,84 @@
+"""First-layer filters of a network as a tile grid (colour tiles when the filters see RGB)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.core.errors import ParameterError
+
+from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
+
+MIN_TILE_PIXELS = 24
+"""Filters are enlarged (nearest neighbour) until a tile is at least this many pixels wide."""
+
+
+@dataclass
+class FilterGrid:
+    """First-layer filters drawn as tiles.
+
+    Attributes:
+        pixels: float32 H×W×3 in [0, 1]; each tile is one filter (one filter and input channel when
+            the layer has neither 1 nor 3 input channels), min-max normalised on its own, so mid-gray
+            is not necessarily zero.
+        layout: where the tiles lie in ``pixels``.
+        layer: the name of the convolution in the model (e.g. "body.0").
+        weight_shape: (out_channels, in_channels, kernel height, kernel width).
+        colour: True when each tile shows a three-input-channel filter as RGB.
+    """
+
+    pixels: np.ndarray
+    layout: GridLayout
+    layer: str
+    weight_shape: tuple[int, int, int, int]
+    colour: bool
+
+
+def first_conv(model) -> tuple[str, object]:
+    """(name, module) of the first ``torch.nn.Conv2d`` in ``model``'s module order.
+
+    Raises:
+        ParameterError: the model holds no Conv2d.
+    """
+    import torch
+
+    for name, module in model.named_modules():
+        if isinstance(module, torch.nn.Conv2d):
+            return name or "(model)", module
+    raise ParameterError(f"model {type(model).__name__} has no Conv2d layer, so no first-layer filters")
+
+
+def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
+    """(N×h×w×3 tiles in [0, 1], colour?, columns) from an O×I×h×w weight array."""
+    out_channels, in_channels = weight.shape[:2]
+    if in_channels == 3:
+        tiles = np.stack([normalise(kernel) for kernel in weight]).transpose(0, 2, 3, 1)
+        return tiles, True, None
+    normalised = np.stack([normalise(kernel) for kernel in weight])
+    gray = normalised.reshape(out_channels * in_channels, *weight.shape[2:])[..., None]
+    if in_channels == 1:
+        return np.repeat(gray, 3, axis=3), False, None
+    per_row = max(1, math.ceil(math.sqrt(out_channels / in_channels)))
+    return np.repeat(gray, 3, axis=3), False, per_row * in_channels
+
+
+def filter_grid(model, gap: int = 1) -> FilterGrid:
+    """The first Conv2d's filters of ``model`` (any ``torch.nn.Module``) as one RGB image.
+
+    Each filter is min-max normalised over all its input channels together (so the colour of an RGB
+    filter, or the balance between its input channels, is kept). With 3 input channels a tile is
+    the filter in colour; with 1 it is gray; otherwise each (filter, input channel) pair is a gray
+    tile and one row holds whole filters. Tiles are enlarged to at least ``MIN_TILE_PIXELS`` pixels.
+    """
+    import torch
+
+    name, conv = first_conv(model)
+    with torch.no_grad():
+        weight = conv.weight.detach().float().cpu().numpy().copy()
+    tiles, colour, columns = _filter_tiles(weight)
+    factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
+    tiles = np.stack([enlarge(tile, factor) for tile in tiles])
+    layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
+    return FilterGrid(tile_grid(tiles, layout), layout, name, tuple(weight.shape), colour)
