@@ -28,16 +28,25 @@ def size_multiple(model) -> int:
     return int(declared) if isinstance(declared, int) and declared > 0 else 1
 
 
+CODE_SEED = 0
+CODE_SCALE = 0.1
+
+
 def match_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
-    """H×W×C pixels converted to H×W×``channels``: RGB to luma for 1, gray repeated for 3."""
+    """H×W×C pixels converted to H×W×``channels``: RGB to luma for 1, gray repeated for 3.
+
+    A network taking another channel count is a generator fed a code, not an image (the Deep Image
+    Prior hourglass): it gets the image-sized code DIP uses, U(0, 0.1) noise, seeded with 0.
+    """
     pixels = as_hwc(pixels)
     if pixels.shape[2] == channels:
         return pixels
+    if channels not in (1, 3):
+        code = np.random.default_rng(CODE_SEED).random((*pixels.shape[:2], channels), dtype=np.float32)
+        return code * np.float32(CODE_SCALE)
     if channels == 1:
         return to_gray(pixels)
-    if pixels.shape[2] == 1:
-        return np.repeat(pixels, channels, axis=2)
-    raise ValueError(f"cannot feed a {pixels.shape[2]}-channel image to a {channels}-channel network")
+    return np.repeat(pixels, channels, axis=2)
 
 
 def padded_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:

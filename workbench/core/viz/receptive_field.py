@@ -260,8 +260,16 @@ def gradient_support_rf(model, start_size: int = 64, max_size: int = 512, device
         side *= 2
 
 
+def needs_measuring(model) -> bool:
+    """True unless ``model`` is a plain stack: it holds an up-sampling layer, or declares
+    ``measured_field = True`` (its forward pass re-samples through functions the module list
+    does not show, e.g. ``F.avg_pool2d`` and ``F.interpolate`` in a U-Net)."""
+    return bool(getattr(model, "measured_field", False)) or has_upsampling(model)
+
+
 def receptive_fields(model, max_size: int = 512, device: object = "cpu") -> RFReport:
-    """The recurrence for a plain stack, the gradient-support measurement for a net that up-samples."""
-    if has_upsampling(model):
+    """The recurrence for a plain stack, the gradient-support measurement otherwise (see
+    :func:`needs_measuring`)."""
+    if needs_measuring(model):
         return gradient_support_rf(model, max_size=max_size, device=device)
     return recurrence_rf(model)

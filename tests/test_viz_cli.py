@@ -1,0 +1,102 @@
+"""'workbench viz filters|rf|erf' and the model names it resolves."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from workbench.cli import main
+from workbench.core import io
+from workbench.core.errors import InputError, ParameterError
+from workbench.core.image import Image
+from workbench.core.models import DnCNN
+from workbench.core.viz import GRADIENT_SUPPORT, RECURRENCE, receptive_fields
+from workbench.core.viz.models import resolve_model, wrap_model
+
+
+@pytest.fixture
+def small_dncnn_file(tmp_path):
+    """A 6-layer, 4-channel DnCNN state dict saved with torch.save."""
+    torch.manual_seed(1)
+    path = tmp_path / "small.pt"
+    torch.save(DnCNN(depth=6, width=4).state_dict(), path)
+    return path
+
+
+def test_paper_configurations_have_their_published_fields():
+    assert receptive_fields(resolve_model("dncnn17")).theoretical_rf == 35
+    assert receptive_fields(resolve_model("dncnn20")).theoretical_rf == 41
+    assert "untrained" in resolve_model("dncnn20").notice
+
+
+def test_unet_is_measured_because_it_resamples_in_its_forward_pass():
+    net = wrap_model(resolve_model("unet").net.__class__(width=2))
+    report = receptive_fields(net)
+    assert report.method == GRADIENT_SUPPORT
+    assert report.theoretical_rf == 44
+    assert not report.clipped
+
+
+def test_weights_file_is_loaded_into_a_fitting_dncnn(small_dncnn_file):
+    net = resolve_model(str(small_dncnn_file))
+    assert net.net.depth == 6
+    assert receptive_fields(net).method == RECURRENCE
+    assert receptive_fields(net).theoretical_rf == 13
+
+
+def test_unknown_model_and_bad_file_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match="use one of dncnn"):
+        resolve_model("resnet")
+    with pytest.raises(InputError, match="no such weights file"):
+        resolve_model(str(tmp_path / "missing.pt"))
+    bogus = tmp_path / "bogus.pt"
+    bogus.write_text("not torch")
+    with pytest.raises(InputError, match=r"bogus\.pt: not a weights file"):
+        resolve_model(str(bogus))
+
+
+def test_viz_filters_writes_the_grid(tmp_path, small_dncnn_file, capsys):
+    out = tmp_path / "filters.png"
+    assert main(["viz", "filters", "--model", str(small_dncnn_file), "-o", str(out)]) == 0
+    grid = io.read_image(out)
+    assert (grid.width, grid.height, grid.channels) == (2 * 24 + 3, 2 * 24 + 3, 3)
+    assert "4 filters of layer net.body.0" in capsys.readouterr().out
+
+
+def test_viz_rf_writes_plot_and_json(tmp_path, small_dncnn_file):
+    plot, record = tmp_path / "rf.png", tmp_path / "rf.json"
+    args = ["viz", "rf", "--model", str(small_dncnn_file), "--json", str(record), "-o", str(plot)]
+    assert main(args) == 0
+    data = json.loads(record.read_text())
+    assert data["theoretical_rf"] == 13
+    assert [layer["rf"] for layer in data["layers"]] == [3, 5, 7, 9, 11, 13]
+    assert set(data["layers"][0]) == {"name", "kernel", "stride", "dilation", "rf"}
+    assert 0 < data["effective_rf"]["radius_95"] < 13 / 2
+    assert io.read_image(plot).width == 640
+    assert main(args) == 1
+
+
+def test_viz_erf_draws_the_field_over_the_image(tmp_path, small_dncnn_file, capsys):
+    pixels = np.random.default_rng(0).random((40, 50, 1), dtype=np.float32)
+    image = io.write_image(Image(pixels), tmp_path / "in.png")
+    out = tmp_path / "erf.png"
+    args = ["viz", "erf", "--model", str(small_dncnn_file), "--at", "20,10", str(image), "-o", str(out)]
+    assert main(args) == 0
+    picture = io.read_image(out).pixels
+    factor = picture.shape[1] // 50
+    assert picture.shape[:2] == (40 * factor, 50 * factor)
+    corner = ((20 - 6) * factor, (10 - 6) * factor)
+    assert np.allclose(picture[corner[1], corner[0]], (0.0, 0.9, 1.0), atol=1 / 255)
+    assert "radius_95" in capsys.readouterr().out
+
+
+def test_viz_erf_refuses_a_bad_pixel(tmp_path, small_dncnn_file, capsys):
+    image = io.write_image(Image(np.zeros((8, 8, 1), np.float32)), tmp_path / "in.png")
+    base = ["viz", "erf", "--model", str(small_dncnn_file), str(image), "-o", str(tmp_path / "e.png")]
+    assert main([*base, "--at", "3;4"]) == 1
+    assert "expected two integers X,Y" in capsys.readouterr().err
+    assert main([*base, "--at", "9,1"]) == 1
+    assert "(9, 1) is outside the 8x8 image" in capsys.readouterr().err

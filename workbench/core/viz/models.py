@@ -1,0 +1,220 @@
+"""The networks the visualisations know by name, and the adapter that gives any network the same
+face: one 1×C×H×W image tensor in, one out.
+
+The workbench's denoisers take ``(noisy, sigma)`` and residual ones return ``noisy - estimate``;
+:class:`VizNet` supplies a fixed sigma and, for residual models, shows the estimated noise
+(``input - output``) so that the identity path does not hide the learned part of the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from workbench.core.errors import InputError, ParameterError
+
+VIZ_SIGMA = 25 / 255
+"""Noise level ([0, 1] scale) given to models that take one (sigma 25 in 8-bit units)."""
+
+MODEL_NAMES = ("dncnn", "dncnn17", "dncnn20", "ffdnet", "unet", "dip")
+
+SHIPPED_DNCNN = ("dncnn_gray_sigma25.pt", "dncnn.pt")
+"""File names in resources/ looked for, in order, for the shipped DnCNN."""
+
+
+class VizNet(nn.Module):
+    """A network seen by the visualisations.
+
+    Attributes:
+        net: the wrapped module (its parameters are shared, not copied).
+        in_channels: channels of the image fed to it.
+        size_multiple: input sides must be multiples of this.
+        measured_field: True when the receptive field must be measured (the net up-samples, or its
+            forward pass does things its module list does not show, such as functional pooling).
+        label: what to call it in titles; notice: what the user should know (e.g. random weights).
+    """
+
+    def __init__(
+        self,
+        net: nn.Module,
+        in_channels: int,
+        size_multiple: int = 1,
+        sigma: float | None = None,
+        residual: bool = False,
+        measured_field: bool = True,
+        label: str = "",
+        notice: str = "",
+    ) -> None:
+        super().__init__()
+        self.net = net
+        self.in_channels = in_channels
+        self.size_multiple = size_multiple
+        self.sigma = sigma
+        self.residual = residual
+        self.measured_field = measured_field
+        self.label = label or type(net).__name__
+        self.notice = notice
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """1×C×H×W -> the net's output, or for a residual model the noise it estimates (x - output)."""
+        if self.sigma is None:
+            out = self.net(x)
+        else:
+            out = self.net(x, torch.full((x.shape[0],), self.sigma, dtype=x.dtype, device=x.device))
+        return x - out if self.residual else out
+
+
+def _first_conv_channels(net: nn.Module) -> int:
+    for module in net.modules():
+        if isinstance(module, nn.Conv2d):
+            return int(module.in_channels)
+    raise ParameterError(f"model {type(net).__name__} has no Conv2d layer")
+
+
+def _is_plain_stack(net: nn.Module) -> bool:
+    """True when the layers run in module order with no hidden re-sampling (DnCNN, a Sequential)."""
+    from workbench.core.models import DnCNN
+
+    return isinstance(net, (DnCNN, nn.Sequential))
+
+
+def _is_residual(net: nn.Module) -> bool:
+    from workbench.core.models import UNet
+
+    return bool(getattr(net, "residual", isinstance(net, UNet)))
+
+
+def wrap_model(net: nn.Module, label: str = "", notice: str = "") -> VizNet:
+    """``net`` as a :class:`VizNet`, reading the workbench models' conventions (``channels``,
+    ``alignment``, ``uses_sigma``, ``residual``); any other module is fed as it is."""
+    if isinstance(net, VizNet):
+        return net
+    channels = getattr(net, "channels", None)
+    alignment = getattr(net, "alignment", 1)
+    return VizNet(
+        net,
+        in_channels=channels if isinstance(channels, int) else _first_conv_channels(net),
+        size_multiple=alignment if isinstance(alignment, int) and alignment > 0 else 1,
+        sigma=VIZ_SIGMA if getattr(net, "uses_sigma", False) else None,
+        residual=_is_residual(net),
+        measured_field=not _is_plain_stack(net),
+        label=label,
+        notice=notice,
+    )
+
+
+def _paper_dncnn(depth: int) -> VizNet:
+    from workbench.core.models import DnCNN
+
+    torch.manual_seed(0)
+    notice = f"untrained DnCNN-{depth} (paper configuration, random initialisation, seed 0)"
+    return wrap_model(DnCNN(depth=depth), f"DnCNN-{depth} (untrained)", notice)
+
+
+def _built(name: str) -> VizNet:
+    from workbench.core.models import build_model
+
+    torch.manual_seed(0)
+    return wrap_model(
+        build_model(name), f"{name} (untrained)", f"untrained {name}, random initialisation (seed 0)"
+    )
+
+
+def resolve_model(spec: str) -> VizNet:
+    """The network called ``spec``: one of ``MODEL_NAMES`` or the path of a weights file.
+
+    "dncnn" is the shipped DnCNN when its weights are installed, else an untrained DnCNN-17 (its
+    ``notice`` says so); "dncnn17"/"dncnn20" are the paper's configurations, untrained; "ffdnet" and
+    "unet" the workbench's architectures, untrained; "dip" the Deep Image Prior hourglass.
+
+    Raises:
+        ParameterError: an unknown name; InputError: a weights file that cannot be loaded.
+    """
+    name = spec.strip().lower()
+    if name == "dncnn":
+        return _shipped_dncnn()
+    if name in ("dncnn17", "dncnn20"):
+        return _paper_dncnn(int(name[-2:]))
+    if name in ("ffdnet", "unet"):
+        return _built(name)
+    if name == "dip":
+        return _dip_hourglass()
+    path = Path(spec).expanduser()
+    if path.suffix or path.exists():
+        return _from_file(path)
+    raise ParameterError(f"--model {spec!r}: use one of {', '.join(MODEL_NAMES)} or a weights file")
+
+
+def _published_key(key: str) -> str:
+    """The published DnCNN's ``model.N...`` key as this workbench's ``body.N...``."""
+    return "body." + key.removeprefix("model.") if key.startswith("model.") else key
+
+
+def _dncnn_from_state(state: dict) -> nn.Module:
+    """A DnCNN built to fit a state dict with ``body.N`` (or the published ``model.N``) keys."""
+    from workbench.core.models import DnCNN
+
+    state = {
+        ("body." + key[len("model.") :] if key.startswith("model.") else key): v for key, v in state.items()
+    }
+    convs = [value for key, value in state.items() if key.endswith(".weight") and value.dim() == 4]
+    if not convs or not all(key.startswith("body.") for key in state):
+        raise InputError("not a DnCNN state dict (expected body.N or model.N keys)")
+    channels = int(convs[-1].shape[0])
+    net = DnCNN(
+        channels=channels,
+        depth=len(convs),
+        width=int(convs[0].shape[0]),
+        batch_norm=any(key.endswith("running_mean") for key in state),
+        noise_map=int(convs[0].shape[1]) == channels + 1,
+    )
+    net.load_state_dict(state)
+    return net
+
+
+def _from_file(path: Path) -> VizNet:
+    """A DnCNN from a weights file holding its state dict (``torch.save(model.state_dict())``)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such weights file")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise InputError(
+            f"{path}: not a weights file torch can load safely ({type(error).__name__})"
+        ) from error
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict):
+        raise InputError(f"{path}: holds a {type(state).__name__}, not a state dict")
+    try:
+        net = _dncnn_from_state(state)
+    except (InputError, RuntimeError) as error:
+        raise InputError(f"{path}: {error}".splitlines()[0]) from error
+    return wrap_model(net.eval(), path.name)
+
+
+def _shipped_dncnn() -> VizNet:
+    """The DnCNN whose weights ship in resources/, or an untrained DnCNN-17 when there are none."""
+    from workbench.resources import path as resource
+
+    for name in SHIPPED_DNCNN:
+        if resource(name).is_file():
+            shipped = _from_file(resource(name))
+            shipped.label = f"DnCNN (shipped {name})"
+            return shipped
+    untrained = _paper_dncnn(17)
+    untrained.notice = "no shipped DnCNN weights found: showing an " + untrained.notice
+    return untrained
+
+
+def _dip_hourglass() -> VizNet:
+    """The Deep Image Prior hourglass of workbench.core.dip, as DIP builds it by default."""
+    try:
+        from workbench.core import dip
+    except ImportError as error:
+        raise ParameterError("the Deep Image Prior package (workbench.core.dip) is not installed") from error
+    torch.manual_seed(0)
+    net = dip.build_net()
+    return wrap_model(net, "DIP hourglass (untrained)", "DIP hourglass at initialisation (seed 0)")
