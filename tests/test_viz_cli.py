@@ -63,7 +63,7 @@ def test_viz_filters_writes_the_grid(tmp_path, small_dncnn_file, capsys):
     assert main(["viz", "filters", "--model", str(small_dncnn_file), "-o", str(out)]) == 0
     grid = io.read_image(out)
     assert (grid.width, grid.height, grid.channels) == (2 * 24 + 3, 2 * 24 + 3, 3)
-    assert "4 filters of layer net.body.0" in capsys.readouterr().out
+    assert "4 filters of layer body.0" in capsys.readouterr().out
 
 
 def test_viz_rf_writes_plot_and_json(tmp_path, small_dncnn_file):

@@ -9,6 +9,7 @@ from skimage.transform import downscale_local_mean
 
 from workbench.core.errors import ParameterError
 
+from .layers import named_layers
 from .probe import input_channels, network_input, size_multiple
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
@@ -41,7 +42,7 @@ class FeatureMaps:
 
 
 def _leaf_modules(model) -> list[tuple[str, object]]:
-    return [(name, module) for name, module in model.named_modules() if name and not list(module.children())]
+    return [(name, module) for name, module in named_layers(model) if not list(module.children())]
 
 
 def _run_with_hooks(model, x, modules: list[tuple[str, object]], keep) -> list[tuple[str, object]]:

@@ -9,6 +9,7 @@ import numpy as np
 
 from workbench.core.errors import ParameterError
 
+from .layers import named_layers
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
 MIN_TILE_PIXELS = 24
@@ -44,9 +45,9 @@ def first_conv(model) -> tuple[str, object]:
     """
     import torch
 
-    for name, module in model.named_modules():
+    for name, module in [("(model)", model), *named_layers(model)]:
         if isinstance(module, torch.nn.Conv2d):
-            return name or "(model)", module
+            return name, module
     raise ParameterError(f"model {type(model).__name__} has no Conv2d layer, so no first-layer filters")
 
 

@@ -34,6 +34,7 @@ class VizNet(nn.Module):
         measured_field: True when the receptive field must be measured (the net up-samples, or its
             forward pass does things its module list does not show, such as functional pooling).
         label: what to call it in titles; notice: what the user should know (e.g. random weights).
+        hidden_prefix: left out of layer names, so they read as the wrapped net's own ("body.0").
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class VizNet(nn.Module):
         self.residual = residual
         self.measured_field = measured_field
         self.label = label or type(net).__name__
+        self.hidden_prefix = "net."
         self.notice = notice
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 
 from workbench.core.errors import ParameterError
 
+from .layers import named_layers
 from .probe import input_channels, size_multiple
 
 RECURRENCE = "recurrence"
@@ -125,12 +126,8 @@ def layer_geometry(module) -> tuple[int, float, int] | None:
 
 
 def _geometry_layers(model) -> list[tuple[str, object, tuple[int, float, int]]]:
-    layers = []
-    for name, module in model.named_modules():
-        geometry = layer_geometry(module)
-        if geometry is not None:
-            layers.append((name or "(model)", module, geometry))
-    return layers
+    named = [("(model)", model), *named_layers(model)]
+    return [(name, module, layer_geometry(module)) for name, module in named if layer_geometry(module)]
 
 
 def _up_samples(stride: float) -> bool:

@@ -1,0 +1,133 @@
+"""The 'Inside the network' panel driven by qtbot: filters (live), feature maps with a click that
+enlarges a channel, the receptive-field table, and a click that places the effective field."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+from torch import nn
+
+from workbench.core.image import Image
+from workbench.gui.viz_panel import LIVE, VizPanel, attach
+
+
+def small_net() -> nn.Sequential:
+    """Four 3×3 convolutions (theoretical field 9) with ReLU, seeded."""
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(4, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(4, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(4, 1, 3, padding=1),
+    )
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = VizPanel()
+    qtbot.addWidget(widget)
+    widget.resize(520, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_model(small_net())
+    yield widget
+    assert widget.shutdown(5000)
+
+
+@pytest.fixture
+def image():
+    pixels = np.random.default_rng(0).random((24, 32, 1), dtype=np.float32)
+    return Image(pixels)
+
+
+def test_pushed_network_becomes_the_live_model_with_its_filters(panel):
+    assert panel.model_box.currentText() == LIVE
+    assert panel.filters_view.has_picture()
+    assert "4 filters of 0" in panel.filters_caption.text()
+    assert panel.layer_box.count() == 7
+
+
+def test_filters_follow_the_live_network_when_refreshed(panel, qtbot):
+    before = panel.filters_view.pixmap().toImage()
+    net = panel.network().net
+    with torch.no_grad():
+        net[0].weight[0, 0] = torch.arange(9.0).reshape(3, 3)
+    panel.refresh_button.click()
+    assert panel.filters_view.pixmap().toImage() != before
+
+
+def test_live_box_refreshes_on_a_timer(panel, qtbot):
+    panel._live_timer.setInterval(10)
+    calls = []
+    panel._live_timer.timeout.connect(lambda: calls.append(1))
+    panel.live_box.setChecked(True)
+    qtbot.waitUntil(lambda: len(calls) >= 2, timeout=2000)
+    panel.live_box.setChecked(False)
+    assert not panel._live_timer.isActive()
+
+
+def test_clicking_a_feature_tile_enlarges_that_channel(panel, qtbot, image):
+    panel.set_image(image)
+    panel.tabs.setCurrentIndex(1)
+    panel.layer_box.setCurrentText("1")
+    with qtbot.waitSignal(panel.runner.finished, timeout=10_000):
+        panel.features_button.click()
+    assert panel.features_view.has_picture()
+    top, left = panel._feature_layout.origin(3)
+    point = panel.features_view.widget_point(left + 5, top + 5)
+    qtbot.mouseClick(panel.features_view, Qt.MouseButton.LeftButton, pos=point)
+    assert panel.shown_channel == 3
+    assert panel.channel_view.has_picture()
+    assert "channel 3 of 1" in panel.channel_caption.text()
+
+
+def test_receptive_field_tab_fills_table_and_plot(panel, qtbot):
+    panel.tabs.setCurrentIndex(2)
+    with qtbot.waitSignal(panel.runner.finished, timeout=10_000):
+        panel.rf_button.click()
+    table = panel.rf_table
+    assert table.rowCount() == 4
+    assert [table.item(row, 4).text() for row in range(4)] == ["3", "5", "7", "9"]
+    assert panel.rf_plot_view.has_picture()
+    assert "9×9 px (recurrence)" in panel.rf_summary.text()
+
+
+def test_click_on_the_image_places_the_effective_field(panel, qtbot, image):
+    panel.set_image(image)
+    panel.tabs.setCurrentIndex(3)
+    qtbot.waitExposed(panel.erf_view)
+    point = panel.erf_view.widget_point(20, 9)
+    with qtbot.waitSignal(panel.runner.finished, timeout=10_000):
+        qtbot.mouseClick(panel.erf_view, Qt.MouseButton.LeftButton, pos=point)
+    field = panel.erf_result
+    assert field.at == (20, 9)
+    assert field.heat.shape == (24, 32)
+    rows, cols = np.nonzero(field.heat)
+    assert rows.min() >= 9 - 4 and rows.max() <= 9 + 4
+    assert cols.min() >= 20 - 4 and cols.max() <= 20 + 4
+    assert "Pixel (20, 9)" in panel.erf_caption.text()
+    assert "theoretical field 9 px" in panel.erf_caption.text()
+
+
+def test_effective_field_without_an_image_asks_for_one(panel):
+    assert not panel.place_erf(1, 1)
+    assert "open an image first" in panel.status_label.text()
+
+
+def test_named_model_replaces_the_live_one(panel):
+    panel.model_box.setCurrentText("dncnn17")
+    assert "untrained DnCNN-17" in panel.notice_label.text()
+    assert "64 filters" in panel.filters_caption.text()
+
+
+def test_attach_adds_the_panel_and_follows_the_window_image(main_window, image):
+    panel = attach(main_window)
+    assert panel.parent() is not None
+    main_window.image_changed.emit(image)
+    assert panel.erf_view.has_picture()
+    assert panel.shutdown(5000)

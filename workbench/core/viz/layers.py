@@ -1,0 +1,10 @@
+"""The layers of a network by name, as the visualisations list them."""
+
+from __future__ import annotations
+
+
+def named_layers(model) -> list[tuple[str, object]]:
+    """``model.named_modules()`` without the model itself, named without the ``hidden_prefix`` a
+    wrapper declares (so a wrapped DnCNN's first layer is "body.0", not "net.body.0")."""
+    prefix = getattr(model, "hidden_prefix", "")
+    return [(name.removeprefix(prefix), module) for name, module in model.named_modules() if name]
