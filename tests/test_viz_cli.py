@@ -100,3 +100,21 @@ def test_viz_erf_refuses_a_bad_pixel(tmp_path, small_dncnn_file, capsys):
     assert "expected two integers X,Y" in capsys.readouterr().err
     assert main([*base, "--at", "9,1"]) == 1
     assert "(9, 1) is outside the 8x8 image" in capsys.readouterr().err
+
+
+def test_workbench_weight_file_is_loaded_with_its_architecture(tmp_path):
+    from workbench.core.models import UNet
+    from workbench.core.models.weights import save_weights
+
+    path = save_weights(tmp_path / "unet.pt", UNet(width=2), "unet", {"width": 2}, {"note": "test"})
+    net = resolve_model(str(path))
+    assert isinstance(net.net, UNet)
+    assert net.in_channels == 1 and net.size_multiple == 4
+    assert receptive_fields(net).method == GRADIENT_SUPPORT
+
+
+def test_dncnn_without_shipped_weights_says_it_is_untrained(monkeypatch):
+    from workbench.core.viz import models
+
+    monkeypatch.setattr(models, "shipped_dncnn_files", list)
+    assert resolve_model("dncnn").notice.startswith("no shipped DnCNN weights found")

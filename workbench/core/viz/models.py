@@ -20,9 +20,6 @@ VIZ_SIGMA = 25 / 255
 
 MODEL_NAMES = ("dncnn", "dncnn17", "dncnn20", "ffdnet", "unet", "dip")
 
-SHIPPED_DNCNN = ("dncnn_gray_sigma25.pt", "dncnn.pt")
-"""File names in resources/ looked for, in order, for the shipped DnCNN."""
-
 
 class VizNet(nn.Module):
     """A network seen by the visualisations.
@@ -177,17 +174,20 @@ def _dncnn_from_state(state: dict) -> nn.Module:
 
 
 def _from_file(path: Path) -> VizNet:
-    """A DnCNN from a weights file holding its state dict (``torch.save(model.state_dict())``)."""
+    """A model from a workbench weight file (``workbench.core.models.weights``), or a DnCNN from a
+    bare state dict (``torch.save(model.state_dict())``, ``body.N`` or published ``model.N`` keys)."""
+    from workbench.core.models.weights import FORMAT, load_weights
+
     if not path.is_file():
         raise InputError(f"{path}: no such weights file")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:
-        raise InputError(
-            f"{path}: not a weights file torch can load safely ({type(error).__name__})"
-        ) from error
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
-        state = state["state_dict"]
+        reason = type(error).__name__
+        raise InputError(f"{path}: not a weights file torch can load safely ({reason})") from error
+    if isinstance(state, dict) and state.get("format") == FORMAT:
+        loaded = load_weights(path)
+        return wrap_model(loaded.model, f"{loaded.architecture} ({path.name})")
     if not isinstance(state, dict):
         raise InputError(f"{path}: holds a {type(state).__name__}, not a state dict")
     try:
@@ -197,15 +197,22 @@ def _from_file(path: Path) -> VizNet:
     return wrap_model(net.eval(), path.name)
 
 
-def _shipped_dncnn() -> VizNet:
-    """The DnCNN whose weights ship in resources/, or an untrained DnCNN-17 when there are none."""
+def shipped_dncnn_files() -> list[Path]:
+    """DnCNN weight files in resources/ (``dncnn*.pt``), gray sigma-25 ones first, else by name."""
     from workbench.resources import path as resource
 
-    for name in SHIPPED_DNCNN:
-        if resource(name).is_file():
-            shipped = _from_file(resource(name))
-            shipped.label = f"DnCNN (shipped {name})"
-            return shipped
+    found = sorted(resource("").glob("dncnn*.pt"))
+    return sorted(found, key=lambda file: ("gray" not in file.name or "25" not in file.name, file.name))
+
+
+def _shipped_dncnn() -> VizNet:
+    """The DnCNN whose weights ship in resources/, or an untrained DnCNN-17 when there are none."""
+    files = shipped_dncnn_files()
+    if files:
+        shipped = _from_file(files[0])
+        shipped.label = f"DnCNN (shipped {files[0].name})"
+        shipped.notice = f"shipped weights: {files[0].name}"
+        return shipped
     untrained = _paper_dncnn(17)
     untrained.notice = "no shipped DnCNN weights found: showing an " + untrained.notice
     return untrained
