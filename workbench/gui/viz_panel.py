@@ -55,7 +55,8 @@ LIVE_INTERVAL_MS = 1000
 
 
 class PixelLabel(QLabel):
-    """An H×W×3 float [0, 1] picture scaled to fit (aspect kept, hard pixel edges).
+    """An H×W×3 float [0, 1] picture scaled to fit (aspect kept; hard pixel edges when enlarged,
+    smoothed when shrunk so that lines and text stay legible).
 
     ``logical_size`` (width, height) is the grid clicks are reported in, when the picture is an
     enlarged drawing of a smaller image. Signal clicked(int, int): (x, y) in that grid.
@@ -105,11 +106,10 @@ class PixelLabel(QLabel):
         if self._pixmap is not None:
             _left, _top, scale = self._drawn_rect()
             size = QSize(max(1, round(self._logical[0] * scale)), max(1, round(self._logical[1] * scale)))
-            self.setPixmap(
-                self._pixmap.scaled(
-                    size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation
-                )
-            )
+            mode = Qt.TransformationMode.FastTransformation
+            if scale < 1:
+                mode = Qt.TransformationMode.SmoothTransformation
+            self.setPixmap(self._pixmap.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio, mode))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
