@@ -138,17 +138,17 @@ def test_plain_stack_uses_the_recurrence():
 
 
 def test_field_larger_than_the_largest_probe_is_marked_clipped():
-    report = gradient_support_rf(conv_stack(17), start_size=16, max_size=32)
+    report = gradient_support_rf(conv_stack(9), start_size=8, max_size=16)
     assert report.clipped
-    assert report.probe_size == 32
-    assert report.theoretical_rf == 32
+    assert report.probe_size == 16
+    assert report.theoretical_rf == 16
 
 
 def test_probe_grows_until_the_field_fits():
-    report = gradient_support_rf(conv_stack(17), start_size=16, max_size=128)
+    report = gradient_support_rf(conv_stack(9), start_size=8, max_size=128)
     assert not report.clipped
-    assert report.probe_size == 64
-    assert report.theoretical_rf == 35
+    assert report.probe_size == 32
+    assert report.theoretical_rf == 19
 
 
 def test_positive_twin_leaves_the_network_untouched():
