@@ -1,0 +1,167 @@
+"""Learned denoisers as methods: DnCNN (shipped or imported weights), the FFDNet-style model, a U-Net.
+
+Colour: a colour model (e.g. an imported CDnCNN) takes RGB directly. A gray model on a colour image
+works channel by channel. Models given the noise level (ffdnet, unet, FDnCNN) work on a decorrelated
+opponent space: Y = (R+G+B)/3, U = (R-B)/2 + 1/2, V = (R-2G+B)/4 + 1/2, whose channels stay in
+[0, 1] like the gray training images and carry independent Gaussian noise of known std
+(sigma/sqrt(3), sigma/sqrt(2), sigma*sqrt(6)/4), so each is denoised at its true level and the
+structure, which lives mostly in Y, is not denoised three times. Fixed-level models (DnCNN-S at
+sigma 25) only know one level, so they go through R, G and B, whose noise has that level.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError, ParameterError
+from ..jobs import RunContext
+from ..models.published import open_weights
+from ..models.weights import LoadedModel
+from ..params import AUTO, FloatParam, IntParam, ParamSpec, PathParam
+from ..problem import Problem, Task
+from ..registry import Method, register
+from ..tiling import denoise_image
+
+SHIPPED = {"dncnn": "dncnn_gray_s25.pt", "ffdnet": "ffdnet_gray.pt", "unet": "unet_gray.pt"}
+WEIGHT_FILTER = "Weights (*.pt *.pth *.mat)"
+OPPONENT = np.array([[1 / 3, 1 / 3, 1 / 3], [1 / 2, 0.0, -1 / 2], [1 / 4, -1 / 2, 1 / 4]], dtype=np.float32)
+OPPONENT_OFFSET = np.array([0.0, 0.5, 0.5], dtype=np.float32)
+OPPONENT_NOISE = np.sqrt((OPPONENT**2).sum(axis=1))
+"""Noise std of each opponent channel per unit of RGB noise std."""
+
+
+def _params(sigma_help: str) -> ParamSpec:
+    return ParamSpec(
+        [
+            PathParam(
+                "weights",
+                "",
+                "weight file (.pt own format, .mat MatConvNet, .pth PyTorch); empty = shipped",
+                file_filter=WEIGHT_FILTER,
+            ),
+            FloatParam(
+                "sigma", AUTO, sigma_help, minimum=0.0, maximum=100.0, step=1.0, unit="/255", allow_auto=True
+            ),
+            IntParam(
+                "tile",
+                512,
+                "tile side in pixels for large images (0 = whole image)",
+                minimum=0,
+                maximum=8192,
+                step=64,
+                unit="px",
+            ),
+        ]
+    )
+
+
+def shipped_path(name: str) -> Path:
+    """Path of the shipped weight file of method ``name`` (which may not exist in a checkout)."""
+    from workbench.resources import path
+
+    return path(SHIPPED[name])
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime: float) -> LoadedModel:
+    return open_weights(path)
+
+
+def load_model(method: str, weights: str) -> LoadedModel:
+    """The model given by ``weights`` or, when empty, the method's shipped file.
+
+    Raises:
+        ParameterError: no weights given and none shipped for this method.
+        InputError: the weight file cannot be read.
+    """
+    path = Path(weights).expanduser() if weights else shipped_path(method)
+    if not path.is_file():
+        if weights:
+            raise InputError(f"{path}: no such weight file")
+        raise ParameterError(
+            f"method '{method}' has no shipped weights: train some ('workbench train') and pass weights=FILE"
+        )
+    return _load(str(path.resolve()), path.stat().st_mtime)
+
+
+def noise_level(pixels: np.ndarray, sigma: float | str, ctx: RunContext) -> float:
+    """``sigma`` in 8-bit units, estimated from the image when 'auto' (noted in ctx.notes)."""
+    if sigma != AUTO:
+        return float(sigma)
+    from ..noise import estimate_sigma
+
+    estimate = float(estimate_sigma(pixels)) * 255.0
+    ctx.notes["sigma"] = round(estimate, 2)
+    return estimate
+
+
+def denoise(
+    loaded: LoadedModel, pixels: np.ndarray, sigma: float | None, tile: int, ctx: RunContext
+) -> np.ndarray:
+    """Denoise H×W×C ``pixels`` with ``loaded``; the colour route is described in the module doc."""
+    model = loaded.model
+    device = ctx.torch_device()
+    model_channels = int(getattr(model, "channels", 1))
+    if pixels.shape[2] == model_channels:
+        return denoise_image(model, pixels, sigma, tile, ctx, device)
+    if model_channels == 3:
+        gray = np.repeat(pixels[..., :1], 3, axis=2)
+        return denoise_image(model, gray, sigma, tile, ctx, device).mean(axis=2, keepdims=True)
+    if not getattr(model, "uses_sigma", False):
+        return denoise_image(model, pixels, sigma, tile, ctx, device)
+    opponent = pixels @ OPPONENT.T + OPPONENT_OFFSET
+    estimate = denoise_image(model, opponent, sigma * OPPONENT_NOISE, tile, ctx, device)
+    return (estimate - OPPONENT_OFFSET) @ np.linalg.inv(OPPONENT).T.astype(np.float32)
+
+
+def _runner(method: str):
+    def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+        pixels = problem.observed.pixels
+        loaded = load_model(method, params["weights"])
+        uses_sigma = getattr(loaded.model, "uses_sigma", False)
+        sigma = noise_level(pixels, params["sigma"], ctx) if uses_sigma else None
+        if not uses_sigma and params["sigma"] != AUTO:
+            ctx.notes["sigma_ignored"] = "these weights were trained for one noise level"
+        return denoise(loaded, pixels, sigma, params["tile"], ctx)
+
+    return run
+
+
+register(
+    Method(
+        name="dncnn",
+        label="DnCNN",
+        family="learned",
+        tasks=frozenset({Task.DENOISE}),
+        params=_params("noise std, used only by level-aware weights (FDnCNN); auto = estimate"),
+        run=_runner("dncnn"),
+        summary="DnCNN residual CNN (shipped: Train400, sigma 25; or import the published weights); "
+        "colour goes channel by channel through a gray model",
+    )
+)
+register(
+    Method(
+        name="ffdnet",
+        label="FFDNet-style",
+        family="learned",
+        tasks=frozenset({Task.DENOISE}),
+        params=_params("noise std given to the network (0-75 trained); auto = estimate from the image"),
+        run=_runner("ffdnet"),
+        summary="one CNN for noise levels 0-75: 2x pixel-unshuffled input plus a noise-level map; "
+        "colour through a decorrelated opponent space at each channel's own noise level",
+    )
+)
+register(
+    Method(
+        name="unet",
+        label="U-Net denoiser",
+        family="learned",
+        tasks=frozenset({Task.DENOISE}),
+        params=_params("noise std given to the network; auto = estimate from the image"),
+        run=_runner("unet"),
+        summary="small U-Net with a noise-level map (two 2x levels, residual output); needs trained weights",
+    )
+)

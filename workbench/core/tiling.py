@@ -1,0 +1,93 @@
+"""Run a denoising network over a large image in overlapping tiles, with the same result as one pass.
+
+The image is reflect-padded at the bottom/right to a multiple of the network's alignment. Each tile
+reads its core plus a margin of at least the network's receptive radius, clipped at the image
+border (where the network's own zero padding applies, as in a whole-image pass), and keeps only
+its core. Every core pixel thus sees exactly the input it would see in one whole-image pass, so
+the tiled result equals the untiled one up to float rounding.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from .jobs import RunContext
+
+
+def denoise_image(
+    model: nn.Module,
+    pixels: np.ndarray,
+    sigma: float | np.ndarray | None = None,
+    tile: int = 512,
+    ctx: RunContext | None = None,
+    device: torch.device | str = "cpu",
+) -> np.ndarray:
+    """Denoise H×W×C float32 ``pixels`` (about [0, 1]) with ``model``, tile by tile.
+
+    Args:
+        model: a network taking (N×C×H×W, sigma N) with ``receptive_radius`` and ``alignment``.
+        sigma: noise std in 8-bit units for models that use it: one value, or one per channel.
+            A one-channel model on a C-channel image denoises each channel on its own (the
+            channels go through the network as a batch of C).
+        tile: core tile side in pixels (rounded up to the alignment); 0 means one tile.
+        ctx: progress per tile, cancellation between tiles.
+        device: where the network runs (the model is moved there).
+
+    Returns:
+        H×W×C float32 estimate (not clipped).
+    """
+    ctx = ctx or RunContext()
+    align = int(getattr(model, "alignment", 1))
+    margin = _round_up(int(model.receptive_radius), align)
+    height, width, channels = pixels.shape
+    tile = _round_up(tile, align) if tile > 0 else _round_up(max(height, width), align)
+    padded = _pad_to_multiple(pixels, align)
+    full_rows, full_cols = padded.shape[:2]
+    model = model.to(device).eval()
+    per_channel = getattr(model, "channels", channels) == 1 and channels > 1
+    level = _levels(sigma, channels if per_channel else 1, device)
+    out = np.empty((height, width, channels), dtype=np.float32)
+    corners = [(top, left) for top in range(0, height, tile) for left in range(0, width, tile)]
+    with torch.inference_mode():
+        for index, (top, left) in enumerate(corners):
+            ctx.progress(index / len(corners), f"tile {index + 1} of {len(corners)}")
+            bottom, right = min(top + tile, height), min(left + tile, width)
+            y0, x0 = max(top - margin, 0), max(left - margin, 0)
+            y1 = min(_round_up(bottom, align) + margin, full_rows)
+            x1 = min(_round_up(right, align) + margin, full_cols)
+            window = padded[y0:y1, x0:x1]
+            tensor = torch.from_numpy(np.ascontiguousarray(window.transpose(2, 0, 1)))[None].to(device)
+            if per_channel:
+                tensor = tensor.transpose(0, 1)
+            estimate = model(tensor, level).transpose(0, 1) if per_channel else model(tensor, level)
+            estimate = estimate[0].float().cpu().numpy().transpose(1, 2, 0)
+            out[top:bottom, left:right] = estimate[top - y0 : bottom - y0, left - x0 : right - x0]
+    ctx.progress(1.0, "done")
+    return out
+
+
+def _levels(sigma: float | np.ndarray | None, count: int, device: torch.device | str) -> torch.Tensor | None:
+    """``count`` noise levels on the [0, 1] scale from 8-bit ``sigma`` (one value or one per channel)."""
+    if sigma is None:
+        return None
+    values = np.broadcast_to(np.asarray(sigma, dtype=np.float32).ravel(), (count,)) / 255.0
+    return torch.tensor(values, dtype=torch.float32, device=device)
+
+
+def _round_up(value: int, multiple: int) -> int:
+    return int(math.ceil(value / multiple) * multiple)
+
+
+def _pad_to_multiple(pixels: np.ndarray, align: int) -> np.ndarray:
+    """Reflect-pad the bottom/right so that height and width are multiples of ``align``."""
+    height, width = pixels.shape[:2]
+    extra_rows = _round_up(height, align) - height
+    extra_cols = _round_up(width, align) - width
+    if not extra_rows and not extra_cols:
+        return pixels
+    mode = "reflect" if max(extra_rows, extra_cols) < min(height, width) else "edge"
+    return np.pad(pixels, ((0, extra_rows), (0, extra_cols), (0, 0)), mode=mode)

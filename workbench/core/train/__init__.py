@@ -1,0 +1,1 @@
+"""Training learned denoisers: patch sources, synthetic noise, and a cancellable, resumable trainer."""

@@ -1,0 +1,219 @@
+"""The training loop as a stepper: one ``step()`` at a time, cancellable, checkpointed and resumable.
+
+The GUI calls :meth:`Trainer.step` from its worker (or :meth:`Trainer.run` with a RunContext),
+the CLI calls :meth:`Trainer.run`; both can stop at any step, save a checkpoint, and continue
+later from it with :meth:`Trainer.resume`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..errors import InputError
+from ..jobs import RunContext
+from ..models import build_model
+from ..models.weights import save_weights
+from .batches import Batch
+
+
+class BatchSource(Protocol):
+    def next(self, rng: np.random.Generator, generator: torch.Generator) -> Batch: ...
+
+
+@dataclass
+class TrainConfig:
+    """What to train and for how long.
+
+    Attributes:
+        architecture, model_kwargs: the model (see ``workbench.core.models.build_model``).
+        steps: optimiser steps; training also ends after ``max_seconds`` of stepping when set.
+        lr, lr_final: Adam learning rate, decayed along a cosine from ``lr`` to ``lr_final``
+            over the run's progress (the larger of the step and time fractions).
+        seed: seeds patch sampling, noise and initialisation.
+    """
+
+    architecture: str = "dncnn"
+    model_kwargs: dict[str, Any] = field(default_factory=dict)
+    steps: int = 1000
+    lr: float = 1e-3
+    lr_final: float = 1e-5
+    max_seconds: float | None = None
+    seed: int = 0
+
+
+@dataclass
+class StepRecord:
+    step: int
+    loss: float
+    lr: float
+    seconds: float
+
+
+class Trainer:
+    """Trains one model on batches from ``source``.
+
+    Attributes:
+        history: one StepRecord per step; ``validation`` holds (step, PSNR dB) pairs.
+    """
+
+    def __init__(self, config: TrainConfig, source: BatchSource, device: torch.device | str = "cpu") -> None:
+        self.config = config
+        self.source = source
+        self.device = torch.device(device)
+        torch.manual_seed(config.seed)
+        self.model = build_model(config.architecture, **config.model_kwargs).to(self.device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.rng = np.random.default_rng(config.seed)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.step_count = 0
+        self.elapsed = 0.0
+        self.history: list[StepRecord] = []
+        self.validation: list[tuple[int, float]] = []
+
+    @property
+    def progress(self) -> float:
+        """Fraction of the run done, in [0, 1]: steps or time, whichever is further along."""
+        fraction = self.step_count / max(self.config.steps, 1)
+        if self.config.max_seconds:
+            fraction = max(fraction, self.elapsed / self.config.max_seconds)
+        return min(fraction, 1.0)
+
+    @property
+    def done(self) -> bool:
+        return self.progress >= 1.0
+
+    def learning_rate(self) -> float:
+        """Cosine decay from ``lr`` to ``lr_final`` over the run's progress."""
+        lr, final = self.config.lr, self.config.lr_final
+        return final + 0.5 * (lr - final) * (1 + math.cos(math.pi * self.progress))
+
+    def step(self) -> StepRecord:
+        """One optimiser step on a fresh batch; returns its loss (mean squared error)."""
+        start = time.perf_counter()
+        lr = self.learning_rate()
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        batch = self.source.next(self.rng, self.generator)
+        self.model.train()
+        estimate = self.model(batch.inputs.to(self.device), batch.sigma.to(self.device))
+        loss = masked_mse(estimate, batch.targets.to(self.device), batch.mask)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.step_count += 1
+        seconds = time.perf_counter() - start
+        self.elapsed += seconds
+        record = StepRecord(self.step_count, float(loss.detach()), lr, seconds)
+        self.history.append(record)
+        return record
+
+    def run(
+        self,
+        ctx: RunContext | None = None,
+        validate: Callable[[nn.Module], float] | None = None,
+        validate_every: int = 0,
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int = 0,
+        on_step: Callable[[StepRecord], None] | None = None,
+    ) -> None:
+        """Step until done; report progress, validate and checkpoint on schedule.
+
+        Raises:
+            Cancelled: the context was cancelled (a checkpoint is written first when one is set).
+        """
+        ctx = ctx or RunContext()
+        while not self.done:
+            if ctx.cancelled and checkpoint:
+                self.save_checkpoint(checkpoint)
+            ctx.progress(self.progress, f"step {self.step_count}")
+            record = self.step()
+            if validate is not None and validate_every and self.step_count % validate_every == 0:
+                self.validate(validate)
+            if checkpoint and checkpoint_every and self.step_count % checkpoint_every == 0:
+                self.save_checkpoint(checkpoint)
+            if on_step is not None:
+                on_step(record)
+        if checkpoint:
+            self.save_checkpoint(checkpoint)
+        ctx.progress(1.0, f"done after {self.step_count} steps")
+
+    def validate(self, validate: Callable[[nn.Module], float]) -> float:
+        """Score the model with ``validate`` (in eval mode) and record (step, value)."""
+        self.model.eval()
+        with torch.inference_mode():
+            value = float(validate(self.model))
+        self.validation.append((self.step_count, value))
+        return value
+
+    def save_checkpoint(self, path: str | Path) -> Path:
+        """Everything needed to continue: model, optimiser, counters, random states, history."""
+        path = Path(path)
+        state = {
+            "config": asdict(self.config),
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "step": self.step_count,
+            "elapsed": self.elapsed,
+            "rng": self.rng.bit_generator.state,
+            "generator": self.generator.get_state(),
+            "history": [asdict(record) for record in self.history],
+            "validation": [list(pair) for pair in self.validation],
+        }
+        partial = path.with_name(path.name + ".partial")
+        torch.save(state, partial)
+        partial.replace(path)
+        return path
+
+    @classmethod
+    def resume(cls, path: str | Path, source: BatchSource, device: torch.device | str = "cpu") -> Trainer:
+        """A trainer restored from :meth:`save_checkpoint`'s file, ready to continue stepping.
+
+        Raises:
+            InputError: the file is missing or not a training checkpoint.
+        """
+        path = Path(path)
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+            trainer = cls(TrainConfig(**state["config"]), source, device)
+            trainer.model.load_state_dict(state["model"])
+            trainer.optimizer.load_state_dict(state["optimizer"])
+        except (OSError, KeyError, TypeError, RuntimeError, ValueError) as error:
+            raise InputError(f"{path}: not a usable training checkpoint ({error})") from None
+        trainer.step_count = int(state["step"])
+        trainer.elapsed = float(state["elapsed"])
+        trainer.rng.bit_generator.state = state["rng"]
+        trainer.generator.set_state(state["generator"])
+        trainer.history = [StepRecord(**record) for record in state["history"]]
+        trainer.validation = [(int(step), float(value)) for step, value in state["validation"]]
+        return trainer
+
+    def export(self, path: str | Path, card: dict[str, Any]) -> Path:
+        """Write the trained weights in the project's format, the card completed with the run's facts."""
+        facts = {
+            "steps": self.step_count,
+            "train_seconds": round(self.elapsed, 1),
+            "lr": [self.config.lr, self.config.lr_final],
+            "seed": self.config.seed,
+            "validation": [list(pair) for pair in self.validation],
+        }
+        return save_weights(
+            path, self.model, self.config.architecture, self.config.model_kwargs, facts | card
+        )
+
+
+def masked_mse(estimate: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """Mean squared error, over all pixels or only where ``mask`` is True."""
+    error = (estimate - target) ** 2
+    if mask is None:
+        return error.mean()
+    mask = mask.to(error.device)
+    return (error * mask).sum() / mask.sum().clamp(min=1)
