@@ -21,6 +21,8 @@ def _block(cin: int, cout: int) -> nn.Sequential:
 class UNet(nn.Module):
     """Encoder–decoder with average-pool down-sampling and nearest up-sampling.
 
+    The last 1×1 conv starts at zero, so an untrained net returns its input.
+
     Args:
         channels: image channels.
         width: features at full resolution (doubled at each level).
@@ -40,6 +42,8 @@ class UNet(nn.Module):
         self.dec1 = _block(6 * width, 2 * width)
         self.dec0 = _block(3 * width, width)
         self.out = nn.Conv2d(width, channels, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
 
     @property
     def receptive_radius(self) -> int:

@@ -86,8 +86,8 @@ class BlindSpotBatches:
 def neighbour_values(images: torch.Tensor, radius: int, generator: torch.Generator) -> torch.Tensor:
     """For every pixel of N×C×H×W ``images``, the value of a random other pixel within ``radius``.
 
-    Offsets are drawn per pixel from the (2r+1)² window without its centre; the image edge is
-    handled by clamping the coordinates.
+    Offsets are drawn per pixel from the (2r+1)² window without its centre; an offset that leaves
+    the image is flipped (so the chosen pixel is never the pixel itself). H and W must exceed 2r.
     """
     count, channels, height, width = images.shape
     window = 2 * radius + 1
@@ -95,7 +95,12 @@ def neighbour_values(images: torch.Tensor, radius: int, generator: torch.Generat
     choice = choice + (choice >= window * window // 2).long()
     dy = choice // window - radius
     dx = choice % window - radius
-    rows = (torch.arange(height).reshape(1, 1, -1, 1) + dy).clamp(0, height - 1)
-    cols = (torch.arange(width).reshape(1, 1, 1, -1) + dx).clamp(0, width - 1)
+    rows = _shifted(torch.arange(height).reshape(1, 1, -1, 1), dy, height)
+    cols = _shifted(torch.arange(width).reshape(1, 1, 1, -1), dx, width)
     flat = images.reshape(count, channels, -1)
     return flat.gather(2, (rows * width + cols).reshape(count, channels, -1)).reshape(images.shape)
+
+
+def _shifted(index: torch.Tensor, offset: torch.Tensor, size: int) -> torch.Tensor:
+    moved = index + offset
+    return torch.where((moved < 0) | (moved >= size), index - offset, moved)

@@ -31,7 +31,7 @@ def load_folder(
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in SUFFIXES:
             continue
-        pixels = _read(path, channels)
+        pixels = read_training_image(path, channels)
         for scale in scales:
             images.append(pixels if scale == 1.0 else _resize(pixels, scale))
     if not images:
@@ -39,7 +39,8 @@ def load_folder(
     return images
 
 
-def _read(path: Path, channels: int) -> np.ndarray:
+def read_training_image(path: Path, channels: int = 1) -> np.ndarray:
+    """One image file as float32 H×W×C in [0, 1] with ``channels`` 1 or 3; InputError if unreadable."""
     flag = cv2.IMREAD_GRAYSCALE if channels == 1 else cv2.IMREAD_COLOR
     array = cv2.imread(str(path), flag | cv2.IMREAD_ANYDEPTH)
     if array is None:

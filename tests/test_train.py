@@ -1,0 +1,188 @@
+"""Training core: batches, noise, loss going down, resumable checkpoints, cancel, the train CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from workbench.cli import main as cli_main
+from workbench.core.errors import Cancelled, InputError
+from workbench.core.jobs import RunContext
+from workbench.core.metrics import psnr
+from workbench.core.models.weights import load_weights
+from workbench.core.tiling import denoise_image
+from workbench.core.train.batches import BlindSpotBatches, PairBatches, SupervisedBatches, neighbour_values
+from workbench.core.train.data import load_folder, random_patches
+from workbench.core.train.evaluate import add_gaussian
+from workbench.core.train.noise import NoiseModel
+from workbench.core.train.trainer import TrainConfig, Trainer
+
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+
+
+def _smooth_images(count: int = 3, size: int = 48) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    images = []
+    for _ in range(count):
+        coarse = rng.random((size // 8, size // 8)).astype(np.float32)
+        images.append(cv2.resize(coarse, (size, size), interpolation=cv2.INTER_CUBIC)[..., None].clip(0, 1))
+    return images
+
+
+def _trainer(steps: int = 6, seed: int = 0) -> Trainer:
+    source = SupervisedBatches(_smooth_images(), NoiseModel("gaussian", 10, 40), patch=16, batch=4, align=2)
+    config = TrainConfig("ffdnet", {"depth": 3, "width": 8}, steps=steps, lr=3e-3, seed=seed)
+    return Trainer(config, source)
+
+
+def test_patches_have_the_asked_shape_and_aligned_corners():
+    image = np.arange(40 * 40, dtype=np.float32).reshape(40, 40, 1)
+    patches = random_patches([image], 20, 8, np.random.default_rng(0), align=2)
+    assert patches.shape == (20, 1, 8, 8)
+    corners = patches.reshape(20, -1).min(axis=1).astype(int)
+    assert all((corner // 40) % 2 == 0 and (corner % 40) % 2 == 0 for corner in corners)
+
+
+def test_gaussian_noise_has_the_asked_std():
+    clean = torch.full((4, 1, 64, 64), 0.5)
+    noisy, levels = NoiseModel("gaussian", 25, 25).sample(clean, torch.Generator().manual_seed(0))
+    assert torch.allclose(levels, torch.full((4,), 25 / 255))
+    assert float((noisy - clean).std()) == pytest.approx(25 / 255, rel=0.03)
+
+
+def test_poisson_gaussian_noise_grows_with_brightness():
+    generator = torch.Generator().manual_seed(0)
+    model = NoiseModel("poisson_gaussian", 5, 5, peak=20)
+    dark, _ = model.sample(torch.full((1, 1, 64, 64), 0.1), generator)
+    bright, _ = model.sample(torch.full((1, 1, 64, 64), 0.9), generator)
+    assert float(bright.std()) > 2 * float(dark.std())
+
+
+def test_blind_spot_replaces_pixels_by_a_different_neighbour():
+    image = torch.arange(16 * 16, dtype=torch.float32).reshape(1, 1, 16, 16)
+    values = neighbour_values(image, 2, torch.Generator().manual_seed(0))
+    rows, cols = values.long() // 16, values.long() % 16
+    dy = rows - torch.arange(16).reshape(1, 1, -1, 1)
+    dx = cols - torch.arange(16).reshape(1, 1, 1, -1)
+    assert int(dy.abs().max()) <= 2 and int(dx.abs().max()) <= 2
+    assert not torch.any((dy == 0) & (dx == 0))
+
+
+def test_blind_spot_batches_mask_about_the_asked_share():
+    source = BlindSpotBatches(_smooth_images(1, 64), sigma=25, patch=32, batch=8, ratio=0.05)
+    batch = source.next(np.random.default_rng(0), torch.Generator().manual_seed(0))
+    share = float(batch.mask.float().mean())
+    assert 0.03 < share < 0.07
+    assert torch.equal(batch.inputs[~batch.mask], batch.targets[~batch.mask])
+
+
+def test_noise2noise_batches_pair_the_same_patch_of_both_shots():
+    clean = _smooth_images(1)[0]
+    first, second = clean + 0.1, clean + 0.2
+    batch = PairBatches([(first, second)], sigma=10, patch=16, batch=6).next(
+        np.random.default_rng(0), torch.Generator().manual_seed(0)
+    )
+    assert torch.allclose((batch.inputs - batch.targets).abs(), torch.full_like(batch.inputs, 0.1), atol=1e-6)
+
+
+def test_training_lowers_the_loss():
+    trainer = _trainer(steps=60)
+    trainer.run()
+    losses = [record.loss for record in trainer.history]
+    assert trainer.step_count == 60
+    assert np.mean(losses[-10:]) < 0.6 * np.mean(losses[:10])
+    assert trainer.history[-1].lr < trainer.history[0].lr
+
+
+def test_resumed_training_continues_exactly(tmp_path):
+    straight = _trainer(steps=6)
+    straight.run()
+    first = _trainer(steps=6)
+    for _ in range(3):
+        first.step()
+    first.save_checkpoint(tmp_path / "run.ckpt")
+    resumed = Trainer.resume(tmp_path / "run.ckpt", first.source)
+    resumed.run()
+    assert [r.loss for r in resumed.history] == pytest.approx([r.loss for r in straight.history], rel=1e-5)
+    for name, tensor in straight.model.state_dict().items():
+        assert torch.allclose(resumed.model.state_dict()[name].float(), tensor.float(), atol=1e-6)
+
+
+def test_cancel_stops_training_and_saves_a_checkpoint(tmp_path):
+    trainer = _trainer(steps=100)
+    ctx = RunContext()
+    with pytest.raises(Cancelled):
+        trainer.run(
+            ctx, checkpoint=tmp_path / "c.ckpt", on_step=lambda r: ctx.cancel() if r.step == 2 else None
+        )
+    assert trainer.step_count == 2
+    assert Trainer.resume(tmp_path / "c.ckpt", trainer.source).step_count == 2
+
+
+def test_a_broken_checkpoint_is_an_input_error(tmp_path):
+    path = tmp_path / "bad.ckpt"
+    torch.save({"config": {"bogus": 1}}, path)
+    with pytest.raises(InputError, match="checkpoint"):
+        Trainer.resume(path, _trainer().source)
+
+
+def test_export_writes_weights_with_a_card(tmp_path):
+    trainer = _trainer(steps=2)
+    trainer.run()
+    loaded = load_weights(trainer.export(tmp_path / "w.pt", {"training_data": "synthetic"}))
+    assert loaded.architecture == "ffdnet" and loaded.card["steps"] == 2
+    assert loaded.card["training_data"] == "synthetic"
+
+
+def test_train_cli_trains_resumes_and_writes_weights(tmp_path, capsys):
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    for index, image in enumerate(_smooth_images()):
+        cv2.imwrite(str(folder / f"{index}.png"), (image[..., 0] * 255).astype(np.uint8))
+    common = [
+        "train",
+        "supervised",
+        str(folder),
+        "-o",
+        str(tmp_path / "w.pt"),
+        "--arch",
+        "dncnn",
+        "--model",
+        "depth=3",
+        "--model",
+        "width=8",
+        "--patch",
+        "16",
+        "--batch",
+        "2",
+        "--sigma",
+        "5:30",
+        "--checkpoint",
+        str(tmp_path / "w.ckpt"),
+    ]
+    assert cli_main([*common, "--steps", "2"]) == 0
+    assert cli_main([*common, "--steps", "4", "--resume"]) == 0
+    assert "4 steps" in capsys.readouterr().out
+    assert load_weights(tmp_path / "w.pt").card["noise"]["sigma_range"] == [5.0, 30.0]
+
+
+def test_train_cli_names_a_bad_sigma(tmp_path, capsys):
+    assert cli_main(["train", "supervised", str(tmp_path), "-o", str(tmp_path / "w.pt"), "--sigma", "x"]) == 1
+    assert "--sigma" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "datasets" / "set12").is_dir(), reason="Set12 not present")
+def test_blind_spot_training_on_one_noisy_image_beats_the_input_by_5_db():
+    clean = load_folder(SHARED / "datasets" / "set12")[4]
+    noisy = add_gaussian(clean, 25.0, 0)
+    source = BlindSpotBatches([noisy], sigma=25, patch=64, batch=8, align=4)
+    trainer = Trainer(TrainConfig("unet", {"width": 16}, steps=400, lr=2e-3), source)
+    trainer.run()
+    estimate = np.clip(denoise_image(trainer.model, noisy, 25.0, tile=0), 0, 1)
+    assert psnr(estimate, clean) > psnr(noisy, clean) + 5.0

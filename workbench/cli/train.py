@@ -1,0 +1,134 @@
+"""``workbench train MODE DATA -o WEIGHTS.pt``: train a denoiser (supervised, Noise2Noise, blind-spot)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.core.errors import ParameterError
+from workbench.core.image import Image
+from workbench.core.models import ARCHITECTURES
+from workbench.core.train.setup import MODES, TrainSettings, make_trainer
+
+from .common import add_device_option, progress_context
+
+COMMAND = "train"
+HELP = "train a denoiser: on clean images with synthetic noise, on noisy pairs, or on noisy images alone"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("mode", choices=MODES, help="supervised | noise2noise | blindspot")
+    parser.add_argument("data", type=Path, help="clean folder (supervised), noisy folder or image")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="weight file to write (.pt)")
+    parser.add_argument("--pair", type=Path, help="second folder of noisy shots (noise2noise)")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="dncnn")
+    parser.add_argument(
+        "--model", action="append", default=[], metavar="K=V", help="model setting (depth=12)"
+    )
+    parser.add_argument("--color", action="store_true", help="train a 3-channel model")
+    parser.add_argument("--noise", choices=("gaussian", "poisson_gaussian"), default="gaussian")
+    parser.add_argument("--sigma", default="25", help="std in 8-bit units, or a range LOW:HIGH")
+    parser.add_argument("--peak", type=float, default=30.0, help="Poisson photons at white")
+    parser.add_argument("--patch", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--minutes", type=float, help="stop after this much training time")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--checkpoint", type=Path, help="checkpoint file, written every 100 steps and on cancel"
+    )
+    parser.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    parser.add_argument("--denoised", type=Path, help="blindspot: also write the denoised image here")
+    add_device_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    low, high = parse_sigma(args.sigma)
+    settings = TrainSettings(
+        args.mode,
+        args.data,
+        args.pair,
+        args.arch,
+        parse_model(args.model),
+        3 if args.color else 1,
+        args.noise,
+        low,
+        high,
+        args.peak,
+        args.patch,
+        args.batch,
+        args.steps,
+        args.minutes,
+        args.lr,
+        args.seed,
+    )
+    if args.resume and args.checkpoint is None:
+        raise ParameterError("--resume needs --checkpoint FILE")
+    trainer = make_trainer(settings, args.checkpoint if args.resume else None, _device(args.device))
+    ctx = progress_context(args.device)
+    trainer.run(ctx, checkpoint=args.checkpoint, checkpoint_every=100 if args.checkpoint else 0)
+    card = {
+        "mode": args.mode,
+        "training_data": str(args.data.resolve()) + (f" + {args.pair.resolve()}" if args.pair else ""),
+        "noise": {"kind": args.noise, "sigma_range": [low, high]},
+        "patch": args.patch,
+        "batch": args.batch,
+    }
+    path = trainer.export(args.out, card)
+    last = trainer.history[-1].loss if trainer.history else float("nan")
+    print(f"{trainer.step_count} steps in {trainer.elapsed:.0f} s, last loss {last:.3e}; wrote {path}")
+    if args.denoised is not None:
+        _write_denoised(trainer, settings, args.denoised)
+    return 0
+
+
+def parse_sigma(text: str) -> tuple[float, float]:
+    """'25' -> (25, 25); '0:75' -> (0, 75); ParameterError otherwise."""
+    try:
+        parts = [float(part) for part in text.split(":")]
+    except ValueError:
+        raise ParameterError(f"--sigma {text!r}: expected a number or LOW:HIGH") from None
+    low, high = (parts[0], parts[0]) if len(parts) == 1 else parts[:2]
+    if len(parts) > 2 or not 0 <= low <= high <= 255:
+        raise ParameterError(f"--sigma {text!r}: need 0 <= LOW <= HIGH <= 255")
+    return low, high
+
+
+def parse_model(assignments: list[str]) -> dict[str, object]:
+    """['depth=12', 'batch_norm=false'] -> {'depth': 12, 'batch_norm': False}."""
+    kwargs: dict[str, object] = {}
+    for text in assignments:
+        name, sep, value = text.partition("=")
+        if not sep or not name:
+            raise ParameterError(f"--model {text!r}: expected NAME=VALUE")
+        lowered = value.strip().lower()
+        if lowered in ("true", "false"):
+            kwargs[name.strip()] = lowered == "true"
+        else:
+            try:
+                kwargs[name.strip()] = int(value)
+            except ValueError:
+                raise ParameterError(f"--model {text!r}: expected an integer or true/false") from None
+    return kwargs
+
+
+def _device(name: str) -> str:
+    from workbench.core.jobs import resolve_device
+
+    return str(resolve_device(name))
+
+
+def _write_denoised(trainer, settings: TrainSettings, target: Path) -> None:
+    from workbench.core.io import write_image
+    from workbench.core.tiling import denoise_image
+    from workbench.core.train.data import read_training_image
+
+    if not settings.data.is_file():
+        print("--denoised needs DATA to be one image; skipped", file=sys.stderr)
+        return
+    noisy = read_training_image(settings.data, settings.channels)
+    estimate = denoise_image(trainer.model, noisy, settings.sigma_min, device=trainer.device)
+    write_image(Image(estimate.clip(0, 1)), target)
+    print(f"wrote {target}")

@@ -1,0 +1,122 @@
+"""Building a trainer from plain settings (shared by ``workbench train`` and the window's panel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, ParameterError
+from ..models import ARCHITECTURES, build_model
+from .batches import BlindSpotBatches, PairBatches, SupervisedBatches
+from .data import SUFFIXES, load_folder, read_training_image
+from .noise import NoiseModel
+from .trainer import BatchSource, TrainConfig, Trainer
+
+MODES = ("supervised", "noise2noise", "blindspot")
+
+
+@dataclass
+class TrainSettings:
+    """Everything ``workbench train`` asks for.
+
+    Attributes:
+        mode: "supervised" (clean folder + synthetic noise), "noise2noise" (two folders of noisy
+            shots with matching file names) or "blindspot" (noisy images alone).
+        data: the clean folder, the noisy image/folder, or the first noisy folder.
+        data_b: the second noisy folder (noise2noise).
+        sigma_min, sigma_max: synthetic Gaussian std range in 8-bit units (supervised); for the
+            other modes, the noise level given to level-aware models (sigma_min is used).
+    """
+
+    mode: str
+    data: Path
+    data_b: Path | None = None
+    architecture: str = "dncnn"
+    model_kwargs: dict[str, Any] = field(default_factory=dict)
+    channels: int = 1
+    noise: str = "gaussian"
+    sigma_min: float = 25.0
+    sigma_max: float = 25.0
+    peak: float = 30.0
+    patch: int = 64
+    batch: int = 16
+    steps: int = 1000
+    minutes: float | None = None
+    lr: float = 1e-3
+    seed: int = 0
+
+    def config(self) -> TrainConfig:
+        kwargs = {"channels": self.channels} | self.model_kwargs
+        seconds = self.minutes * 60 if self.minutes else None
+        return TrainConfig(self.architecture, kwargs, self.steps, self.lr, self.lr / 100, seconds, self.seed)
+
+
+def make_source(settings: TrainSettings) -> BatchSource:
+    """The batch source for ``settings.mode``.
+
+    Raises:
+        ParameterError: unknown mode or architecture, bad model settings.
+        InputError: missing or unreadable data.
+    """
+    if settings.architecture not in ARCHITECTURES:
+        raise ParameterError(
+            f"unknown architecture {settings.architecture!r} (known: {', '.join(ARCHITECTURES)})"
+        )
+    try:
+        align = int(
+            getattr(build_model(settings.architecture, **settings.config().model_kwargs), "alignment", 1)
+        )
+    except TypeError as error:
+        raise ParameterError(f"model settings: {error}") from None
+    common = {"patch": settings.patch, "batch": settings.batch, "align": align}
+    if settings.mode == "supervised":
+        noise = NoiseModel(settings.noise, settings.sigma_min, settings.sigma_max, settings.peak)
+        return SupervisedBatches(load_folder(settings.data, settings.channels), noise, **common)
+    if settings.mode == "noise2noise":
+        return PairBatches(_pairs(settings), settings.sigma_min, **common)
+    if settings.mode == "blindspot":
+        return BlindSpotBatches(_images(settings.data, settings.channels), settings.sigma_min, **common)
+    raise ParameterError(f"unknown training mode {settings.mode!r} (known: {', '.join(MODES)})")
+
+
+def make_trainer(settings: TrainSettings, resume: Path | None = None, device: str = "cpu") -> Trainer:
+    """A fresh trainer, or one continued from the checkpoint ``resume`` when that file exists.
+
+    A resumed run keeps its model and schedule but takes the new step and time targets.
+    """
+    source = make_source(settings)
+    if resume is None or not resume.is_file():
+        return Trainer(settings.config(), source, device)
+    trainer = Trainer.resume(resume, source, device)
+    trainer.config.steps = settings.steps
+    trainer.config.max_seconds = settings.config().max_seconds
+    return trainer
+
+
+def _images(path: Path, channels: int) -> list:
+    if path.is_file():
+        return [read_training_image(path, channels)]
+    return load_folder(path, channels)
+
+
+def _pairs(settings: TrainSettings) -> list:
+    if settings.data_b is None:
+        raise ParameterError("noise2noise needs a second folder of noisy shots (--pair)")
+    for folder in (settings.data, settings.data_b):
+        if not folder.is_dir():
+            raise InputError(f"{folder}: not a folder of noisy images")
+    names = sorted(p.name for p in settings.data.iterdir() if p.suffix.lower() in SUFFIXES)
+    pairs = []
+    for name in names:
+        other = settings.data_b / name
+        if not other.is_file():
+            raise InputError(f"{other}: missing (noise2noise pairs are matched by file name)")
+        first = read_training_image(settings.data / name, settings.channels)
+        second = read_training_image(other, settings.channels)
+        if first.shape != second.shape:
+            raise InputError(f"{name}: the two shots differ in size")
+        pairs.append((first, second))
+    if not pairs:
+        raise InputError(f"{settings.data}: no images in it")
+    return pairs
