@@ -70,7 +70,8 @@ def benchmark_folder(folder: str | Path, runs: list, sigma: float, seed: int, ct
     """Add seeded Gaussian noise to every image of ``folder`` and score each of ``runs`` on it.
 
     Args:
-        runs: ``workbench.core.compare.MethodRun`` entries (method name and parameter values).
+        runs: ``workbench.core.compare.MethodRun`` entries (method name and parameter values);
+            a method with a ``sigma`` parameter the run does not set is given the true ``sigma``.
         sigma: noise std in 8-bit units; every image's noise comes from ``default_rng(seed)``.
         ctx: progress over images × methods; cancellation.
 
@@ -90,6 +91,7 @@ def benchmark_folder(folder: str | Path, runs: list, sigma: float, seed: int, ct
     files = sorted(path for path in folder.iterdir() if path.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise InputError(f"{folder}: no images in it")
+    runs = [_with_known_sigma(run, sigma) for run in runs]
     per_image: dict[str, dict[str, dict[str, float]]] = {}
     total = len(files) * len(runs)
     for index, path in enumerate(files):
@@ -116,3 +118,14 @@ def benchmark_folder(folder: str | Path, runs: list, sigma: float, seed: int, ct
         for run in runs
     }
     return BenchReport(per_image, mean, sigma, seed)
+
+
+def _with_known_sigma(run, sigma: float):
+    from dataclasses import replace
+
+    from .. import registry
+
+    params = registry.get(run.method).params
+    if "sigma" in params and "sigma" not in run.values:
+        return replace(run, values=run.values | {"sigma": params["sigma"].validate(sigma)})
+    return run
