@@ -67,7 +67,9 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "train")
     parser.add_argument("--out", type=Path, default=ROOT / "resources")
-    parser.add_argument("--resume", action="store_true", help="continue from the workdir checkpoint")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue from the workdir checkpoint up to --minutes in all"
+    )
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("WORKBENCH_THREADS", "2")))
     recipe = RECIPES[args.recipe]
@@ -85,8 +87,10 @@ def main() -> int:
         max_seconds=args.minutes * 60,
         seed=0,
     )
-    if args.resume and checkpoint.exists():
+    resumed = args.resume and checkpoint.exists()
+    if resumed:
         trainer = Trainer.resume(checkpoint, source)
+        trainer.config.max_seconds = config.max_seconds
     else:
         trainer = Trainer(config, source)
         if args.recipe == "ffdnet":
@@ -122,7 +126,8 @@ def main() -> int:
         "patch": args.patch,
         "batch": args.batch,
         "hardware": f"CPU, {torch.get_num_threads()} threads (shared machine)",
-        "wall_seconds": round(time.time() - started, 1),
+        "wall_seconds_this_session": round(time.time() - started, 1),
+        "resumed": resumed,
         "psnr": scores,
         "psnr_protocol": "Gaussian noise from numpy default_rng(0), one generator per set in file order, "
         "not clipped; estimate clipped to [0, 1]; whole images",

@@ -69,3 +69,13 @@ def test_learned_methods_are_registered_for_denoising():
 
     names = {method.name for method in registry.for_task(Task.DENOISE)}
     assert {"dncnn", "ffdnet", "unet"} <= names
+
+
+def test_flip_ensemble_turns_every_estimate_back():
+    from workbench.core.jobs import RunContext
+
+    pixels = np.random.default_rng(2).random((5, 7, 3)).astype(np.float32)
+    assert np.allclose(learned.flip_ensemble(lambda image: image, pixels, RunContext()), pixels)
+    seen = []
+    learned.flip_ensemble(lambda image: seen.append(image.shape) or image, pixels, RunContext())
+    assert sorted(set(seen)) == [(5, 7, 3), (7, 5, 3)]
