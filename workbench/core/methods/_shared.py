@@ -85,13 +85,14 @@ def deconvolve_planes(
 
     "reflect" mirror-pads by max(16, 2 × kernel side) and crops afterwards. "circular" leaves
     ``pixels`` as they are for FFT-based ``plane_fn`` (already circular), or with ``circular_pad``
-    wrap-pads by the kernel side for one that convolves with zero borders.
+    (or an image smaller than the kernel) wrap-pads by the kernel side, for a ``plane_fn`` that
+    convolves with zero borders.
     """
     height, width = pixels.shape[:2]
     side = max(kernel.shape)
     if boundary == "reflect":
         pad, mode = max(16, 2 * side), "symmetric"
-    elif circular_pad:
+    elif circular_pad or min(height, width) < side:
         pad, mode = side, "wrap"
     else:
         return per_channel(pixels, plane_fn)

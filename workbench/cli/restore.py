@@ -1,0 +1,116 @@
+"""``workbench restore IN -o OUT -m METHOD [--set k=v ...] [--reference CLEAN] [--json METRICS]``.
+
+Everything is checked before the method runs (files readable, parameters valid, outputs free
+unless ``--overwrite``), so a bad call fails fast with one line and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workbench.core import io, registry
+from workbench.core.errors import InputError, ParameterError
+from workbench.core.pipeline import Result, restore
+from workbench.core.problem import Problem, Task
+
+from .common import add_device_option, add_set_option, progress_context, write_json
+
+COMMAND = "restore"
+HELP = "restore one image with one method (see 'workbench methods'); optionally score it against a reference"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="the degraded image")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="where to write the result")
+    parser.add_argument("-m", "--method", required=True, help="method name, e.g. bm3d, nlm, wiener, telea")
+    parser.add_argument(
+        "--task",
+        choices=[task.value for task in Task],
+        help="the problem to solve; default: inpaint with --mask, deblur with --kernel, sr with --scale > 1, "
+        "else the method's only task or denoise",
+    )
+    parser.add_argument("--reference", type=Path, help="the clean image: PSNR and SSIM are reported")
+    parser.add_argument("--mask", type=Path, help="inpainting mask (white = known pixels)")
+    parser.add_argument("--kernel", type=Path, help="blur kernel (.npy or image) for deblurring")
+    parser.add_argument("--scale", type=int, default=1, help="up-scaling factor for super-resolution")
+    parser.add_argument(
+        "--json", type=Path, metavar="METRICS", help="write method, params, seconds (and scores)"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace OUT and METRICS if they exist")
+    add_set_option(parser)
+    add_device_option(parser)
+
+
+def choose_task(args: argparse.Namespace, method: registry.Method) -> Task:
+    """The explicit --task, else the one implied by --mask / --kernel / --scale or by the method."""
+    if args.task:
+        return Task.parse(args.task)
+    if args.mask is not None:
+        return Task.INPAINT
+    if args.kernel is not None:
+        return Task.DEBLUR
+    if args.scale > 1:
+        return Task.SUPER_RESOLVE
+    if len(method.tasks) == 1:
+        return next(iter(method.tasks))
+    return Task.DENOISE
+
+
+def check_outputs(paths: list[Path], overwrite: bool) -> None:
+    """Fail before any work when an output exists (without --overwrite) or its folder does not."""
+    for path in paths:
+        if not path.parent.is_dir():
+            raise InputError(f"{path}: folder {path.parent} does not exist")
+        if path.exists() and not overwrite:
+            raise InputError(f"{path}: already exists (use --overwrite to replace it)")
+    suffix = paths[0].suffix.lower()
+    if suffix not in (".png", ".tif", ".tiff", ".jpg", ".jpeg"):
+        raise InputError(f"{paths[0]}: cannot write '{suffix or 'no extension'}' (use .png, .tif or .jpg)")
+
+
+def build_problem(args: argparse.Namespace, task: Task) -> Problem:
+    """Read the input, reference, mask and kernel named by ``args`` into a checked Problem."""
+    observed = io.read_image(args.input)
+    reference = io.read_image(args.reference) if args.reference else None
+    mask = io.read_mask(args.mask, observed.pixels.shape[:2]) if args.mask else None
+    kernel = io.read_kernel(args.kernel) if args.kernel else None
+    problem = Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale, reference=reference)
+    problem.require()
+    if reference is not None:
+        height, width = problem.output_shape
+        expected = (height, width, observed.channels)
+        if reference.pixels.shape != expected:
+            raise ParameterError(
+                f"{args.reference}: reference is {reference.width}x{reference.height}x{reference.channels}, "
+                f"the result will be {width}x{height}x{observed.channels}"
+            )
+    return problem
+
+
+def run(args: argparse.Namespace) -> int:
+    method = registry.get(args.method)
+    values = method.params.parse_assignments(args.assignments, owner=method.name)
+    outputs = [args.output] + ([args.json] if args.json else [])
+    check_outputs(outputs, args.overwrite)
+    task = choose_task(args, method)
+    if task not in method.tasks:
+        solves = ", ".join(sorted(t.value for t in method.tasks))
+        raise ParameterError(f"method '{method.name}' does not do {task.value} (it does: {solves})")
+    problem = build_problem(args, task)
+    result = restore(problem, method.name, values, progress_context(args.device))
+    io.write_image(result.image, args.output, overwrite=args.overwrite)
+    if args.json:
+        write_json(args.json, result.summary())
+    print(describe(result, args.output))
+    return 0
+
+
+def describe(result: Result, output: Path) -> str:
+    """One line: method, time, scores when known, where the result went."""
+    parts = [f"{result.method}: {result.seconds:.2f} s"]
+    if result.psnr is not None:
+        parts.append(f"PSNR {result.psnr:.2f} dB, SSIM {result.ssim:.4f}")
+    if "sigma" in result.extras:
+        parts.append(f"estimated sigma {result.extras['sigma']}")
+    return ", ".join(parts) + f" -> {output}"
