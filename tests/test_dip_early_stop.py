@@ -1,0 +1,51 @@
+"""ES-WMV: the windowed variance and the stopping rule on synthetic sequences."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from workbench.core.dip import EsWmv, WindowVariance
+
+
+def test_rule_fires_patience_steps_after_the_minimum_and_remembers_it():
+    rule = EsWmv(patience=10)
+    values = [None] * 5 + [(i - 40) ** 2 + 1.0 for i in range(5, 100)]
+    fired = []
+    for iteration, value in enumerate(values, start=1):
+        rule.update(iteration, value)
+        if rule.fired and not fired:
+            fired.append(iteration)
+    minimum = min(range(5, 100), key=lambda i: (i - 40) ** 2) + 1
+    assert rule.best_iteration == minimum
+    assert rule.fired_at == minimum + 10 == fired[0]
+
+
+def test_rule_does_not_fire_while_the_statistic_keeps_falling():
+    rule = EsWmv(patience=3)
+    for iteration in range(1, 50):
+        rule.update(iteration, 1.0 / iteration)
+    assert not rule.fired
+    assert rule.best_iteration == 49
+
+
+def test_update_says_when_a_value_is_a_new_minimum_and_ignores_missing_values():
+    rule = EsWmv(patience=100)
+    assert rule.update(1, None) is False
+    assert rule.update(2, 5.0) is True
+    assert rule.update(3, 6.0) is False
+    assert rule.update(4, 4.0) is True
+
+
+def test_window_variance_is_none_until_full_then_the_mean_pixel_variance():
+    window = WindowVariance(3)
+    assert window.push(torch.zeros(2, 2)) is None
+    assert window.push(torch.zeros(2, 2)) is None
+    assert window.push(torch.full((2, 2), 3.0)) == pytest.approx(2.0)
+    assert window.push(torch.full((2, 2), 3.0)) == pytest.approx(2.0)
+    assert window.push(torch.full((2, 2), 3.0)) == pytest.approx(0.0)
+
+
+def test_window_needs_two_outputs():
+    with pytest.raises(ValueError):
+        WindowVariance(1)

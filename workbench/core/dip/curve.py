@@ -1,0 +1,42 @@
+"""The per-step curve of a DIP run as CSV: iteration, seconds, loss, psnr, psnr_avg, es_stat."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from .stepper import StepRecord
+
+COLUMNS = ("iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat")
+
+
+def curve_csv(records: Iterable[StepRecord]) -> str:
+    """The records as CSV text with a header; a missing value (no reference, window filling) is empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for record in records:
+        writer.writerow(
+            [
+                record.iteration,
+                f"{record.seconds:.4f}",
+                f"{record.loss:.6g}",
+                _optional(record.psnr, ".4f"),
+                _optional(record.psnr_avg, ".4f"),
+                _optional(record.es_stat, ".6g"),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def write_curve(records: Iterable[StepRecord], path: str | Path) -> Path:
+    """Write :func:`curve_csv` to ``path`` (replacing it) and return the path."""
+    path = Path(path)
+    path.write_text(curve_csv(records))
+    return path
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)

@@ -1,0 +1,71 @@
+"""ES-WMV (Wang et al., TMLR): stop Deep Image Prior without the clean image.
+
+The statistic at step t is the windowed moving variance of the outputs,
+``VAR_t = mean over pixels of (1/W) Σ_{i<W} (x_{t-i} - mean_window)²``: small while the
+net fits the image, growing again once it starts to fit the noise. The rule stops when
+VAR has not reached a new minimum for P steps and returns the output at the minimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+class WindowVariance:
+    """The variance of the last ``window`` outputs (tensors of one shape), kept on their device."""
+
+    def __init__(self, window: int) -> None:
+        if window < 2:
+            raise ValueError("the ES-WMV window needs at least 2 outputs")
+        self.window = window
+        self._buffer: torch.Tensor | None = None
+        self._count = 0
+
+    def push(self, output: torch.Tensor) -> float | None:
+        """Add one output; returns the mean per-pixel variance once the window is full, else None."""
+        flat = output.detach().reshape(-1).float()
+        if self._buffer is None:
+            self._buffer = torch.empty(self.window, flat.numel(), device=flat.device)
+        self._buffer[self._count % self.window] = flat
+        self._count += 1
+        if self._count < self.window:
+            return None
+        return float(self._buffer.var(dim=0, unbiased=False).mean())
+
+
+@dataclass
+class EsWmv:
+    """The stopping rule on a stream of (iteration, statistic) pairs.
+
+    Attributes:
+        patience: steps without a new minimum after which the rule fires (P).
+        best_iteration: iteration of the smallest statistic seen (None before the first).
+        best_value: that smallest statistic.
+        fired_at: the iteration at which the rule fired (None while it has not).
+    """
+
+    patience: int = 1000
+    best_iteration: int | None = None
+    best_value: float = float("inf")
+    fired_at: int | None = None
+
+    def update(self, iteration: int, value: float | None) -> bool:
+        """Feed one statistic (None while the window fills); True when it is a new minimum.
+
+        Sets :attr:`fired_at` the first time ``patience`` steps pass without a new minimum.
+        """
+        if value is None:
+            return False
+        if value < self.best_value:
+            self.best_value = value
+            self.best_iteration = iteration
+            return True
+        if self.fired_at is None and iteration - self.best_iteration >= self.patience:
+            self.fired_at = iteration
+        return False
+
+    @property
+    def fired(self) -> bool:
+        return self.fired_at is not None

@@ -1,0 +1,345 @@
+"""The Deep Image Prior stepper: one Adam step at a time, with records, previews and stopping.
+
+A :class:`DipStepper` owns the hourglass, its input code, the optimiser, the running
+average of the output and the ES-WMV statistic. ``step()`` does one step and returns a
+:class:`StepRecord`; :meth:`DipStepper.run` drives it to the cap (or to an automatic or
+requested stop) and may be paused and resumed from another thread (the window's worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..image import from_tensor, to_tensor
+from ..jobs import RunContext
+from ..problem import Problem
+from .code import code_channels, jittered, make_code
+from .early_stop import EsWmv, WindowVariance
+from .forward import observation, task_operator
+from .net import build_net
+from .presets import DipSettings
+
+PICKS = ("average", "current")
+"""What the auto-stop pick keeps at the variance minimum: the running average or the raw output."""
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What one step measured.
+
+    Attributes:
+        iteration: steps done so far (1 after the first step).
+        seconds: compute time of the run so far (pauses excluded).
+        loss: ||A(x) - y||² averaged over the observation's samples.
+        psnr: of the current output against the reference, dB (None without one).
+        psnr_avg: of the running average against the reference, dB (None without one).
+        es_stat: the ES-WMV windowed variance (None until the window has filled).
+    """
+
+    iteration: int
+    seconds: float
+    loss: float
+    psnr: float | None
+    psnr_avg: float | None
+    es_stat: float | None
+
+
+@dataclass
+class DipOutcome:
+    """The image a run chose and why.
+
+    Attributes:
+        pixels: float32 H×W×C in [0, 1], of the problem's output shape.
+        choice: "auto_stop" (the ES-WMV pick), "average" or "last".
+        description: one sentence saying which output this is.
+        iterations: steps done.
+        stop_reason: "cap", "auto_stop" or "user".
+        es_iteration: iteration of the smallest ES-WMV statistic (None before the window filled).
+        es_fired_at: iteration where ES-WMV fired (None if it did not).
+        records: every step's record.
+    """
+
+    pixels: np.ndarray
+    choice: str
+    description: str
+    iterations: int
+    stop_reason: str
+    es_iteration: int | None
+    es_fired_at: int | None
+    records: list[StepRecord] = field(default_factory=list)
+
+
+class DipStepper:
+    """A Deep Image Prior run on one problem.
+
+    Args:
+        problem: the observation, its task (and mask, kernel or scale) and maybe a reference.
+        settings: the net and optimisation settings (see ``presets``).
+        device: a torch device (or its name).
+        seed: seeds the net's initial weights, the input code and the jitter.
+        auto_stop: stop (and keep the output at the variance minimum) when ES-WMV fires.
+        run_past: with ``auto_stop``, keep going to the cap after it fires (the pick is kept).
+        pick: what the auto-stop pick is at the minimum: "average" or "current".
+        amp: mixed precision (float16 autocast with a gradient scaler) on CUDA; ignored on a CPU.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        settings: DipSettings,
+        *,
+        device: torch.device | str = "cpu",
+        seed: int = 0,
+        auto_stop: bool = False,
+        run_past: bool = False,
+        pick: str = "average",
+        amp: bool = False,
+    ) -> None:
+        if pick not in PICKS:
+            raise ValueError(f"pick must be one of {', '.join(PICKS)}, got {pick!r}")
+        problem.require()
+        self.device = torch.device(device)
+        channels = code_channels(settings.input_kind, settings.net.input_channels)
+        net_config = replace(settings.net, input_channels=channels, output_channels=problem.observed.channels)
+        self.settings = replace(settings, net=net_config)
+        self.auto_stop = auto_stop
+        self.run_past = run_past
+        self.pick_kind = pick
+        self.amp = amp and self.device.type == "cuda"
+        self.height, self.width = problem.output_shape
+        multiple = net_config.multiple
+        padded_h = math.ceil(self.height / multiple) * multiple
+        padded_w = math.ceil(self.width / multiple) * multiple
+        self._top = (padded_h - self.height) // 2
+        self._left = (padded_w - self.width) // 2
+
+        generator = torch.Generator().manual_seed(seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.net = build_net(net_config).to(self.device)
+        if self.device.type == "cuda":
+            self.net = self.net.to(memory_format=torch.channels_last)
+        self._code = make_code(settings.input_kind, channels, padded_h, padded_w, generator).to(self.device)
+        self._jitter_generator = torch.Generator(device=self.device).manual_seed(seed + 1)
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=settings.learning_rate, foreach=True)
+        self._scaler = torch.amp.GradScaler("cuda") if self.amp else None
+        self.operator = _on_device(task_operator(problem), self.device)
+        self._target = observation(problem, self.device)
+        reference = problem.reference
+        shape = (self.height, self.width, problem.observed.channels)
+        self._reference = (
+            to_tensor(reference.pixels, self.device)
+            if reference is not None and reference.pixels.shape == shape
+            else None
+        )
+
+        self.iteration = 0
+        self.seconds = 0.0
+        self.records: list[StepRecord] = []
+        self._current: torch.Tensor | None = None
+        self._average: torch.Tensor | None = None
+        self._best: tuple[float, int, torch.Tensor] | None = None
+        self._pick: torch.Tensor | None = None
+        self._variance = WindowVariance(settings.es_window)
+        self.early_stop = EsWmv(patience=settings.es_patience)
+        self._resume = threading.Event()
+        self._resume.set()
+        self._stop = threading.Event()
+
+    # ------------------------------------------------------------------ stepping
+
+    def step(self) -> StepRecord:
+        """One Adam step on ||A(crop(net(code + jitter))) - y||²; returns what it measured."""
+        start = time.perf_counter()
+        self.net.train()
+        code = jittered(self._code, self.settings.jitter, self._jitter_generator)
+        self.optimizer.zero_grad(set_to_none=True)
+        autocast = torch.autocast("cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
+        with autocast:
+            output = self._crop(self.net(code))
+        loss = F.mse_loss(self.operator.A(output.float()), self._target)
+        if self._scaler is not None:
+            self._scaler.scale(loss).backward()
+            self._scaler.step(self.optimizer)
+            self._scaler.update()
+        else:
+            loss.backward()
+            self.optimizer.step()
+        record = self._measure(output.detach().float(), float(loss.detach()))
+        self.seconds += time.perf_counter() - start
+        record = replace(record, seconds=self.seconds)
+        self.records.append(record)
+        return record
+
+    def _crop(self, output: torch.Tensor) -> torch.Tensor:
+        return output[..., self._top : self._top + self.height, self._left : self._left + self.width]
+
+    def _measure(self, output: torch.Tensor, loss: float) -> StepRecord:
+        self.iteration += 1
+        self._current = output
+        weight = self.settings.average_weight
+        if self._average is None:
+            self._average = output.clone()
+        else:
+            self._average.mul_(weight).add_(output, alpha=1.0 - weight)
+        psnr = self._psnr(output)
+        psnr_avg = self._psnr(self._average)
+        self._remember_best(psnr, output)
+        self._remember_best(psnr_avg, self._average)
+        es_stat = self._variance.push(output)
+        if self.early_stop.update(self.iteration, es_stat):
+            self._pick = (self._average if self.pick_kind == "average" else output).clone()
+        return StepRecord(self.iteration, 0.0, loss, psnr, psnr_avg, es_stat)
+
+    def _psnr(self, output: torch.Tensor) -> float | None:
+        if self._reference is None:
+            return None
+        mse = float(torch.mean((output.clamp(0, 1) - self._reference) ** 2))
+        return math.inf if mse == 0 else 10.0 * math.log10(1.0 / mse)
+
+    def _remember_best(self, psnr: float | None, output: torch.Tensor) -> None:
+        if psnr is not None and (self._best is None or psnr > self._best[0]):
+            self._best = (psnr, self.iteration, output.clone())
+
+    # ------------------------------------------------------------------ outputs
+
+    def current(self) -> np.ndarray:
+        """The latest output, float32 H×W×C in [0, 1] (ValueError before the first step)."""
+        return _pixels(self._require(self._current))
+
+    def average(self) -> np.ndarray:
+        """The running average of the outputs, float32 H×W×C in [0, 1]."""
+        return _pixels(self._require(self._average))
+
+    def best(self) -> tuple[np.ndarray, int, float] | None:
+        """(pixels, iteration, PSNR dB) of the best output (current or average); None without reference."""
+        if self._best is None:
+            return None
+        psnr, iteration, output = self._best
+        return _pixels(output), iteration, psnr
+
+    def auto_stop_pick(self) -> np.ndarray | None:
+        """The output kept at the ES-WMV variance minimum so far (None before the window filled)."""
+        return None if self._pick is None else _pixels(self._pick)
+
+    def _require(self, tensor: torch.Tensor | None) -> torch.Tensor:
+        if tensor is None:
+            raise ValueError("no output yet: call step() first")
+        return tensor
+
+    # ------------------------------------------------------------------ control
+
+    def pause(self) -> None:
+        """Hold :meth:`run` before its next step (safe to call from another thread)."""
+        self._resume.clear()
+
+    def resume(self) -> None:
+        """Let a paused :meth:`run` go on."""
+        self._resume.set()
+
+    def stop(self) -> None:
+        """Make :meth:`run` return after the current step, keeping what it has (stop and keep)."""
+        self._stop.set()
+        self._resume.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def run(
+        self, ctx: RunContext | None = None, on_record: Callable[[StepRecord], None] | None = None
+    ) -> DipOutcome:
+        """Step until the cap, an ES-WMV stop (with ``auto_stop``, not ``run_past``) or :meth:`stop`.
+
+        Reports progress and offers the running average as a preview through ``ctx``;
+        raises Cancelled when ``ctx`` is cancelled (also while paused).
+        """
+        ctx = ctx or RunContext()
+        cap = self.settings.iterations
+        reason = "cap"
+        while self.iteration < cap:
+            self._hold(ctx)
+            if self.stop_requested:
+                reason = "user"
+                break
+            record = self.step()
+            if on_record is not None:
+                on_record(record)
+            ctx.progress(self.iteration / cap, _progress_message(record, cap))
+            if ctx.wants_preview():
+                ctx.preview(self.average())
+            if self.auto_stop and self.early_stop.fired and not self.run_past:
+                reason = "auto_stop"
+                break
+        if self.stop_requested and reason == "cap" and self.iteration < cap:
+            reason = "user"
+        return self.outcome(reason)
+
+    def _hold(self, ctx: RunContext) -> None:
+        while not self._resume.wait(0.05):
+            ctx.check_cancelled()
+        ctx.check_cancelled()
+
+    def outcome(self, stop_reason: str = "user") -> DipOutcome:
+        """The output this run chooses now: the ES-WMV pick if it fired, else the average, else the last."""
+        rule = self.early_stop
+        if self.auto_stop and rule.fired and self._pick is not None:
+            pixels = _pixels(self._pick)
+            choice = "auto_stop"
+            description = (
+                f"auto-stop pick: the {self.pick_kind} output at iteration {rule.best_iteration} "
+                f"(ES-WMV variance minimum; the rule fired at iteration {rule.fired_at})"
+            )
+        elif self.settings.average_weight > 0:
+            pixels = self.average()
+            choice = "average"
+            description = f"running average of the outputs after {self.iteration} iterations"
+        else:
+            pixels = self.current()
+            choice = "last"
+            description = f"last output, iteration {self.iteration}"
+        if self.auto_stop and not rule.fired:
+            description += " (automatic stopping did not fire)"
+        return DipOutcome(
+            pixels,
+            choice,
+            description,
+            self.iteration,
+            stop_reason,
+            rule.best_iteration,
+            rule.fired_at,
+            list(self.records),
+        )
+
+
+def _progress_message(record: StepRecord, cap: int) -> str:
+    text = f"iteration {record.iteration}/{cap}, loss {record.loss:.2e}"
+    if record.psnr_avg is not None:
+        text += f", average {record.psnr_avg:.2f} dB"
+    return text
+
+
+def _pixels(tensor: torch.Tensor) -> np.ndarray:
+    return np.clip(from_tensor(tensor), 0.0, 1.0)
+
+
+def _on_device(operator, device: torch.device):
+    """The operator moved to ``device`` when it knows how (an nn.Module or an object with ``to``)."""
+    mover = getattr(operator, "to", None)
+    if callable(mover):
+        moved = mover(device)
+        return operator if moved is None else moved
+    return operator

@@ -1,0 +1,93 @@
+"""Deep Image Prior as a restoration method: every task, through the DIP stepper.
+
+The output is the image the run chose: the ES-WMV pick when automatic stopping fired,
+else the running average of the outputs. ``ctx.notes`` says which, and where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..dip import PICKS, PRESETS, DipStepper, preset_settings
+from ..dip.threads import DEFAULT_CPU_THREADS, cpu_threads
+from ..jobs import RunContext
+from ..params import BoolParam, ChoiceParam, IntParam, ParamSpec, SeedParam
+from ..problem import Problem, Task
+from ..registry import Method, register
+
+PARAMS = ParamSpec(
+    [
+        ChoiceParam(
+            "preset",
+            "auto",
+            "network and schedule: paper (the authors' settings), light (a small net for a CPU); "
+            "auto = paper on a GPU, light on a CPU",
+            choices=PRESETS,
+        ),
+        IntParam("iterations", 0, "step cap; 0 = the preset's", minimum=0, maximum=100_000, step=100),
+        BoolParam("auto_stop", True, "stop by ES-WMV (no clean image needed) and keep its pick"),
+        IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
+        IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
+        ChoiceParam("pick", "average", "what auto-stop keeps at the variance minimum", choices=PICKS),
+        SeedParam("seed", 0, "seeds the net, its input and the jitter"),
+        IntParam(
+            "threads",
+            DEFAULT_CPU_THREADS,
+            "torch CPU threads during the run (0 = torch's default)",
+            minimum=0,
+            maximum=256,
+        ),
+    ]
+)
+
+
+def settings_for(problem: Problem, params: dict, device_type: str):
+    """The preset's settings for ``problem`` with the non-zero overrides of ``params`` applied."""
+    settings = preset_settings(params["preset"], problem.task, problem.scale, device_type)
+    overrides = {
+        "iterations": params["iterations"],
+        "es_window": params["es_window"],
+        "es_patience": params["es_patience"],
+    }
+    return replace(settings, **{name: value for name, value in overrides.items() if value})
+
+
+def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    device = ctx.torch_device()
+    settings = settings_for(problem, params, device.type)
+    stepper = DipStepper(
+        problem,
+        settings,
+        device=device,
+        seed=params["seed"],
+        auto_stop=params["auto_stop"],
+        pick=params["pick"],
+        amp=device.type == "cuda",
+    )
+    with cpu_threads(params["threads"]):
+        outcome = stepper.run(ctx)
+    ctx.notes.update(
+        {
+            "dip_output": outcome.description,
+            "iterations": outcome.iterations,
+            "stop_reason": outcome.stop_reason,
+            "es_iteration": outcome.es_iteration,
+            "es_fired_at": outcome.es_fired_at,
+        }
+    )
+    return outcome.pixels
+
+
+register(
+    Method(
+        "dip",
+        "Deep Image Prior",
+        "dip",
+        frozenset(Task),
+        PARAMS,
+        run,
+        "Fits an untrained hourglass network to this one image and stops before it fits the noise.",
+    )
+)
