@@ -117,8 +117,8 @@ class DipStepper:
         self.amp = amp and self.device.type == "cuda"
         self.height, self.width = problem.output_shape
         multiple = net_config.multiple
-        padded_h = math.ceil(self.height / multiple) * multiple
-        padded_w = math.ceil(self.width / multiple) * multiple
+        padded_h = _padded(self.height, multiple)
+        padded_w = _padded(self.width, multiple)
         self._top = (padded_h - self.height) // 2
         self._left = (padded_w - self.width) // 2
 
@@ -330,6 +330,11 @@ def _progress_message(record: StepRecord, cap: int) -> str:
     if record.psnr_avg is not None:
         text += f", average {record.psnr_avg:.2f} dB"
     return text
+
+
+def _padded(size: int, multiple: int) -> int:
+    """``size`` rounded up to the net's multiple, at least two multiples (the deepest level stays 2×2)."""
+    return max(math.ceil(size / multiple), 2) * multiple
 
 
 def _pixels(tensor: torch.Tensor) -> np.ndarray:
