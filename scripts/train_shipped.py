@@ -129,8 +129,8 @@ def main() -> int:
         "wall_seconds_this_session": round(time.time() - started, 1),
         "resumed": resumed,
         "psnr": scores,
-        "psnr_protocol": "Gaussian noise from numpy default_rng(0), one generator per set in file order, "
-        "not clipped; estimate clipped to [0, 1]; whole images",
+        "psnr_protocol": "Gaussian noise, each image's from numpy default_rng(0), not clipped; estimate "
+        "clipped to [0, 1]; whole images (workbench bench protocol)",
         "script": "scripts/train_shipped.py " + args.recipe,
     }
     path = trainer.export(args.out / recipe["output"], card)
