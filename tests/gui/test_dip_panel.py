@@ -1,0 +1,120 @@
+"""The Deep Image Prior panel: live curves and previews, pause/resume, stop and keep, cancel, overlays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.core.dip import DipOutcome
+from workbench.core.image import Image
+from workbench.core.problem import Problem, Task
+from workbench.gui.dip_panel import DipPanel, attach
+
+
+def tiny_problem() -> Problem:
+    y, x = np.mgrid[0:32, 0:32].astype(np.float32) / 31
+    clean = np.stack([x, y, 0.5 + 0 * x], axis=2).astype(np.float32)
+    noisy = np.clip(clean + np.random.default_rng(0).normal(0, 0.1, clean.shape), 0, 1).astype(np.float32)
+    return Problem(Image(noisy), Task.DENOISE, reference=Image(clean))
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = DipPanel()
+    qtbot.addWidget(panel)
+    panel.set_device("cpu")
+    panel.preset.setCurrentText("light")
+    panel.set_problem(tiny_problem())
+    yield panel
+    panel.shutdown()
+    assert not panel.runner.is_running()
+
+
+def test_a_run_draws_curves_and_previews_and_keeps_its_output(panel, qtbot):
+    panel.iterations.setValue(25)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as finished:
+        assert panel.start()
+    outcome = finished.args[0]
+    assert isinstance(outcome, DipOutcome) and outcome.iterations == 25
+    assert panel.curves.iterations == list(range(1, 26))
+    assert not np.isnan(panel.curves.psnr_avg).any()
+    assert panel.average_image.image is not None and panel.current_image.image is not None
+    assert len(panel.loss_plot.listDataItems()) == 1
+    assert len(panel.psnr_plot.listDataItems()) == 2
+    assert "Kept" in panel.status.text()
+    assert not panel.stop_button.isEnabled()
+
+
+def test_pause_holds_resume_continues_and_stop_keeps(panel, qtbot):
+    panel.iterations.setValue(100_000)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.stepper.iteration >= 2, timeout=30_000)
+    panel.pause_button.click()
+    assert panel.resume_button.isEnabled() and not panel.pause_button.isEnabled()
+    qtbot.wait(300)
+    held = panel.stepper.iteration
+    qtbot.wait(300)
+    assert panel.stepper.iteration == held
+    panel.resume_button.click()
+    qtbot.waitUntil(lambda: panel.stepper.iteration > held, timeout=30_000)
+    with qtbot.waitSignal(panel.run_finished, timeout=30_000) as finished:
+        panel.stop_button.click()
+    assert finished.args[0].stop_reason == "user"
+    assert panel.outcome is finished.args[0]
+
+
+def test_cancel_discards_the_run(panel, qtbot):
+    panel.iterations.setValue(100_000)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.stepper.iteration >= 1, timeout=30_000)
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=30_000):
+        panel.cancel_button.click()
+    assert panel.outcome is None
+    assert "Cancelled" in panel.status.text()
+
+
+def test_a_second_run_is_drawn_over_the_first(panel, qtbot):
+    panel.iterations.setValue(5)
+    for seed in (0, 1):
+        panel.seed.setValue(seed)
+        with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+            panel.start()
+    assert len(panel.history) == 1
+    assert len(panel.loss_plot.listDataItems()) == 2
+    panel.clear_button.click()
+    assert len(panel.loss_plot.listDataItems()) == 1
+
+
+def test_auto_stop_marker_is_drawn_where_it_fired(panel, qtbot):
+    panel.iterations.setValue(300)
+    panel.window.setValue(3)
+    panel.patience.setValue(2)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as finished:
+        panel.start()
+    outcome = finished.args[0]
+    assert outcome.stop_reason == "auto_stop"
+    assert panel.curves.fired_at == outcome.es_fired_at
+    markers = [item for item in panel.es_plot.items if item.__class__.__name__ == "InfiniteLine"]
+    assert [marker.value() for marker in markers] == [outcome.es_fired_at]
+
+
+def test_start_without_a_problem_says_so(qtbot):
+    panel = DipPanel()
+    qtbot.addWidget(panel)
+    assert not panel.start()
+    assert "Open an image" in panel.status.text()
+
+
+def test_attach_follows_the_window_and_puts_kept_runs_in_its_history(main_window, qtbot):
+    panel = attach(main_window)
+    problem = tiny_problem()
+    main_window.set_images(problem.observed, problem.reference)
+    assert panel.problem is not None and panel.problem.reference is not None
+    panel.set_device("cpu")
+    panel.preset.setCurrentText("light")
+    panel.iterations.setValue(3)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        panel.start()
+    assert main_window.shown_result() is not None
+    assert main_window.shown_result().method == "dip"
+    panel.shutdown()

@@ -1,0 +1,446 @@
+"""The Deep Image Prior panel: run DIP on the window's problem and watch it fit, live.
+
+Curves (loss on a log axis, PSNR of the output and of its running average when a
+reference is known, the ES-WMV statistic with a marker where automatic stopping fires),
+previews of the current output and of the average a few times a second, iterations per
+second and time left, and Start / Pause / Resume / Stop and keep / Cancel. Each new run's
+curves are drawn over the earlier runs' (faded), so tuning is visual.
+
+The run happens in a :class:`~workbench.gui.worker.JobRunner` thread. The worker appends
+step records and preview snapshots to a :class:`DipFeed`; a timer on the GUI thread drains
+it, so the worker never waits on the GUI and the GUI never touches the network.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
+from workbench.core.dip.threads import DEFAULT_CPU_THREADS, cpu_threads
+from workbench.core.errors import WorkbenchError
+from workbench.core.jobs import RunContext, resolve_device
+from workbench.core.problem import Problem
+
+from .worker import JobRunner
+
+REFRESH_MS = 200
+"""How often the panel drains the feed and redraws (a few times a second)."""
+
+SNAPSHOT_SECONDS = 0.3
+"""How often the worker copies the current and average outputs for the previews."""
+
+RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+
+
+class DipFeed:
+    """What the worker hands to the GUI: new records, the latest previews and where ES-WMV fired."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[StepRecord] = []
+        self._previews: tuple[np.ndarray, np.ndarray] | None = None
+        self.fired_at: int | None = None
+        self._last_snapshot = -1e9
+
+    def push(self, record: StepRecord, stepper: DipStepper) -> None:
+        """Worker side: add a record; copy previews when ``SNAPSHOT_SECONDS`` have passed."""
+        previews = None
+        now = time.monotonic()
+        if now - self._last_snapshot >= SNAPSHOT_SECONDS:
+            self._last_snapshot = now
+            previews = (stepper.current(), stepper.average())
+        with self._lock:
+            self._records.append(record)
+            if previews is not None:
+                self._previews = previews
+            self.fired_at = stepper.early_stop.fired_at
+
+    def take(self) -> tuple[list[StepRecord], tuple[np.ndarray, np.ndarray] | None]:
+        """GUI side: the records since the last call and the newest previews (None if none came)."""
+        with self._lock:
+            records, self._records = self._records, []
+            previews, self._previews = self._previews, None
+        return records, previews
+
+
+@dataclass
+class RunCurves:
+    """The curves of one run, as plotted."""
+
+    label: str
+    iterations: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
+    psnr: list[float] = field(default_factory=list)
+    psnr_avg: list[float] = field(default_factory=list)
+    es_iterations: list[int] = field(default_factory=list)
+    es_stat: list[float] = field(default_factory=list)
+    fired_at: int | None = None
+
+    def extend(self, records: list[StepRecord]) -> None:
+        for record in records:
+            self.iterations.append(record.iteration)
+            self.loss.append(max(record.loss, 1e-12))
+            self.psnr.append(np.nan if record.psnr is None else record.psnr)
+            self.psnr_avg.append(np.nan if record.psnr_avg is None else record.psnr_avg)
+            if record.es_stat is not None:
+                self.es_iterations.append(record.iteration)
+                self.es_stat.append(max(record.es_stat, 1e-12))
+
+
+class DipPanel(QWidget):
+    """Deep Image Prior, live. Give it a problem with :meth:`set_problem`, then press Start.
+
+    Signals:
+        run_finished(object): the :class:`DipOutcome` of a run that ended by itself or by Stop and keep.
+    """
+
+    run_finished = Signal(object)
+
+    def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner or JobRunner(self)
+        self.problem: Problem | None = None
+        self.stepper: DipStepper | None = None
+        self.outcome: DipOutcome | None = None
+        self.history: list[RunCurves] = []
+        self.curves: RunCurves | None = None
+        self.device = "auto"
+        self._feed = DipFeed()
+        self._cap = 0
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self._set_running(False)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        self.preset = QComboBox()
+        self.preset.addItems(PRESETS)
+        self.iterations = _spin(0, 100_000, 0, "0 = the preset's cap", step=100)
+        self.auto_stop = QCheckBox("Automatic stop (ES-WMV)")
+        self.auto_stop.setChecked(True)
+        self.run_past = QCheckBox("Run on past it")
+        self.window = _spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
+        self.patience = _spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
+        self.seed = _spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        form.addRow("Iterations", self.iterations)
+        form.addRow(self.auto_stop, self.run_past)
+        form.addRow("Window W", self.window)
+        form.addRow("Patience P", self.patience)
+        form.addRow("Seed", self.seed)
+
+        self.start_button = QPushButton("Start")
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.stop_button = QPushButton("Stop and keep")
+        self.cancel_button = QPushButton("Cancel")
+        self.clear_button = QPushButton("Clear earlier runs")
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.pause)
+        self.resume_button.clicked.connect(self.resume)
+        self.stop_button.clicked.connect(self.stop_and_keep)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.clear_button.clicked.connect(self.clear_history)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.resume_button, self.stop_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.clear_button)
+
+        self.problem_label = QLabel("Open an image to run Deep Image Prior on it.")
+        self.problem_label.setWordWrap(True)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss")
+        self.loss_plot.setLogMode(y=True)
+        self.psnr_plot = self.plots.addPlot(row=1, col=0, title="PSNR (dB): output and average")
+        self.es_plot = self.plots.addPlot(row=2, col=0, title="ES-WMV statistic (variance)")
+        self.es_plot.setLogMode(y=True)
+        for plot in (self.psnr_plot, self.es_plot):
+            plot.setXLink(self.loss_plot)
+        self.psnr_plot.addLegend(offset=(-10, 10))
+        self.previews = pg.GraphicsLayoutWidget()
+        self.current_view = self.previews.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
+        self.average_view = self.previews.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
+        self.current_image = pg.ImageItem()
+        self.average_image = pg.ImageItem()
+        self.current_view.addItem(self.current_image)
+        self.average_view.addItem(self.average_image)
+        self.preview_caption = QLabel("Current output (left) · running average (right)")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problem_label)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.plots, stretch=3)
+        layout.addWidget(self.preview_caption)
+        layout.addWidget(self.previews, stretch=2)
+
+    # ------------------------------------------------------------------ problem
+
+    def set_problem(self, problem: Problem | None) -> None:
+        """The problem the next Start solves (a running job goes on with its own)."""
+        self.problem = problem
+        if problem is None:
+            self.problem_label.setText("Open an image to run Deep Image Prior on it.")
+            return
+        reference = "with a reference (PSNR curves)" if problem.reference is not None else "no reference"
+        self.problem_label.setText(f"{describe_problem(problem)}, {reference}.")
+
+    def set_device(self, device: str) -> None:
+        """'auto', 'cpu' or 'cuda' for the next run."""
+        self.device = device
+
+    # ------------------------------------------------------------------ running
+
+    def settings(self):
+        """The DIP settings the form describes, for the current problem and device."""
+        device = resolve_device(self.device)
+        problem = self.problem
+        settings = preset_settings(self.preset.currentText(), problem.task, problem.scale, device.type)
+        overrides = {
+            "iterations": self.iterations.value(),
+            "es_window": self.window.value(),
+            "es_patience": self.patience.value(),
+        }
+        return replace(settings, **{name: value for name, value in overrides.items() if value})
+
+    def start(self) -> bool:
+        """Start a run on the current problem (cancelling one in progress); False if it cannot start."""
+        if self.problem is None:
+            self.status.setText("Open an image first.")
+            return False
+        try:
+            device = resolve_device(self.device)
+            settings = self.settings()
+            stepper = DipStepper(
+                self.problem,
+                settings,
+                device=device,
+                seed=self.seed.value(),
+                auto_stop=self.auto_stop.isChecked(),
+                run_past=self.run_past.isChecked(),
+                amp=device.type == "cuda",
+            )
+        except (WorkbenchError, ValueError) as error:
+            self.status.setText(f"Cannot start: {error}")
+            return False
+        if self.curves is not None and self.curves.iterations:
+            self.history.append(self.curves)
+        self.stepper = stepper
+        self.outcome = None
+        self._cap = settings.iterations
+        self._feed = DipFeed()
+        run_number = len(self.history) + 1
+        self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
+        self.runner.start(_job(stepper, self._feed), self.device)
+        self._set_running(True)
+        self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations.")
+        self._timer.start()
+        self.redraw()
+        return True
+
+    def pause(self) -> None:
+        if self.stepper is not None and self.runner.is_running():
+            self.stepper.pause()
+            self._set_running(True)
+
+    def resume(self) -> None:
+        if self.stepper is not None:
+            self.stepper.resume()
+            self._set_running(self.runner.is_running())
+
+    def stop_and_keep(self) -> None:
+        """End the run after the current step and keep what it chose."""
+        if self.stepper is not None and self.runner.is_running():
+            self.stepper.stop()
+
+    def cancel(self) -> None:
+        """End the run and discard it (its curves stay on the plot until the next run)."""
+        if self.runner.is_running():
+            self.runner.cancel()
+
+    def clear_history(self) -> None:
+        self.history.clear()
+        self.redraw()
+
+    def shutdown(self) -> None:
+        """Cancel and join the worker (call before the window closes)."""
+        self._timer.stop()
+        self.runner.shutdown()
+
+    # ------------------------------------------------------------------ updates
+
+    def refresh(self) -> None:
+        """Drain the feed: extend the curves, show the latest previews, update the rate and time left."""
+        records, previews = self._feed.take()
+        if self.curves is None:
+            return
+        if records:
+            self.curves.extend(records)
+            self.curves.fired_at = self._feed.fired_at
+            self.redraw()
+            self._show_rate(records[-1])
+        if previews is not None:
+            self.current_image.setImage(_display(previews[0]), levels=(0.0, 1.0))
+            self.average_image.setImage(_display(previews[1]), levels=(0.0, 1.0))
+
+    def redraw(self) -> None:
+        """Draw the earlier runs faded and the current one in full colour."""
+        for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
+            plot.clear()
+        runs = [*self.history, *([self.curves] if self.curves is not None else [])]
+        for index, run in enumerate(runs):
+            latest = index == len(runs) - 1
+            colour = pg.mkColor(RUN_COLOURS[index % len(RUN_COLOURS)])
+            if not latest:
+                colour.setAlpha(90)
+            solid = pg.mkPen(colour, width=2 if latest else 1)
+            dashed = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+            self.loss_plot.plot(run.iterations, run.loss, pen=solid)
+            if not np.all(np.isnan(run.psnr)):
+                self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name=f"{run.label} output")
+                self.psnr_plot.plot(run.iterations, run.psnr_avg, pen=solid, name=f"{run.label} average")
+            self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
+            if run.fired_at is not None:
+                for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
+                    plot.addItem(pg.InfiniteLine(run.fired_at, angle=90, pen=dashed, label="auto-stop"))
+
+    def _show_rate(self, record: StepRecord) -> None:
+        rate = record.iteration / record.seconds if record.seconds > 0 else 0.0
+        left = (self._cap - record.iteration) / rate if rate > 0 else float("nan")
+        text = f"Iteration {record.iteration}/{self._cap} · {rate:.1f} it/s · about {left:.0f} s left"
+        if record.psnr_avg is not None:
+            text += f" · average {record.psnr_avg:.2f} dB"
+        if self.curves.fired_at is not None:
+            text += f" · auto-stop fired at {self.curves.fired_at}"
+        if self.stepper is not None and self.stepper.paused:
+            text += " · paused"
+        self.status.setText(text)
+
+    def _set_running(self, running: bool) -> None:
+        paused = running and self.stepper is not None and self.stepper.paused
+        self.pause_button.setEnabled(running and not paused)
+        self.resume_button.setEnabled(paused)
+        self.stop_button.setEnabled(running)
+        self.cancel_button.setEnabled(running)
+
+    def _end(self, message: str) -> None:
+        self._timer.stop()
+        self.refresh()
+        self._set_running(False)
+        self.status.setText(message)
+
+    def _on_finished(self, outcome: object) -> None:
+        if not isinstance(outcome, DipOutcome):
+            return
+        self.outcome = outcome
+        self._end(
+            f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stop_reason}."
+        )
+        self.average_image.setImage(_display(outcome.pixels), levels=(0.0, 1.0))
+        self.run_finished.emit(outcome)
+
+    def _on_failed(self, message: str) -> None:
+        self._end(f"Failed: {message}")
+
+    def _on_cancelled(self) -> None:
+        self._end("Cancelled; nothing kept.")
+
+
+def _job(stepper: DipStepper, feed: DipFeed):
+    """The worker function: run ``stepper`` to its end, feeding records and previews to ``feed``."""
+
+    def run(ctx: RunContext) -> DipOutcome:
+        with cpu_threads(DEFAULT_CPU_THREADS):
+            return stepper.run(ctx, on_record=lambda record: feed.push(record, stepper))
+
+    return run
+
+
+def _display(pixels: np.ndarray) -> np.ndarray:
+    """H×W×C float -> what ImageItem shows: H×W for gray, H×W×3 for colour."""
+    return pixels[:, :, 0] if pixels.shape[2] == 1 else pixels
+
+
+def _spin(minimum: int, maximum: int, value: int, tip: str, step: int = 1) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setValue(value)
+    spin.setSingleStep(step)
+    spin.setToolTip(tip)
+    return spin
+
+
+def attach(window) -> DipPanel:
+    """Add a 'Deep Image Prior' panel to ``window`` (a MainWindow), following its problem and device.
+
+    A kept run goes into the window's history and output view like any other method's result.
+    """
+    panel = DipPanel()
+    window.add_panel("Deep Image Prior", panel)
+
+    def follow(_image: object = None) -> None:
+        try:
+            panel.set_problem(window.current_problem())
+        except WorkbenchError:
+            panel.set_problem(None)
+
+    window.image_changed.connect(follow)
+    window.reference_changed.connect(follow)
+    panel.run_finished.connect(lambda outcome: _show_in_window(window, panel, outcome))
+    if hasattr(window, "device_box"):
+        panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
+    follow()
+    return panel
+
+
+def _show_in_window(window, panel: DipPanel, outcome: DipOutcome) -> None:
+    """Put a kept DIP output into the window's history and output view."""
+    from workbench.core import pipeline
+    from workbench.core.pipeline import Result
+
+    from .history import HistoryEntry
+
+    problem = panel.problem
+    image = problem.observed.with_pixels(outcome.pixels)
+    psnr = ssim = None
+    if problem.reference is not None:
+        psnr, ssim = pipeline.score(outcome.pixels, problem.reference.pixels)
+    seconds = outcome.records[-1].seconds if outcome.records else 0.0
+    params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
+    result = Result(image, "dip", params, seconds, psnr, ssim, {"dip_output": outcome.description})
+    entry = HistoryEntry(result, "Deep Image Prior", describe_problem(problem))
+    window.history.add(entry)
+    window.show_entry(entry)
+
+
+def describe_problem(problem: Problem) -> str:
+    return f"{problem.task.title}, {problem.observed.width}×{problem.observed.height}"
