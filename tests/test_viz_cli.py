@@ -19,10 +19,13 @@ from workbench.core.viz.models import resolve_model, wrap_model
 
 @pytest.fixture
 def small_dncnn_file(tmp_path):
-    """A 6-layer, 4-channel DnCNN state dict saved with torch.save."""
+    """A 6-layer, 4-channel DnCNN state dict saved with torch.save, every layer random (as if trained)."""
     torch.manual_seed(1)
     path = tmp_path / "small.pt"
-    torch.save(DnCNN(depth=6, width=4).state_dict(), path)
+    net = DnCNN(depth=6, width=4)
+    for conv in (m for m in net.modules() if isinstance(m, torch.nn.Conv2d)):
+        conv.reset_parameters()
+    torch.save(net.state_dict(), path)
     return path
 
 

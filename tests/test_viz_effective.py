@@ -89,3 +89,18 @@ def test_network_left_in_training_mode_after_the_call():
     net = random_stack(2).train()
     effective_field(net, noise_probe(8, 1), (2, 2))
     assert net.training
+
+
+def test_a_network_whose_output_ignores_its_input_is_refused_with_a_reason():
+    net = random_stack(3)
+    nn.init.zeros_(net[-1].weight)
+    with pytest.raises(ParameterError, match="does not depend on the input"):
+        effective_field(net, noise_probe(16, 1), (8, 8))
+
+
+def test_untrained_paper_dncnn_has_a_non_empty_field_inside_its_theoretical_one():
+    from workbench.core.viz.models import resolve_model
+
+    net = resolve_model("dncnn17")
+    field = effective_field(net, noise_probe(48, 1), (24, 24), window=35)
+    assert 0 < field.radius_95 < 35 / 2

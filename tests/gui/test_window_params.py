@@ -50,7 +50,8 @@ def test_every_registered_method_gets_a_panel_holding_its_defaults(qtbot, qt_set
         assert set(box.panel.editors) == set(method.params.names), method.name
         resolved = method.params.resolve(box.values(), owner=method.name)
         for name, default in method.params.defaults().items():
-            assert resolved[name] == pytest.approx(default) if isinstance(default, float) else default, name
+            expected = pytest.approx(default) if isinstance(default, float) else default
+            assert resolved[name] == expected, name
 
 
 def test_each_kind_gets_its_editor_with_unit_and_tooltip(qtbot):

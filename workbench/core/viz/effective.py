@@ -64,7 +64,8 @@ def effective_field(
     is being trained elsewhere).
 
     Raises:
-        ParameterError: ``at`` lies outside the image, or the output is not the input's size.
+        ParameterError: ``at`` lies outside the image, the output is not the input's size, or the
+            output pixel does not depend on the input at all.
     """
     import torch
 
@@ -92,6 +93,11 @@ def effective_field(
         model.train(was_training)
     heat = np.zeros((height, width), dtype=np.float32)
     heat[top:bottom, left:right] = gradient.detach().float().cpu().numpy()[: bottom - top, : right - left]
+    if not heat.any():
+        raise ParameterError(
+            f"output pixel ({x}, {y}) does not depend on the input (zero gradient): the network "
+            "computes a constant there, e.g. a denoiser whose last layer is still all zeros"
+        )
     return EffectiveField(heat, (x, y), radius_holding(heat, (x, y)))
 
 

@@ -104,12 +104,25 @@ def wrap_model(net: nn.Module, label: str = "", notice: str = "") -> VizNet:
     )
 
 
+def _randomly_initialised(net: nn.Module) -> nn.Module:
+    """``net`` with every convolution re-drawn by PyTorch's default (Kaiming-uniform) rule.
+
+    The workbench's denoisers start training with a zero last layer (an identity map, see
+    ``models.dncnn.initialise``), whose effective field is empty; "at initialisation" here means
+    the usual random network of the receptive-field literature instead."""
+    for module in net.modules():
+        if isinstance(module, nn.Conv2d):
+            module.reset_parameters()
+    return net
+
+
 def _paper_dncnn(depth: int) -> VizNet:
     from workbench.core.models import DnCNN
 
     torch.manual_seed(0)
     notice = f"untrained DnCNN-{depth} (paper configuration, random initialisation, seed 0)"
-    return wrap_model(DnCNN(depth=depth), f"DnCNN-{depth} (untrained)", notice)
+    net = _randomly_initialised(DnCNN(depth=depth))
+    return wrap_model(net, f"DnCNN-{depth} (untrained)", notice)
 
 
 def _built(name: str) -> VizNet:
@@ -117,7 +130,8 @@ def _built(name: str) -> VizNet:
 
     torch.manual_seed(0)
     return wrap_model(
-        build_model(name), f"{name} (untrained)", f"untrained {name}, random initialisation (seed 0)"
+        _randomly_initialised(build_model(name)),
+        f"{name} (untrained)", f"untrained {name}, random initialisation (seed 0)"
     )
 
 
