@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,12 +55,22 @@ def test_weights_file_is_loaded_into_a_fitting_dncnn(small_dncnn_file):
 def test_unknown_model_and_bad_file_are_refused(tmp_path):
     with pytest.raises(ParameterError, match="use one of dncnn"):
         resolve_model("resnet")
-    with pytest.raises(InputError, match="no such weights file"):
+    with pytest.raises(InputError, match="no such weight file"):
         resolve_model(str(tmp_path / "missing.pt"))
     bogus = tmp_path / "bogus.pt"
     bogus.write_text("not torch")
-    with pytest.raises(InputError, match=r"bogus\.pt: not a weights file"):
+    with pytest.raises(InputError, match=r"bogus\.pt: not a readable PyTorch weight file"):
         resolve_model(str(bogus))
+
+
+def test_published_matconvnet_weights_are_shown_like_any_model():
+    shared = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+    published = shared / "models" / "dncnn_official" / "specifics_sigma25.mat"
+    if not published.is_file():
+        pytest.skip("the published DnCNN weights are not on this machine")
+    net = resolve_model(str(published))
+    assert net.net.depth == 17
+    assert receptive_fields(net).theoretical_rf == 35
 
 
 def test_viz_filters_writes_the_grid(tmp_path, small_dncnn_file, capsys):

@@ -23,6 +23,21 @@ def test_first_conv_is_found_inside_nested_modules():
     assert conv.out_channels == 4
 
 
+def test_first_conv_skips_a_leading_one_by_one_branch_for_the_first_spatial_filter():
+    net = nn.ModuleDict({"skip": nn.Conv2d(8, 4, 1), "down": nn.Conv2d(8, 16, 3)})
+    name, conv = first_conv(net)
+    assert name == "down"
+    assert conv.kernel_size == (3, 3)
+
+
+def test_the_dip_hourglass_lists_its_layers_and_shows_spatial_filters():
+    from workbench.core.viz.models import resolve_model
+
+    net = resolve_model("dip")
+    assert len(feature_layers(net)) > 5
+    assert max(filter_grid(net).weight_shape[2:]) > 1
+
+
 def test_module_without_convolution_is_refused():
     with pytest.raises(ParameterError, match="no Conv2d"):
         filter_grid(nn.Sequential(nn.Linear(3, 3)))
@@ -106,3 +121,22 @@ def test_large_feature_maps_are_shrunk_to_the_largest_tile():
     maps = feature_maps(gray_net(2), "0", np.zeros((300, 200, 1), dtype=np.float32))
     _grid, layout = feature_grid(maps, max_tile=100)
     assert layout.tile_height == 100 and layout.tile_width <= 100
+
+
+def test_filters_of_an_unshuffling_dncnn_are_folded_into_image_space_kernels():
+    from workbench.core.models import DnCNN
+    from workbench.core.viz.filters import image_space_weight
+    from workbench.core.viz.models import wrap_model
+
+    torch.manual_seed(0)
+    net = wrap_model(DnCNN(depth=3, width=4, unshuffle=2))
+    image = torch.rand(1, 1, 8, 8)
+    packed = net.net.body[0](torch.nn.functional.pixel_unshuffle(image, 2))
+    weight = net.net.body[0].weight.detach().numpy()
+    folded = torch.from_numpy(image_space_weight(net, weight))
+    assert folded.shape == (4, 1, 6, 6)
+    direct = torch.nn.functional.conv2d(
+        torch.nn.functional.pad(image, (2, 2, 2, 2)), folded, net.net.body[0].bias, stride=2
+    )
+    assert torch.allclose(direct, packed, atol=1e-5)
+    assert filter_grid(net).weight_shape == (4, 1, 6, 6)

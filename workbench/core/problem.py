@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from .errors import ParameterError
 from .image import Image
 
 
-class Task(str, Enum):
+class Task(StrEnum):
     """The inverse problems the workbench knows. The value is the CLI spelling."""
 
     DENOISE = "denoise"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
@@ -16,6 +17,12 @@ log = logging.getLogger(__name__)
 
 SAMPLE_INPUT = "sample_noisy.png"
 SAMPLE_REFERENCE = "sample.png"
+PAGES = (
+    ("Compare", "compare_view"),
+    ("Deep Image Prior", "dip_panel"),
+    ("Inside the network", "viz_panel"),
+)
+"""(tab title, module in workbench.gui with an ``attach(window)``) of the window's central pages."""
 
 
 def sample_paths() -> list[Path]:
@@ -43,9 +50,20 @@ def report_unexpected(kind: type[BaseException], error: BaseException, trace: Tr
     QMessageBox.critical(parent, "Unexpected error", f"unexpected error: {kind.__name__}: {error}")
 
 
+def add_pages(window: MainWindow) -> None:
+    """Give ``window`` its compare, DIP and viz pages, each built the first time it is shown."""
+    for title, module in PAGES:
+        window.add_deferred_page(title, lambda module=module: _attach(module, window))
+
+
+def _attach(module: str, window: MainWindow) -> None:
+    importlib.import_module(f"{__package__}.{module}").attach(window)
+
+
 def create_window(paths: list[str]) -> MainWindow:
     """A window showing ``paths`` (input, then optional reference), or the bundled sample without paths."""
     window = MainWindow()
+    add_pages(window)
     if paths:
         window.open_paths(paths)
     else:

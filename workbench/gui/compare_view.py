@@ -614,13 +614,21 @@ def grid_columns(count: int) -> int:
 
 
 def attach(window) -> CompareView:
-    """Add a Compare panel to ``window`` (a MainWindow) and keep it on the window's current input."""
+    """Add a Compare page to ``window`` (a MainWindow) and keep it on the window's current input."""
     view = CompareView(problem_source=window.current_problem)
-    window.add_panel("Compare", view)
+    window.add_page("Compare", view)
     window.image_changed.connect(view.set_image)
     window.reference_changed.connect(view.set_reference)
-    window.image_changed.connect(lambda _image: view.refresh_methods(window.current_problem().task))
+    window.image_changed.connect(lambda _image: view.refresh_methods(window.selector.task))
+    window.selector.task_chosen.connect(view.refresh_methods)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(view.shutdown)
+    try:
+        problem = window.current_problem()
+    except WorkbenchError:
+        return view
+    view.set_image(problem.observed)
+    view.set_reference(problem.reference)
+    view.refresh_methods(problem.task)
     return view

@@ -19,15 +19,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,8 @@ from workbench.core.problem import Problem
 
 from .worker import JobRunner
 
+CONTROLS_WIDTH = 330
+"""Pixels of the settings column; the curves and previews take the rest."""
 REFRESH_MS = 200
 """How often the panel drains the feed and redraws (a few times a second)."""
 
@@ -109,9 +113,11 @@ class DipPanel(QWidget):
 
     Signals:
         run_finished(object): the :class:`DipOutcome` of a run that ended by itself or by Stop and keep.
+        net_started(object): the torch network a run that has just started optimises (for live views).
     """
 
     run_finished = Signal(object)
+    net_started = Signal(object)
 
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,6 +151,9 @@ class DipPanel(QWidget):
         self.window = _spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = _spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
         self.seed = _spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
+        for spin in (self.iterations, self.window, self.patience):
+            spin.setSpecialValueText("preset")
+        self.preset.currentTextChanged.connect(self._show_preset_values)
         form = QFormLayout()
         form.addRow("Preset", self.preset)
         form.addRow("Iterations", self.iterations)
@@ -165,11 +174,18 @@ class DipPanel(QWidget):
         self.stop_button.clicked.connect(self.stop_and_keep)
         self.cancel_button.clicked.connect(self.cancel)
         self.clear_button.clicked.connect(self.clear_history)
-        buttons = QHBoxLayout()
-        for button in (self.start_button, self.pause_button, self.resume_button, self.stop_button):
-            buttons.addWidget(button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.clear_button)
+        buttons = QGridLayout()
+        for index, button in enumerate(
+            (
+                self.start_button,
+                self.pause_button,
+                self.resume_button,
+                self.stop_button,
+                self.cancel_button,
+                self.clear_button,
+            )
+        ):
+            buttons.addWidget(button, index // 2, index % 2)
 
         self.problem_label = QLabel("Open an image to run Deep Image Prior on it.")
         self.problem_label.setWordWrap(True)
@@ -194,14 +210,28 @@ class DipPanel(QWidget):
         self.average_view.addItem(self.average_image)
         self.preview_caption = QLabel("Current output (left) · running average (right)")
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.problem_label)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status)
-        layout.addWidget(self.plots, stretch=3)
-        layout.addWidget(self.preview_caption)
-        layout.addWidget(self.previews, stretch=2)
+        controls = QWidget()
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.problem_label)
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.status)
+        column.addStretch(1)
+        controls.setMaximumWidth(CONTROLS_WIDTH)
+        pictures = QWidget()
+        pictures_layout = QVBoxLayout(pictures)
+        pictures_layout.setContentsMargins(0, 0, 0, 0)
+        pictures_layout.addWidget(self.preview_caption)
+        pictures_layout.addWidget(self.previews, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.plots)
+        right.addWidget(pictures)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(controls)
+        layout.addWidget(right, 1)
 
     # ------------------------------------------------------------------ problem
 
@@ -213,10 +243,29 @@ class DipPanel(QWidget):
             return
         reference = "with a reference (PSNR curves)" if problem.reference is not None else "no reference"
         self.problem_label.setText(f"{describe_problem(problem)}, {reference}.")
+        self._show_preset_values()
+
+    def _show_preset_values(self) -> None:
+        """Show what 0 ("preset") means in the iteration, W and P boxes for this preset and problem."""
+        if self.problem is None:
+            return
+        try:
+            settings = preset_settings(
+                self.preset.currentText(),
+                self.problem.task,
+                self.problem.scale,
+                resolve_device(self.device).type,
+            )
+        except (WorkbenchError, ValueError):
+            return
+        self.iterations.setSpecialValueText(f"preset ({settings.iterations})")
+        self.window.setSpecialValueText(f"preset ({settings.es_window})")
+        self.patience.setSpecialValueText(f"preset ({settings.es_patience})")
 
     def set_device(self, device: str) -> None:
         """'auto', 'cpu' or 'cuda' for the next run."""
         self.device = device
+        self._show_preset_values()
 
     # ------------------------------------------------------------------ running
 
@@ -256,6 +305,7 @@ class DipPanel(QWidget):
             self.history.append(self.curves)
         self.stepper = stepper
         self.outcome = None
+        self.net_started.emit(stepper.net)
         self._cap = settings.iterations
         self._feed = DipFeed()
         run_number = len(self.history) + 1
@@ -405,7 +455,8 @@ def attach(window) -> DipPanel:
     A kept run goes into the window's history and output view like any other method's result.
     """
     panel = DipPanel()
-    window.add_panel("Deep Image Prior", panel)
+    window.add_page("Deep Image Prior", panel)
+    panel.net_started.connect(window.live_network)
 
     def follow(_image: object = None) -> None:
         try:

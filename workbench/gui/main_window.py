@@ -1,9 +1,12 @@
-"""The main window: viewer in the middle, method and parameters on the left, degrade/history/histogram right.
+"""The main window: pages in the middle (the restore viewer first), method and parameters on the
+left, degrade/history/histogram on the right.
 
-Other panels (DIP, training, compare, viz) attach through :meth:`MainWindow.add_panel`
-and follow the image through the ``image_changed`` / ``reference_changed`` signals
-and :meth:`MainWindow.current_problem`; for background work each creates its own
-:class:`JobRunner` (the window's ``runner`` only reports the window's own runs).
+Large views (compare, DIP, viz) are central pages (:meth:`MainWindow.add_page`, or
+:meth:`MainWindow.add_deferred_page` to build one the first time it is shown); small ones dock
+(:meth:`MainWindow.add_panel`). They follow the image through the ``image_changed`` /
+``reference_changed`` signals and :meth:`MainWindow.current_problem`; for background work each
+creates its own :class:`JobRunner` (the window's ``runner`` only reports the window's own runs)
+and offers ``shutdown()``, which the window calls when it closes.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -76,10 +80,13 @@ class MainWindow(QMainWindow):
     Signals:
         image_changed(object): the current observed Image (after open or degrade).
         reference_changed(object): the clean reference Image, or None.
+        live_network(object): a torch network another panel has started to optimise (DIP,
+            training), for views that follow it live; the latest is kept in ``live_net``.
     """
 
     image_changed = Signal(object)
     reference_changed = Signal(object)
+    live_network = Signal(object)
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,11 +101,21 @@ class MainWindow(QMainWindow):
         self._job: tuple[str, str] | None = None
         self._job_started = 0.0
         self._extra_docks: list[QDockWidget] = []
+        self._deferred: dict[QWidget, Callable[[], None]] = {}
+        self.live_net: object | None = None
+        self.live_network.connect(lambda net: setattr(self, "live_net", net))
 
         self.viewer = ImageViewer()
-        self.setCentralWidget(self.viewer)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.viewer, "Restore")
+        self.pages.currentChanged.connect(self._build_deferred_page)
+        self.setCentralWidget(self.pages)
         self._build_left_dock()
         self._build_right_docks()
+        self._restore_only_docks = (self.method_dock, self.history_dock, self.histogram_dock)
+        self._hidden_by_page: list[QDockWidget] = []
+        self.pages.currentChanged.connect(self._fit_docks_to_page)
         self._build_status_bar()
         self._build_actions()
         self._set_busy(False)
@@ -302,6 +319,64 @@ class MainWindow(QMainWindow):
         self._extra_docks.append(dock)
         self.panels_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def add_page(self, title: str, widget: QWidget) -> int:
+        """Show ``widget`` as a central page titled ``title`` (taking the place of a deferred page of
+        that title); returns its tab index."""
+        for index in range(self.pages.count()):
+            placeholder = self.pages.widget(index)
+            if self.pages.tabText(index) == title and placeholder in self._deferred:
+                del self._deferred[placeholder]
+                blocked = self.pages.blockSignals(True)
+                self.pages.removeTab(index)
+                index = self.pages.insertTab(index, widget, title)
+                self.pages.blockSignals(blocked)
+                placeholder.deleteLater()
+                return index
+        return self.pages.addTab(widget, title)
+
+    def add_deferred_page(self, title: str, build: Callable[[], None]) -> None:
+        """A page titled ``title`` whose widget ``build()`` makes (through :meth:`add_page`) the first
+        time the page is shown, so that its imports (torch) do not delay the window's start."""
+        placeholder = QLabel(f"Loading {title}…")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._deferred[placeholder] = build
+        self.pages.addTab(placeholder, title)
+
+    def show_page(self, title: str) -> QWidget | None:
+        """Bring the page titled ``title`` to the front (building it if deferred); returns its widget."""
+        for index in range(self.pages.count()):
+            if self.pages.tabText(index) == title:
+                self.pages.setCurrentIndex(index)
+                return self.pages.widget(self.pages.currentIndex())
+        return None
+
+    def _build_deferred_page(self, index: int) -> None:
+        build = self._deferred.get(self.pages.widget(index))
+        if build is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build()
+        except Exception as error:  # a page that cannot be built must not take the window down
+            log.exception("building a page failed")
+            QMessageBox.warning(self, "Cannot show this page", f"{type(error).__name__}: {error}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.pages.setCurrentIndex(index)
+
+    def _fit_docks_to_page(self, index: int) -> None:
+        """Other pages get the room of the restore page's own docks (method, history, histogram);
+        those come back as they were when the restore page is shown again."""
+        if index == 0:
+            for dock in self._hidden_by_page:
+                dock.show()
+            self._hidden_by_page = []
+            return
+        for dock in self._restore_only_docks:
+            if dock.isVisible():
+                dock.hide()
+                self._hidden_by_page.append(dock)
 
     def current_problem(self) -> Problem:
         """A copy of the problem the next run will solve (observed image, task, mask, kernel, reference).
@@ -623,11 +698,22 @@ class MainWindow(QMainWindow):
         outlive the application).
         """
         self.clock.stop()
+        self._fit_docks_to_page(0)
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.hide()
+        self._shut_down_pages()
         if not self.runner.shutdown(CLOSE_GRACE_MS):
             log.warning("waiting for the running job to reach a point where it can stop")
             self.runner.shutdown(CLOSE_PATIENCE_MS)
         self.device_box.wait_for_probe()
         super().closeEvent(event)
+
+    def _shut_down_pages(self) -> None:
+        """Cancel and join the jobs of every page and docked panel that has ``shutdown()``."""
+        widgets = [self.pages.widget(index) for index in range(self.pages.count())]
+        widgets += [dock.widget() for dock in self._extra_docks]
+        for widget in widgets:
+            shutdown = getattr(widget, "shutdown", None)
+            if callable(shutdown):
+                shutdown()

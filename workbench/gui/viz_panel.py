@@ -8,6 +8,7 @@ network that is being trained elsewhere (``set_model`` and the Live box).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 
 import numpy as np
@@ -286,6 +287,7 @@ class VizPanel(QWidget):
         if self.model_box.findText(LIVE) < 0:
             self.model_box.addItem(LIVE)
         self.live_box.setEnabled(True)
+        self.live_box.setChecked(True)
         if self.model_box.currentText() == LIVE:
             self._use(self._live)
         else:
@@ -504,10 +506,18 @@ def _erf_job(ctx: RunContext, net: VizNet, pixels: np.ndarray, at: tuple[int, in
 
 
 def attach(window) -> VizPanel:
-    """Add an 'Inside the network' panel to ``window`` (a MainWindow) and follow its current image."""
+    """Add an 'Inside the network' page to ``window`` (a MainWindow): it follows the window's current
+    image and offers the network a DIP run (or training) is optimising as the 'live network'."""
     panel = VizPanel()
-    window.add_panel("Inside the network", panel)
+    window.add_page("Inside the network", panel)
     window.image_changed.connect(panel.set_image)
+    window.live_network.connect(panel.set_model)
+    if window.live_net is not None:
+        panel.set_model(window.live_net)
+    else:
+        panel.network()
+    with contextlib.suppress(WorkbenchError):
+        panel.set_image(window.current_problem().observed)
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(panel.shutdown)

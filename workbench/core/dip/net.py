@@ -84,7 +84,7 @@ def build_net(config: NetConfig | None = None) -> nn.Module:
     """The hourglass for ``config`` (default: the paper's denoising net, about 2.2 M parameters).
 
     Input 1×input_channels×H×W, output 1×output_channels×H×W in [0, 1];
-    H and W multiples of ``config.multiple``.
+    H and W multiples of ``config.multiple`` (also the net's ``alignment`` attribute).
     """
     config = config or NetConfig()
     net = nn.Sequential(
@@ -92,6 +92,7 @@ def build_net(config: NetConfig | None = None) -> nn.Module:
         _conv(config, config.channels_up[0], config.output_channels, 1),
         nn.Sigmoid(),
     )
+    net.alignment = config.multiple
     return net
 
 

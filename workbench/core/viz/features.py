@@ -10,7 +10,7 @@ from skimage.transform import downscale_local_mean
 from workbench.core.errors import ParameterError
 
 from .layers import named_layers
-from .probe import input_channels, network_input, size_multiple
+from .probe import network_input, size_multiple
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
 PROBE_SIZE = 32
@@ -70,8 +70,8 @@ def _run_with_hooks(model, x, modules: list[tuple[str, object]], keep) -> list[t
 def feature_layers(model) -> list[str]:
     """Names of the leaf modules whose output is an image-shaped (1×C×h×w) tensor, in the order the
     forward pass calls them (found by running a blank ``PROBE_SIZE`` image through ``model``)."""
-    side = max(PROBE_SIZE, size_multiple(model))
-    blank = np.full((side, side, input_channels(model)), 0.5, dtype=np.float32)
+    side = max(PROBE_SIZE, 2 * size_multiple(model))
+    blank = np.full((side, side, 1), 0.5, dtype=np.float32)
     was_training = model.training
     model.eval()
     try:

@@ -38,17 +38,26 @@ class FilterGrid:
 
 
 def first_conv(model) -> tuple[str, object]:
-    """(name, module) of the first ``torch.nn.Conv2d`` in ``model``'s module order.
+    """(name, module) of the first spatial ``torch.nn.Conv2d`` (kernel wider than 1×1) in ``model``'s
+    module order, or of the first Conv2d when all are 1×1.
+
+    1×1 convolutions are skipped because they have no picture to show: the Deep Image Prior
+    hourglass, for one, lists its 1×1 skip branch before the 3×3 layer that reads the same input.
 
     Raises:
         ParameterError: the model holds no Conv2d.
     """
     import torch
 
-    for name, module in [("(model)", model), *named_layers(model)]:
-        if isinstance(module, torch.nn.Conv2d):
-            return name, module
-    raise ParameterError(f"model {type(model).__name__} has no Conv2d layer, so no first-layer filters")
+    convs = [
+        (name, module)
+        for name, module in [("(model)", model), *named_layers(model)]
+        if isinstance(module, torch.nn.Conv2d)
+    ]
+    if not convs:
+        raise ParameterError(f"model {type(model).__name__} has no Conv2d layer, so no first-layer filters")
+    spatial = [(name, module) for name, module in convs if max(module.kernel_size) > 1]
+    return (spatial or convs)[0]
 
 
 def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
@@ -65,19 +74,39 @@ def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
     return np.repeat(gray, 3, axis=3), False, per_row * in_channels
 
 
+def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
+    """The first layer's O×I×h×w ``weight`` as filters on the image itself.
+
+    A model that pixel-unshuffles its input by r (``unshuffle`` attribute, the workbench's DnCNN
+    variants and FFDNet) convolves r² sub-images; that equals a stride-r convolution of the image
+    with an (r·h)×(r·w) kernel, which is returned as O×C×(r·h)×(r·w) (a noise-level map channel
+    past the C·r² image channels is left out). Other weights are returned unchanged.
+    """
+    import torch
+
+    factor = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
+    image_channels = weight.shape[1] // (factor * factor)
+    if factor <= 1 or image_channels < 1:
+        return weight
+    packed = torch.from_numpy(np.ascontiguousarray(weight[:, : image_channels * factor * factor]))
+    return torch.nn.functional.pixel_shuffle(packed, factor).numpy()
+
+
 def filter_grid(model, gap: int = 1) -> FilterGrid:
     """The first Conv2d's filters of ``model`` (any ``torch.nn.Module``) as one RGB image.
 
     Each filter is min-max normalised over all its input channels together (so the colour of an RGB
     filter, or the balance between its input channels, is kept). With 3 input channels a tile is
     the filter in colour; with 1 it is gray; otherwise each (filter, input channel) pair is a gray
-    tile and one row holds whole filters. Tiles are enlarged to at least ``MIN_TILE_PIXELS`` pixels.
+    tile and one row holds whole filters. Filters of a pixel-unshuffling model are first folded back
+    into image space (:func:`image_space_weight`). Tiles are enlarged to at least
+    ``MIN_TILE_PIXELS`` pixels; ``weight_shape`` is the shape of the drawn (folded) filters.
     """
     import torch
 
     name, conv = first_conv(model)
     with torch.no_grad():
-        weight = conv.weight.detach().float().cpu().numpy().copy()
+        weight = image_space_weight(model, conv.weight.detach().float().cpu().numpy().copy())
     tiles, colour, columns = _filter_tiles(weight)
     factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])

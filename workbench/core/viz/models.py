@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from workbench.core.errors import InputError, ParameterError
+from workbench.core.errors import ParameterError
 
 VIZ_SIGMA = 25 / 255
 """Noise level ([0, 1] scale) given to models that take one (sigma 25 in 8-bit units)."""
@@ -72,11 +72,30 @@ def _first_conv_channels(net: nn.Module) -> int:
     raise ParameterError(f"model {type(net).__name__} has no Conv2d layer")
 
 
+PLAIN_LAYERS = (
+    nn.Sequential,
+    nn.Conv2d,
+    nn.BatchNorm2d,
+    nn.ReLU,
+    nn.LeakyReLU,
+    nn.ELU,
+    nn.Sigmoid,
+    nn.Tanh,
+    nn.Identity,
+    nn.ReflectionPad2d,
+    nn.ZeroPad2d,
+)
+"""Modules a plain stack may hold: they run in module order and never re-sample."""
+
+
 def _is_plain_stack(net: nn.Module) -> bool:
-    """True when the layers run in module order with no hidden re-sampling (DnCNN, a Sequential)."""
+    """True when the layers run in module order with no hidden re-sampling: a DnCNN, or a Sequential
+    made only of ``PLAIN_LAYERS`` (the DIP hourglass is a Sequential of levels that re-sample)."""
     from workbench.core.models import DnCNN
 
-    return isinstance(net, (DnCNN, nn.Sequential))
+    if isinstance(net, DnCNN):
+        return True
+    return isinstance(net, nn.Sequential) and all(isinstance(m, PLAIN_LAYERS) for m in net.modules())
 
 
 def _is_residual(net: nn.Module) -> bool:
@@ -131,7 +150,8 @@ def _built(name: str) -> VizNet:
     torch.manual_seed(0)
     return wrap_model(
         _randomly_initialised(build_model(name)),
-        f"{name} (untrained)", f"untrained {name}, random initialisation (seed 0)"
+        f"{name} (untrained)",
+        f"untrained {name}, random initialisation (seed 0)",
     )
 
 
@@ -160,55 +180,13 @@ def resolve_model(spec: str) -> VizNet:
     raise ParameterError(f"--model {spec!r}: use one of {', '.join(MODEL_NAMES)} or a weights file")
 
 
-def _published_key(key: str) -> str:
-    """The published DnCNN's ``model.N...`` key as this workbench's ``body.N...``."""
-    return "body." + key.removeprefix("model.") if key.startswith("model.") else key
-
-
-def _dncnn_from_state(state: dict) -> nn.Module:
-    """A DnCNN built to fit a state dict with ``body.N`` (or the published ``model.N``) keys."""
-    from workbench.core.models import DnCNN
-
-    state = {
-        ("body." + key[len("model.") :] if key.startswith("model.") else key): v for key, v in state.items()
-    }
-    convs = [value for key, value in state.items() if key.endswith(".weight") and value.dim() == 4]
-    if not convs or not all(key.startswith("body.") for key in state):
-        raise InputError("not a DnCNN state dict (expected body.N or model.N keys)")
-    channels = int(convs[-1].shape[0])
-    net = DnCNN(
-        channels=channels,
-        depth=len(convs),
-        width=int(convs[0].shape[0]),
-        batch_norm=any(key.endswith("running_mean") for key in state),
-        noise_map=int(convs[0].shape[1]) == channels + 1,
-    )
-    net.load_state_dict(state)
-    return net
-
-
 def _from_file(path: Path) -> VizNet:
-    """A model from a workbench weight file (``workbench.core.models.weights``), or a DnCNN from a
-    bare state dict (``torch.save(model.state_dict())``, ``body.N`` or published ``model.N`` keys)."""
-    from workbench.core.models.weights import FORMAT, load_weights
+    """A model from any weight file the workbench imports (own format, published MatConvNet
+    ``.mat``, a PyTorch state dict read without running pickle code): ``models.published``."""
+    from workbench.core.models.published import open_weights
 
-    if not path.is_file():
-        raise InputError(f"{path}: no such weights file")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        reason = type(error).__name__
-        raise InputError(f"{path}: not a weights file torch can load safely ({reason})") from error
-    if isinstance(state, dict) and state.get("format") == FORMAT:
-        loaded = load_weights(path)
-        return wrap_model(loaded.model, f"{loaded.architecture} ({path.name})")
-    if not isinstance(state, dict):
-        raise InputError(f"{path}: holds a {type(state).__name__}, not a state dict")
-    try:
-        net = _dncnn_from_state(state)
-    except (InputError, RuntimeError) as error:
-        raise InputError(f"{path}: {error}".splitlines()[0]) from error
-    return wrap_model(net.eval(), path.name)
+    loaded = open_weights(path)
+    return wrap_model(loaded.model.eval(), f"{loaded.architecture} ({path.name})")
 
 
 def shipped_dncnn_files() -> list[Path]:

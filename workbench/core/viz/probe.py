@@ -38,9 +38,10 @@ def match_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
     A network taking another channel count is a generator fed a code, not an image (the Deep Image
     Prior hourglass): it gets the image-sized code DIP uses, U(0, 0.1) noise, seeded with 0.
     """
-    pixels = as_hwc(pixels)
-    if pixels.shape[2] == channels:
-        return pixels
+    array = np.asarray(pixels, dtype=np.float32)
+    if array.ndim == 3 and array.shape[2] == channels:
+        return np.ascontiguousarray(array)
+    pixels = as_hwc(array)
     if channels not in (1, 3):
         code = np.random.default_rng(CODE_SEED).random((*pixels.shape[:2], channels), dtype=np.float32)
         return code * np.float32(CODE_SCALE)
