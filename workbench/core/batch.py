@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from . import io, pipeline, registry
-from .errors import Cancelled, WorkbenchError
+from .errors import Cancelled, ParameterError, WorkbenchError
 from .jobs import RunContext
-from .problem import Problem
+from .problem import Problem, Task
 
 
 @dataclass
@@ -41,6 +41,19 @@ def free_path(path: Path) -> Path:
     return candidate
 
 
+def file_context(ctx: RunContext, index: int, count: int, name: str) -> RunContext:
+    """A context for file ``index`` of ``count`` whose progress is the batch's share of that file.
+
+    It shares ``ctx``'s device and cancellation; the method's messages are prefixed with the file.
+    """
+
+    def report(fraction: float, message: str) -> None:
+        where = f"{name} ({index + 1}/{count})"
+        ctx.progress((index + fraction) / count, f"{where}: {message}" if message else where)
+
+    return RunContext(device=ctx.device, on_progress=report, cancel_event=ctx.cancel_event)
+
+
 def run_batch(
     inputs: list[Path],
     out_dir: Path,
@@ -48,22 +61,35 @@ def run_batch(
     values: Mapping[str, Any] | None = None,
     suffix: str = ".tif",
     ctx: RunContext | None = None,
+    *,
+    bit_depth: int | None = None,
+    raw: io.RawOptions | None = None,
+    task: Task = Task.DENOISE,
 ) -> BatchReport:
     """Restore every input with ``method`` into ``out_dir`` as ``<stem>_<method><suffix>``.
 
     Args:
-        inputs: image or RAW files; each is read, denoised and written independently.
+        inputs: image or RAW files; each is read, restored and written independently.
         out_dir: created if missing; nothing in it is overwritten.
         values: parameter values for the method (validated once, before the first file).
-        suffix: ".tif" (16-bit when the source is), ".png" or ".jpg".
-        ctx: progress over the whole batch (fraction of files done) and cancellation.
+        suffix: ".tif", ".png" or ".jpg".
+        ctx: progress over the whole batch (files done plus the method's progress on the
+            current file) and cancellation.
+        bit_depth: 8 or 16 for PNG and TIFF; None keeps each source's depth. JPEG is 8-bit.
+        raw: how camera RAW inputs are developed (``RawOptions()`` when None).
+        task: the problem each image poses (one that needs nothing but the image: denoising
+            or JPEG artefact removal).
 
     Raises:
-        ParameterError: a bad method or parameter, before any file is touched.
+        ParameterError: a bad method or parameter, or a task the method does not do, before
+            any file is touched.
         Cancelled: the context was cancelled; the files finished so far stay written.
     """
     ctx = ctx or RunContext()
-    registry.get(method).params.resolve(values, owner=method)
+    chosen = registry.get(method)
+    chosen.params.resolve(values, owner=method)
+    if task not in chosen.tasks:
+        raise ParameterError(f"method '{method}' does not do {task.value}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
@@ -71,10 +97,11 @@ def run_batch(
     for index, source in enumerate(inputs):
         ctx.progress(index / max(len(inputs), 1), f"{source.name} ({index + 1}/{len(inputs)})")
         try:
-            image = io.read_image(source)
-            result = pipeline.restore(Problem(image), method, values, ctx)
+            image = io.read_image(source, raw=raw)
+            file_ctx = file_context(ctx, index, len(inputs), source.name)
+            result = pipeline.restore(Problem(image, task=task), method, values, file_ctx)
             target = free_path(out_dir / f"{source.stem}_{method}{suffix}")
-            io.write_image(result.image, target)
+            io.write_image(result.image, target, bit_depth=bit_depth)
         except Cancelled:
             raise
         except WorkbenchError as error:

@@ -7,6 +7,12 @@ Large views (compare, DIP, viz) are central pages (:meth:`MainWindow.add_page`, 
 ``reference_changed`` signals and :meth:`MainWindow.current_problem`; for background work each
 creates its own :class:`JobRunner` (the window's ``runner`` only reports the window's own runs)
 and offers ``shutdown()``, which the window calls when it closes.
+
+The photographer's path: a camera RAW opens with its development options asked
+(:mod:`.raw_dialog`), a half-size preview at once and the full image developed on
+``raw_runner``; a region marked on the input (Shift + drag, or View > Preview region) is
+restored first on ``region_runner`` and drawn over the output, and again whenever a parameter
+changes; File > Batch… runs the method over a folder (:mod:`.batch_dialog`).
 """
 
 from __future__ import annotations
@@ -39,10 +45,14 @@ from PySide6.QtWidgets import (
 from workbench.core import io, pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.image import Image
+from workbench.core.jobs import RunContext
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
+from workbench.core.region import Rect, restore_region
+from workbench.core.registry import Method
 
-from . import export_dialog
+from . import export_dialog, raw_dialog
+from .batch_dialog import BatchDialog, BatchSetup
 from .degrade_panel import DegradePanel
 from .device_box import DeviceBox
 from .histogram import HistogramView
@@ -57,6 +67,8 @@ CLOSE_GRACE_MS = 5000
 """How long closing waits for a cancelled job before saying so in the log."""
 CLOSE_PATIENCE_MS = 600_000
 """How long closing then keeps waiting, hidden, for a job inside an uninterruptible call."""
+REGION_REFRESH_MS = 350
+"""How long parameters must rest before a marked region is restored again."""
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +79,53 @@ def open_filter() -> str:
     return f"Images and camera RAW ({patterns});;All files (*)"
 
 
+def is_raw_path(path: str | Path) -> bool:
+    """True for a file named as a camera RAW (one of ``io.RAW_SUFFIXES``)."""
+    return Path(path).suffix.lower() in io.RAW_SUFFIXES
+
+
+def exposure_text(seconds: float) -> str:
+    """An exposure time as photographers write it: "1/250 s", "0.4 s", "2 s"."""
+    if seconds < 1:
+        denominator = 1 / seconds
+        if abs(denominator - round(denominator)) <= 0.05 * denominator:
+            return f"1/{round(denominator)} s"
+    return f"{seconds:.2g} s"
+
+
+def describe_camera(metadata: dict) -> str:
+    """The camera, ISO and exposure known of an image, e.g. "Canon EOS R6 · ISO 3200 · 1/250 s"."""
+    make, model = str(metadata.get("make", "")), str(metadata.get("model", ""))
+    camera = model if model.lower().startswith(make.lower()) else f"{make} {model}".strip()
+    parts = [camera] if camera else []
+    if "iso" in metadata:
+        parts.append(f"ISO {metadata['iso']}")
+    if "exposure" in metadata:
+        parts.append(exposure_text(float(metadata["exposure"])))
+    return " · ".join(parts)
+
+
 def describe_image(image: Image, what: str) -> str:
-    """A caption like "noisy.png (512×512, 8-bit RGB)"."""
+    """A caption like "noisy.png (512×512, 8-bit RGB)", with the camera when it is known."""
     name = Path(image.source).name if image.source else what
     colour = "RGB" if image.is_color else "gray"
-    return f"{name} ({image.width}×{image.height}, {image.bit_depth}-bit {colour})"
+    camera = describe_camera(image.metadata)
+    return f"{name} ({image.width}×{image.height}, {image.bit_depth}-bit {colour})" + (
+        f" · {camera}" if camera else ""
+    )
+
+
+def describe_region(rect: Rect) -> str:
+    """A region as "120×80 at (10, 20)"."""
+    return f"{rect.width}×{rect.height} at ({rect.x}, {rect.y})"
+
+
+def _develop(path: Path, options: io.RawOptions, ctx: RunContext) -> Image:
+    """The job that develops a RAW at full size (one LibRaw call: cancelled before or after it)."""
+    ctx.progress(0.0, "developing")
+    image = io.read_image(path, raw=options)
+    ctx.progress(1.0, "developed")
+    return image
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +148,15 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = WindowSettings(settings if settings is not None else default_settings())
         self.runner = JobRunner(self)
+        self.raw_runner = JobRunner(self)
+        self.region_runner = JobRunner(self)
+        self._developing: Path | None = None
+        self._reference_after_development: Path | None = None
+        self._region_job: tuple[Rect, str] | None = None
+        self._batch_dialog: BatchDialog | None = None
+        self.region_timer = QTimer(self)
+        self.region_timer.setSingleShot(True)
+        self.region_timer.setInterval(REGION_REFRESH_MS)
         self._clean: Image | None = None
         self._problem: Problem | None = None
         self._input_caption = ""
@@ -186,6 +249,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        self.camera_label = QLabel()
+        self.camera_label.setContentsMargins(6, 0, 6, 0)
+        bar.addPermanentWidget(self.camera_label)
         self.job_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -224,6 +290,12 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export result…", self.export_shown, QKeySequence.StandardKey.Save, "Export the shown result"
         )
+        self.batch_action = self._action(
+            "&Batch…", self.open_batch, "Ctrl+B", "Restore every image of a folder with the selected method"
+        )
+        self.raw_options_action = self._action(
+            "Camera RAW &options…", self.edit_raw_options, None, "How camera RAW files are developed"
+        )
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.run_action = self._action("&Run", self.run_method, "Ctrl+R", "Run the selected method")
         self.cancel_action = self._action("&Cancel", self.cancel_job, "Esc", "Stop the running job")
@@ -233,6 +305,13 @@ class MainWindow(QMainWindow):
         )
         self.side_action = self._action("&Side by side", lambda: self.set_view_mode(SIDE_BY_SIDE), "S")
         self.split_action = self._action("Before/after &split", lambda: self.set_view_mode(SPLIT), "B")
+        self.region_action = self._action(
+            "Preview &region",
+            self.viewer.set_region_mode,
+            "P",
+            "Drag a rectangle on the image to try the method there first (Shift + drag does it any time)",
+        )
+        self.region_action.setCheckable(True)
         modes = QActionGroup(self)
         for action in (self.side_action, self.split_action):
             action.setCheckable(True)
@@ -245,15 +324,18 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.open_reference_action)
+        file_menu.addAction(self.raw_options_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.batch_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         run_menu = menus.addMenu("&Run")
         run_menu.addAction(self.run_action)
         run_menu.addAction(self.cancel_action)
         view_menu = menus.addMenu("&View")
-        for action in (self.side_action, self.split_action, None, self.fit_action, self.actual_action, None):
+        view_actions = (self.side_action, self.split_action, None, self.fit_action, self.actual_action)
+        for action in (*view_actions, None, self.region_action, None):
             if action is None:
                 view_menu.addSeparator()
             else:
@@ -276,6 +358,8 @@ class MainWindow(QMainWindow):
             self.split_action,
             self.fit_action,
             self.actual_action,
+            None,
+            self.region_action,
         ):
             if action is None:
                 toolbar.addSeparator()
@@ -299,6 +383,16 @@ class MainWindow(QMainWindow):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
+        self.raw_runner.finished.connect(self._on_developed)
+        self.raw_runner.failed.connect(self._on_development_failed)
+        self.raw_runner.cancelled.connect(self._on_development_cancelled)
+        self.viewer.region_selected.connect(self._region_selected)
+        self.region_timer.timeout.connect(self._refresh_region)
+        self.region_runner.progress.connect(self._on_region_progress)
+        self.region_runner.finished.connect(self._on_region_finished)
+        self.region_runner.failed.connect(self._on_region_failed)
+        self.region_runner.cancelled.connect(self._on_region_cancelled)
+        self.region_runner.idle.connect(self._update_cancel_action)
         if self.selector.current_method():
             self._method_chosen(self.selector.current_method())
 
@@ -399,12 +493,19 @@ class MainWindow(QMainWindow):
         paths = [Path(path) for path in paths]
         if not paths or not self.open_image(paths[0]):
             return False
-        if len(paths) > 1:
+        if len(paths) > 1 and self.is_developing():
+            self._reference_after_development = paths[1]
+        elif len(paths) > 1:
             return self.open_reference(paths[1])
         return True
 
     def open_image(self, path: str | Path) -> bool:
-        """Read ``path`` and make it the clean image and the input; a dialog explains a failure."""
+        """Read ``path`` and make it the clean image and the input; a dialog explains a failure.
+
+        A camera RAW is developed as :meth:`open_raw` says (its options are asked first).
+        """
+        if is_raw_path(path):
+            return self.open_raw(path)
         image = self._read(path)
         if image is None:
             return False
@@ -431,20 +532,116 @@ class MainWindow(QMainWindow):
         self.set_images(observed, image)
         return True
 
+    def open_raw(self, path: str | Path, options: io.RawOptions | None = None) -> bool:
+        """Develop a camera RAW: a half-size preview shown at once, the full image in the background.
+
+        ``options`` default to the user's choice in the RAW options dialog (False when cancelled).
+        The input becomes the RAW when its full-size development arrives; until then running,
+        region previews and degrading wait.
+        """
+        path = Path(path)
+        if options is None:
+            options = raw_dialog.ask_raw_options(self, self.settings.store, path)
+            if options is None:
+                return False
+        preview = self._read(path, dataclasses.replace(options, half_size=True))
+        if preview is None:
+            return False
+        self.settings.add_recent(path)
+        self.settings.set_last_folder(path.resolve().parent)
+        self.runner.cancel()
+        self.region_runner.cancel()
+        self._stop_developing()
+        self._developing = path
+        self._shown = None
+        self._show_raw_preview(preview)
+        self.statusBar().showMessage(f"Developing {path.name} at full size ({options.describe()})…")
+        self.raw_runner.start(lambda ctx: _develop(path, options, ctx), "cpu")
+        return True
+
+    def is_developing(self) -> bool:
+        """True while a RAW's full-size development runs (its half-size preview is shown)."""
+        return self._developing is not None
+
+    def edit_raw_options(self) -> bool:
+        """File > Camera RAW options…: change how RAW files are developed; True when saved."""
+        return raw_dialog.edit_raw_options(self, self.settings.store) is not None
+
+    def _show_raw_preview(self, preview: Image) -> None:
+        name = Path(preview.source).name
+        self.viewer.set_input(
+            preview.pixels, preview.bit_depth, f"Input: {name} - half-size preview, developing…"
+        )
+        self.viewer.set_output(None, caption="Output - run a method once the full image is shown")
+        self.histogram.set_input(preview.pixels)
+        self.histogram.set_output(None)
+        self._show_camera(preview.metadata)
+        self.setWindowTitle(f"{TITLE} - {name}")
+
+    def _on_developed(self, image: object) -> None:
+        if self._developing is None or not isinstance(image, Image):
+            return
+        reference = self._reference_after_development
+        self._stop_developing()
+        self.set_images(image, None, same_scene=True)
+        self.statusBar().showMessage("; ".join(image.notices), 8000)
+        if reference is not None:
+            self.open_reference(reference)
+
+    def _on_development_failed(self, message: str) -> None:
+        if self._developing is None:
+            return
+        self._stop_developing()
+        self._show_input_state()
+        self._error("Cannot open file", message)
+
+    def _on_development_cancelled(self) -> None:
+        if self._developing is None:
+            return
+        self._stop_developing()
+        self._show_input_state()
+
+    def _stop_developing(self) -> None:
+        """Forget the RAW being developed (cancelling its job if it still runs) and its reference."""
+        if self._developing is not None:
+            self._developing = None
+            self._reference_after_development = None
+            self.raw_runner.cancel()
+            self.statusBar().clearMessage()
+
+    def _waiting_for_development(self) -> bool:
+        """True (and says so in the status bar) while a RAW is still being developed."""
+        if self._developing is None:
+            return False
+        self.statusBar().showMessage(
+            f"One moment: {self._developing.name} is still being developed at full size.", 4000
+        )
+        return True
+
     def set_images(
-        self, observed: Image, reference: Image | None, problem: Problem | None = None, caption: str = ""
+        self,
+        observed: Image,
+        reference: Image | None,
+        problem: Problem | None = None,
+        caption: str = "",
+        *,
+        same_scene: bool = False,
     ) -> None:
-        """Make ``observed`` the input (cancelling a running job); ``reference`` is the clean image.
+        """Make ``observed`` the input (cancelling running jobs); ``reference`` is the clean image.
 
         ``problem`` carries what a degradation knows (task, mask, kernel, scale); without it the
         input is a denoising problem of the selected task. ``caption`` names the input in the viewer.
+        ``same_scene`` keeps the zoomed view on the same part of the picture when ``observed``
+        shows what the previous input showed at another size (a RAW after its preview).
         """
         self.runner.cancel()
+        self.region_runner.cancel()
+        self._stop_developing()
         self._clean = reference if reference is not None else observed
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
         self._input_caption = caption or describe_image(observed, "input")
         self._shown = None
-        self._show_input_state()
+        self._show_input_state(same_scene)
         self.image_changed.emit(observed)
         self.reference_changed.emit(reference)
 
@@ -463,10 +660,10 @@ class MainWindow(QMainWindow):
         if path:
             self.open_reference(path)
 
-    def _read(self, path: str | Path) -> Image | None:
+    def _read(self, path: str | Path, raw: io.RawOptions | None = None) -> Image | None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            return io.read_image(path)
+            return io.read_image(path, raw=raw or raw_dialog.load_raw_options(self.settings.store))
         except WorkbenchError as error:
             self._error("Cannot open file", str(error))
         except OSError as error:
@@ -499,6 +696,8 @@ class MainWindow(QMainWindow):
 
     def degrade(self, name: str, values: dict, seed: int) -> bool:
         """Apply core operator ``name`` to the clean image; the clean image becomes the reference."""
+        if self._waiting_for_development():
+            return False
         if self._clean is None:
             self._error("No image", "Open an image before degrading it.")
             return False
@@ -531,23 +730,36 @@ class MainWindow(QMainWindow):
 
     def _method_chosen(self, name: str) -> None:
         self.params_box.set_method(registry.get(name))
+        self.params_box.panel.changed.connect(self.region_timer.start)
+        self.region_timer.start()
 
     def _task_chosen(self, task: Task) -> None:
         if self._problem is not None:
             self._problem = dataclasses.replace(self._problem, task=task)
 
+    def _run_request(self) -> tuple[Method, Problem, dict]:
+        """The selected method, the problem and the resolved parameter values of the next run.
+
+        Raises:
+            WorkbenchError: no method or image yet, or a bad parameter value.
+        """
+        name = self.selector.current_method()
+        if name is None:
+            raise ParameterError("choose a method first")
+        problem = self.current_problem()
+        method = registry.get(name)
+        return method, problem, method.params.resolve(self.params_box.values(), owner=method.label)
+
     def run_method(self) -> bool:
         """Start the selected method on the current problem in the background; False if it could not start."""
-        name = self.selector.current_method()
+        if self._waiting_for_development():
+            return False
         try:
-            if name is None:
-                raise ParameterError("choose a method first")
-            problem = self.current_problem()
-            method = registry.get(name)
-            values = method.params.resolve(self.params_box.values(), owner=method.label)
+            method, problem, values = self._run_request()
         except WorkbenchError as error:
             self._error("Cannot run", str(error))
             return False
+        name = method.name
         self._job = (method.label, self._input_caption)
         self._job_started = time.monotonic()
         self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
@@ -558,9 +770,116 @@ class MainWindow(QMainWindow):
         return True
 
     def cancel_job(self) -> None:
+        """Esc: stop the running restoration and region preview (the RAW development goes on)."""
+        self.region_runner.cancel()
         if self.runner.is_running():
             self.runner.cancel()
             self.job_label.setText("Cancelling…")
+
+    # ------------------------------------------------------------- regions
+
+    def preview_region(self, rect: Rect) -> bool:
+        """Restore only ``rect`` (input pixels) with the selected method and draw it over the output.
+
+        The region stays marked: changing a parameter or the method restores it again. False (with
+        a dialog saying why) when it cannot start.
+        """
+        if self._waiting_for_development():
+            return False
+        try:
+            method, problem, values = self._run_request()
+        except WorkbenchError as error:
+            self._error("Cannot preview the region", str(error))
+            return False
+        self.viewer.set_region(rect)
+        self._region_job = (rect, method.label)
+        self.viewer.set_output_caption(f"Output - {method.label} on the region {describe_region(rect)}…")
+        self.region_runner.start(
+            lambda ctx: restore_region(problem, rect, method.name, values, ctx), self.device_box.device()
+        )
+        self.cancel_action.setEnabled(True)
+        return True
+
+    def _region_selected(self, rect: object) -> None:
+        if isinstance(rect, Rect):
+            self.preview_region(rect)
+        else:
+            self.region_runner.cancel()
+            self._region_job = None
+            self._show_output_state()
+
+    def _refresh_region(self) -> None:
+        """Restore the marked region again (after a parameter or the method changed)."""
+        rect = self.viewer.region()
+        if rect is not None and self._problem is not None and self._developing is None:
+            self.preview_region(rect)
+
+    def _on_region_progress(self, fraction: float, message: str) -> None:
+        if self._region_job is not None:
+            rect, label = self._region_job
+            self.viewer.set_output_caption(
+                f"Output - {label} on the region {describe_region(rect)}: {round(fraction * 100)} %"
+                + (f" ({message})" if message else "")
+            )
+
+    def _on_region_finished(self, result: object) -> None:
+        if self._region_job is None or not isinstance(result, Result):
+            return
+        rect, label = self._region_job
+        self._region_job = None
+        metrics = HistoryEntry(result, label, self._input_caption).metrics_text()
+        self.viewer.show_region_result(
+            result.image.pixels,
+            result.image.bit_depth,
+            rect,
+            f"Output: {label} on the region {describe_region(rect)} in {result.seconds:.2f} s · {metrics}"
+            " - Run (Ctrl+R) does the whole image",
+        )
+
+    def _on_region_failed(self, message: str) -> None:
+        if self._region_job is None:
+            return
+        label = self._region_job[1]
+        self._region_job = None
+        self._show_output_state()
+        self._error(f"{label} failed on the region", message)
+
+    def _on_region_cancelled(self) -> None:
+        if self._region_job is not None:
+            self._region_job = None
+            self._show_output_state()
+
+    def _update_cancel_action(self) -> None:
+        self.cancel_action.setEnabled(self.runner.is_running() or self.region_runner.is_running())
+
+    # ------------------------------------------------------------- batch
+
+    def open_batch(self) -> BatchDialog | None:
+        """File > Batch…: a dialog running the selected method, as set now, over a folder."""
+        name = self.selector.current_method()
+        try:
+            if name is None:
+                raise ParameterError("choose a method first")
+            method = registry.get(name)
+            values = method.params.resolve(self.params_box.values(), owner=method.label)
+        except WorkbenchError as error:
+            self._error("Cannot start a batch", str(error))
+            return None
+        setup = BatchSetup(
+            method,
+            values,
+            self.selector.task,
+            raw_dialog.load_raw_options(self.settings.store),
+            self.device_box.device(),
+        )
+        if self._batch_dialog is not None and self._batch_dialog.is_running():
+            self._batch_dialog.raise_()
+            return self._batch_dialog
+        if self._batch_dialog is not None:
+            self._batch_dialog.deleteLater()
+        self._batch_dialog = BatchDialog(setup, self.settings.store, self)
+        self._batch_dialog.show()
+        return self._batch_dialog
 
     def _on_progress(self, fraction: float, message: str) -> None:
         if self._job is None:
@@ -609,7 +928,7 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
             widget.setVisible(busy)
-        self.cancel_action.setEnabled(busy)
+        self.cancel_action.setEnabled(busy or self.region_runner.is_running())
         self.run_button.setText("Restart  (Ctrl+R)" if busy else "Run  (Ctrl+R)")
 
     def _tick(self) -> None:
@@ -617,17 +936,29 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------- showing
 
-    def _show_input_state(self) -> None:
+    def _show_input_state(self, same_scene: bool = False) -> None:
         if self._problem is None:
             self.viewer.set_input(None, caption="No image - open one with Ctrl+O or drop it here")
             self.histogram.set_input(None)
+            self._show_camera({})
+            self.setWindowTitle(TITLE)
             return
         observed = self._problem.observed
-        self.viewer.set_input(observed.pixels, observed.bit_depth, f"Input: {self._input_caption}")
+        self.viewer.set_input(
+            observed.pixels, observed.bit_depth, f"Input: {self._input_caption}", same_scene=same_scene
+        )
         self._show_output_state()
         self.histogram.set_input(observed.pixels)
+        self._show_camera(observed.metadata)
         name = Path(observed.source).name if observed.source else "degraded image"
         self.setWindowTitle(f"{TITLE} - {name}")
+
+    def _show_camera(self, metadata: dict) -> None:
+        """Camera, ISO and exposure of the input in the status bar (hidden when none is known)."""
+        text = describe_camera(metadata)
+        self.camera_label.setText(text)
+        self.camera_label.setToolTip(f"Taken {metadata['datetime']}" if "datetime" in metadata else "")
+        self.camera_label.setVisible(bool(text))
 
     def _show_output_state(self) -> None:
         if self._shown is not None:
@@ -702,10 +1033,14 @@ class MainWindow(QMainWindow):
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.hide()
+        self.region_timer.stop()
         self._shut_down_pages()
-        if not self.runner.shutdown(CLOSE_GRACE_MS):
-            log.warning("waiting for the running job to reach a point where it can stop")
-            self.runner.shutdown(CLOSE_PATIENCE_MS)
+        if self._batch_dialog is not None:
+            self._batch_dialog.shutdown()
+        for runner in (self.runner, self.region_runner, self.raw_runner):
+            if not runner.shutdown(CLOSE_GRACE_MS):
+                log.warning("waiting for a running job to reach a point where it can stop")
+                runner.shutdown(CLOSE_PATIENCE_MS)
         self.device_box.wait_for_probe()
         super().closeEvent(event)
 

@@ -35,6 +35,7 @@ DEMOSAIC_ALGORITHMS = {
 }
 WHITE_BALANCES = ("camera", "auto")
 OUTPUTS = ("srgb", "linear")
+BIT_DEPTHS = (16, 8)
 _SRGB_CURVE = (2.4, 12.92)
 
 
@@ -49,21 +50,25 @@ class RawOptions:
             "linear" (sRGB primaries, linear response, no brightening: for noise models).
         half_size: merge each 2×2 Bayer block into one pixel: a quick preview at half
             the width and height, with no demosaicing.
+        bit_depth: 16 (the default, keeps the sensor's tonal range) or 8 bits per sample.
     """
 
     demosaic: str = "ahd"
     white_balance: str = "camera"
     output: str = "srgb"
     half_size: bool = False
+    bit_depth: int = 16
 
     def __post_init__(self) -> None:
         for name, value, allowed in (
             ("demosaic", self.demosaic, tuple(DEMOSAIC_ALGORITHMS)),
             ("white_balance", self.white_balance, WHITE_BALANCES),
             ("output", self.output, OUTPUTS),
+            ("bit_depth", self.bit_depth, BIT_DEPTHS),
         ):
             if value not in allowed:
-                raise ParameterError(f"raw {name}: {value!r} is not one of {', '.join(allowed)}")
+                choices = ", ".join(str(choice) for choice in allowed)
+                raise ParameterError(f"raw {name}: {value!r} is not one of {choices}")
 
     def postprocess_params(self) -> dict[str, Any]:
         """Keyword arguments for ``rawpy.RawPy.postprocess``."""
@@ -73,7 +78,7 @@ class RawOptions:
             "use_camera_wb": self.white_balance == "camera",
             "use_auto_wb": self.white_balance == "auto",
             "output_color": rawpy.ColorSpace.sRGB,
-            "output_bps": 16,
+            "output_bps": self.bit_depth,
         }
         if self.output == "linear":
             params.update(gamma=(1.0, 1.0), no_auto_bright=True)
@@ -82,10 +87,13 @@ class RawOptions:
         return params
 
     def describe(self) -> str:
-        """One line for notices, e.g. "AHD demosaic, camera white balance, sRGB"."""
+        """One line for notices, e.g. "AHD demosaic, camera white balance, sRGB, 16-bit"."""
         output = "sRGB" if self.output == "srgb" else "linear sRGB"
         size = ", half size" if self.half_size else ""
-        return f"{self.demosaic.upper()} demosaic, {self.white_balance} white balance, {output}{size}"
+        return (
+            f"{self.demosaic.upper()} demosaic, {self.white_balance} white balance, {output}, "
+            f"{self.bit_depth}-bit{size}"
+        )
 
 
 def _tag_metadata(path: Path) -> dict[str, Any] | None:
@@ -127,7 +135,7 @@ def raw_metadata(path: Path, raw: rawpy.RawPy) -> dict[str, Any]:
 
 
 def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> Image:
-    """Develop a camera RAW into a 16-bit RGB Image (upright, as LibRaw turns it)."""
+    """Develop a camera RAW into an upright RGB Image, 16-bit unless ``options`` ask for 8."""
     options = options or RawOptions()
     try:
         with rawpy.imread(str(path)) as raw:
@@ -140,6 +148,6 @@ def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> 
         raise InputError(f"{path}: not a camera RAW that LibRaw can decode") from None
     except Exception as error:
         raise InputError(f"{path}: cannot decode the camera RAW data ({describe(error)})") from None
-    pixels = from_uint(np.ascontiguousarray(samples, dtype=np.uint16))
+    pixels = from_uint(np.ascontiguousarray(samples))
     notices = [f"camera RAW developed with {options.describe()}"]
-    return Image(pixels, bit_depth=16, metadata=found, source=str(path), notices=notices)
+    return Image(pixels, bit_depth=options.bit_depth, metadata=found, source=str(path), notices=notices)
