@@ -108,6 +108,28 @@ def test_raw_opens_with_the_chosen_options_half_size_first_then_full_size(qtbot,
     assert main_window.settings.recent_files()[0] == str(COLORCHART.resolve())
 
 
+def test_raw_options_menu_saves_the_choice_and_can_stop_the_asking(main_window, monkeypatch):
+    def answer(dialog):
+        assert dialog.windowTitle() == "Camera RAW options"
+        dialog.demosaic.setCurrentIndex(dialog.demosaic.findData("dcb"))
+        dialog.ask.setChecked(False)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(raw_dialog.RawDialog, "exec", answer)
+    assert main_window.edit_raw_options()
+    store = main_window.settings.store
+    assert raw_dialog.load_raw_options(store) == RawOptions(demosaic="dcb")
+    assert not raw_dialog.asks_each_time(store)
+
+
+def test_bad_stored_raw_options_fall_back_to_the_defaults(qt_settings):
+    qt_settings.setValue("raw/bit_depth", "12")
+    assert raw_dialog.load_raw_options(qt_settings) == RawOptions()
+    qt_settings.setValue("raw/bit_depth", "8")
+    qt_settings.setValue("raw/output", "linear")
+    assert raw_dialog.load_raw_options(qt_settings) == RawOptions(output="linear", bit_depth=8)
+
+
 @needs_raw
 def test_remembered_raw_options_are_used_without_asking_when_the_user_said_so(
     qtbot, main_window, monkeypatch
