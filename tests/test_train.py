@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from workbench.cli import main as cli_main
-from workbench.core.errors import Cancelled, InputError
+from workbench.core.errors import Cancelled, InputError, ParameterError
 from workbench.core.jobs import RunContext
 from workbench.core.metrics import psnr
 from workbench.core.models.weights import load_weights
@@ -20,6 +20,8 @@ from workbench.core.train.batches import BlindSpotBatches, PairBatches, Supervis
 from workbench.core.train.data import load_folder, random_patches
 from workbench.core.train.evaluate import add_gaussian
 from workbench.core.train.noise import NoiseModel
+from workbench.core.train.session import denoise_with, noise_level, prepare_run
+from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import TrainConfig, Trainer
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
@@ -186,3 +188,53 @@ def test_blind_spot_training_on_one_noisy_image_beats_the_input_by_5_db():
     trainer.run()
     estimate = np.clip(denoise_image(trainer.model, noisy, 25.0, tile=0), 0, 1)
     assert psnr(estimate, clean) > psnr(noisy, clean) + 5.0
+
+
+def _clean_folder(tmp_path: Path, count: int = 3) -> Path:
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    for index, image in enumerate(_smooth_images(count, size=32)):
+        cv2.imwrite(str(folder / f"{index}.png"), (image[..., 0] * 255).astype(np.uint8))
+    return folder
+
+
+def test_prepare_run_holds_out_the_folders_last_image_for_validation(tmp_path):
+    small = {"depth": 3, "width": 8}
+    settings = TrainSettings(
+        "supervised", _clean_folder(tmp_path), model_kwargs=small, sigma_min=10, sigma_max=30, patch=16
+    )
+    prepared = prepare_run(settings)
+    assert len(prepared.trainer.source.images) == 2
+    assert "held out" in prepared.validation.label
+    assert prepared.validation.sigma == 20
+    noisy_psnr = psnr(np.clip(prepared.validation.noisy, 0, 1), prepared.validation.clean)
+    assert prepared.trainer.validate(prepared.validation) == pytest.approx(noisy_psnr, abs=1e-3)
+
+
+def test_prepare_run_trains_blind_spot_on_each_channel_of_an_image_in_memory():
+    noisy = np.random.default_rng(0).random((40, 36, 3), dtype=np.float32)
+    clean = np.full_like(noisy, 0.5)
+    settings = TrainSettings("blindspot", Path(), architecture="unet", model_kwargs={"width": 4}, patch=16)
+    prepared = prepare_run(settings, noisy, clean)
+    assert [image.shape for image in prepared.trainer.source.images] == [(40, 36, 1)] * 3
+    assert prepared.validation.noisy.shape == (40, 36, 3)
+    prepared.trainer.step()
+    assert denoise_with(prepared.trainer, noisy, 25.0).shape == noisy.shape
+
+
+def test_prepare_run_refuses_a_misaligned_patch_and_a_missing_checkpoint(tmp_path):
+    folder = _clean_folder(tmp_path)
+    with pytest.raises(ParameterError, match="multiple of 4"):
+        prepare_run(TrainSettings("supervised", folder, architecture="unet", patch=18))
+    with pytest.raises(InputError, match="checkpoint"):
+        prepare_run(TrainSettings("supervised", folder, patch=16), resume=tmp_path / "none.ckpt")
+    with pytest.raises(InputError, match="open image"):
+        prepare_run(TrainSettings("blindspot", Path(), patch=16))
+
+
+def test_a_supervised_model_is_given_the_images_estimated_sigma_inside_its_range():
+    settings = TrainSettings("supervised", Path(), sigma_min=10, sigma_max=30)
+    flat = np.full((64, 64, 1), 0.5, dtype=np.float32)
+    assert noise_level(settings, flat) == 10
+    assert noise_level(settings, add_gaussian(flat, 20, 0)) == pytest.approx(20, abs=2)
+    assert noise_level(TrainSettings("blindspot", Path(), sigma_min=15), flat) == 15

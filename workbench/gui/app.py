@@ -21,6 +21,7 @@ PAGES = (
     ("Compare", "compare_view"),
     ("Deep Image Prior", "dip_panel"),
     ("Inside the network", "viz_panel"),
+    ("Train", "train_panel"),
 )
 """(tab title, module in workbench.gui with an ``attach(window)``) of the window's central pages."""
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, ParameterError
 from ..models import ARCHITECTURES, build_model
 from .batches import BlindSpotBatches, PairBatches, SupervisedBatches
@@ -52,8 +54,12 @@ class TrainSettings:
         return TrainConfig(self.architecture, kwargs, self.steps, self.lr, self.lr / 100, seconds, self.seed)
 
 
-def make_source(settings: TrainSettings) -> BatchSource:
+def make_source(settings: TrainSettings, images: list[np.ndarray] | None = None) -> BatchSource:
     """The batch source for ``settings.mode``.
+
+    ``images`` (H×W×C float32 in [0, 1], ``settings.channels`` channels) are the training images
+    themselves, in place of reading ``settings.data``: the clean images (supervised) or the noisy
+    ones (blindspot), e.g. an image already open in the window. Noise2noise always reads its folders.
 
     Raises:
         ParameterError: unknown mode or architecture, bad model settings.
@@ -72,20 +78,28 @@ def make_source(settings: TrainSettings) -> BatchSource:
     common = {"patch": settings.patch, "batch": settings.batch, "align": align}
     if settings.mode == "supervised":
         noise = NoiseModel(settings.noise, settings.sigma_min, settings.sigma_max, settings.peak)
-        return SupervisedBatches(load_folder(settings.data, settings.channels), noise, **common)
+        clean = images if images is not None else load_folder(settings.data, settings.channels)
+        return SupervisedBatches(clean, noise, **common)
     if settings.mode == "noise2noise":
         return PairBatches(_pairs(settings), settings.sigma_min, **common)
     if settings.mode == "blindspot":
-        return BlindSpotBatches(_images(settings.data, settings.channels), settings.sigma_min, **common)
+        noisy = images if images is not None else _images(settings.data, settings.channels)
+        return BlindSpotBatches(noisy, settings.sigma_min, **common)
     raise ParameterError(f"unknown training mode {settings.mode!r} (known: {', '.join(MODES)})")
 
 
-def make_trainer(settings: TrainSettings, resume: Path | None = None, device: str = "cpu") -> Trainer:
+def make_trainer(
+    settings: TrainSettings,
+    resume: Path | None = None,
+    device: str = "cpu",
+    images: list[np.ndarray] | None = None,
+) -> Trainer:
     """A fresh trainer, or one continued from the checkpoint ``resume`` when that file exists.
 
     A resumed run keeps its model and schedule but takes the new step and time targets.
+    ``images`` are training images in memory (see :func:`make_source`).
     """
-    source = make_source(settings)
+    source = make_source(settings, images)
     if resume is None or not resume.is_file():
         return Trainer(settings.config(), source, device)
     trainer = Trainer.resume(resume, source, device)

@@ -1,0 +1,185 @@
+"""The training panel: live curves, cancel, save with its card, resume, blind-spot on the window's image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from workbench.core.models.weights import load_weights
+from workbench.core.train.trainer import Trainer
+from workbench.gui import export_dialog
+from workbench.gui.main_window import MainWindow
+from workbench.gui.train_panel import TrainPanel, attach
+
+RUN_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture
+def clean_folder(tmp_path) -> Path:
+    """Three smooth 32×32 gray PNGs (the last one is held out for validation)."""
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for index in range(3):
+        coarse = rng.random((4, 4)).astype(np.float32)
+        image = cv2.resize(coarse, (32, 32), interpolation=cv2.INTER_CUBIC).clip(0, 1)
+        cv2.imwrite(str(folder / f"{index}.png"), (image * 255).astype(np.uint8))
+    return folder
+
+
+def make_small(panel: TrainPanel, steps: int) -> None:
+    """A DnCNN of three 8-wide convs on 16-pixel patches, two at a time, validated every 2 steps."""
+    panel.set_device("cpu")
+    panel.architecture.setCurrentText("dncnn")
+    panel.width.setValue(8)
+    panel.depth.setValue(3)
+    panel.patch.setValue(16)
+    panel.batch.setValue(2)
+    panel.validate_every.setValue(2)
+    panel.steps.setValue(steps)
+
+
+@pytest.fixture
+def panel(qtbot, clean_folder):
+    panel = TrainPanel()
+    qtbot.addWidget(panel)
+    make_small(panel, steps=4)
+    panel.folder.setText(str(clean_folder))
+    yield panel
+    panel.shutdown()
+    assert not panel.runner.is_running()
+
+
+def train(panel: TrainPanel, qtbot) -> Trainer:
+    with qtbot.waitSignal(panel.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        assert panel.start()
+    return finished.args[0]
+
+
+def test_a_run_draws_loss_and_validation_curves_and_cancel_keeps_its_network(panel, qtbot):
+    panel.steps.setValue(1_000_000)
+    started = []
+    panel.net_started.connect(started.append)
+    assert panel.start()
+    assert not panel.start_button.isEnabled() and panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: len(panel.curves.steps) >= 4 and len(panel.curves.val_psnr) >= 2, timeout=60_000)
+    assert started == [panel.trainer.model]
+    steps, log_losses = panel.loss_curve.getData()
+    assert len(steps) >= 4 and np.all(np.isfinite(log_losses))
+    assert panel.loss_plot.ctrl.logYCheck.isChecked()
+    assert len(panel.psnr_curve.getData()[0]) >= 2
+    assert "steps/s" in panel.status.text() and "left" in panel.status.text()
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=30_000):
+        panel.cancel_button.click()
+    assert "Cancelled" in panel.status.text()
+    assert panel.trainer.step_count >= 4 and not panel.trainer.done
+    assert panel.save_button.isEnabled() and panel.start_button.isEnabled()
+
+
+def test_a_finished_run_validates_at_both_ends_on_a_held_out_image(panel, qtbot):
+    trainer = train(panel, qtbot)
+    assert trainer.step_count == 4
+    assert [step for step, _ in trainer.validation] == [0, 2, 4]
+    assert panel.curves.val_steps == [0, 2, 4]
+    assert "held out" in panel.validation_label
+    assert "Finished" in panel.status.text()
+
+
+def test_save_writes_a_loadable_weight_file_with_its_card(panel, qtbot, tmp_path, monkeypatch):
+    train(panel, qtbot)
+    target = tmp_path / "trained"
+    monkeypatch.setattr(
+        "workbench.gui.train_panel.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(target), "")
+    )
+    assert panel.save_weights()
+    loaded = load_weights(tmp_path / "trained.pt")
+    assert loaded.architecture == "dncnn" and loaded.kwargs["width"] == 8
+    assert loaded.card["mode"] == "supervised" and loaded.card["steps"] == 4
+    assert loaded.card["noise"]["sigma_range"] == [25.0, 25.0]
+    assert "held out" in loaded.card["validation_image"]
+    assert (tmp_path / "trained.json").is_file()
+
+
+def test_saving_over_an_existing_file_asks_first(panel, qtbot, tmp_path, monkeypatch):
+    train(panel, qtbot)
+    target = tmp_path / "w.pt"
+    target.write_bytes(b"keep me")
+    answers = []
+    monkeypatch.setattr(export_dialog, "confirm_overwrite", lambda parent, path: answers.pop(0))
+    answers.append(False)
+    assert not panel.save_to(target)
+    assert target.read_bytes() == b"keep me"
+    answers.append(True)
+    assert panel.save_to(target)
+    assert load_weights(target).card["steps"] == 4
+
+
+def test_a_run_resumes_from_its_checkpoint_with_its_earlier_curves(panel, qtbot, tmp_path):
+    panel.checkpoint.setText(str(tmp_path / "run.ckpt"))
+    train(panel, qtbot)
+    panel.steps.setValue(6)
+    panel.resume.setChecked(True)
+    trainer = train(panel, qtbot)
+    assert trainer.step_count == 6
+    assert panel.curves.steps == [1, 2, 3, 4, 5, 6]
+    assert panel.curves.val_steps == [0, 2, 4, 6]
+
+
+def test_bad_settings_are_explained_and_nothing_starts(panel, qtbot, tmp_path):
+    panel.folder.setText("")
+    assert not panel.start()
+    assert "choose a folder of clean images" in panel.status.text()
+    panel.set_mode("noise2noise")
+    panel.folder.setText(str(tmp_path))
+    assert not panel.start()
+    assert "second folder" in panel.status.text()
+    panel.set_mode("blindspot")
+    with qtbot.waitSignal(panel.runner.failed, timeout=30_000):
+        assert panel.start()
+    assert "needs an open image" in panel.status.text()
+    assert panel.trainer is None and not panel.save_button.isEnabled()
+
+
+def test_blind_spot_trains_on_the_windows_image_and_apply_adds_the_result_to_the_history(
+    qtbot, qt_settings, image_files
+):
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.open_paths([str(path) for path in image_files])
+    panel = attach(window)
+    make_small(panel, steps=3)
+    panel.set_mode("blindspot")
+    panel.architecture.setCurrentText("unet")
+    trainer = train(panel, qtbot)
+    assert window.live_net is trainer.model
+    assert trainer.model.channels == 1 and len(trainer.source.images) == 3
+    assert "reference" in panel.validation_label
+    assert [step for step, _ in trainer.validation] == [0, 2, 3]
+    assert panel.apply_button.isEnabled()
+    with qtbot.waitSignal(panel.applied, timeout=RUN_TIMEOUT_MS):
+        panel.apply_button.click()
+    result = window.shown_result()
+    assert result is not None and result.method == "trained_unet"
+    assert result.image.pixels.shape == (24, 32, 3)
+    assert result.psnr is not None
+    assert window.history.count() == 1
+    window.close()
+    assert not panel.runner.is_running()
+
+
+def test_the_app_window_has_a_train_page_that_follows_the_open_image(
+    qtbot, monkeypatch, qt_settings, image_files
+):
+    from workbench.gui import app
+
+    monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
+    window = app.create_window([str(path) for path in image_files])
+    qtbot.addWidget(window)
+    page = window.show_page("Train")
+    assert isinstance(page, TrainPanel)
+    assert page.problem is not None and page.problem.reference is not None
+    assert "noisy.png, 32×24, with a reference" in page.data_label.text()
+    window.close()

@@ -1,0 +1,217 @@
+"""A training run as the window sets it up: data, validation image, trainer, card, and applying the result.
+
+The window's training panel gathers :class:`~.setup.TrainSettings` from its form, adds what the
+window knows (the open image and its clean reference) and calls :func:`prepare_run` in a worker.
+Validation scores the model on one image with a known clean version:
+
+* supervised: the folder's last image is held out (when the folder has more than one), with
+  seeded Gaussian noise at the middle of the sigma range; otherwise a crop of the open image's
+  clean reference with that noise;
+* noise2noise and blind-spot: a crop of the open image against its clean reference.
+
+Without such an image there is no validation curve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from torch import nn
+
+from ..errors import InputError, ParameterError
+from ..jobs import RunContext
+from ..metrics import psnr
+from ..models import build_model
+from ..noise import estimate_sigma
+from ..tiling import denoise_image
+from .data import load_folder
+from .evaluate import add_gaussian
+from .setup import TrainSettings, make_trainer
+from .trainer import Trainer
+
+VALIDATION_SIDE = 128
+"""Largest side of the validation crop (pixels): a few hundred ms per validation on a CPU."""
+
+VALIDATION_SEED = 0
+"""Seed of the synthetic noise on a clean validation image (the benchmark protocol's)."""
+
+
+@dataclass
+class ValidationImage:
+    """A noisy image and its clean version; calling it scores a model by the PSNR (dB) of its estimate.
+
+    Attributes:
+        noisy, clean: H×W×C float32 arrays of the same shape.
+        sigma: noise level (8-bit units) given to level-aware models.
+        label: where the image comes from, for the user.
+    """
+
+    noisy: np.ndarray
+    clean: np.ndarray
+    sigma: float
+    label: str
+
+    def __call__(self, model: nn.Module) -> float:
+        """PSNR of ``model``'s clipped estimate of the noisy image, run on the model's own device."""
+        device = next(model.parameters()).device
+        estimate = denoise_image(model, self.noisy, self.sigma, tile=0, device=device)
+        return psnr(np.clip(estimate, 0.0, 1.0), self.clean)
+
+
+@dataclass
+class PreparedRun:
+    """A trainer ready to step and the image it is validated on (None: no validation curve)."""
+
+    trainer: Trainer
+    validation: ValidationImage | None
+
+
+def centre_crop(pixels: np.ndarray, side: int = VALIDATION_SIDE) -> np.ndarray:
+    """The central crop of at most ``side``×``side`` pixels of an H×W×C array."""
+    height, width = pixels.shape[:2]
+    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
+    return np.ascontiguousarray(pixels[top : top + side, left : left + side])
+
+
+def with_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
+    """``pixels`` as the model sees them: a gray image repeated for a colour model, else unchanged.
+
+    A one-channel model runs on each channel of a colour image (see ``denoise_image``).
+    """
+    if channels == 3 and pixels.shape[2] == 1:
+        return np.repeat(pixels, 3, axis=2)
+    return pixels
+
+
+def training_planes(pixels: np.ndarray, channels: int) -> list[np.ndarray]:
+    """An open image as training images: itself, or each channel of a colour image for a gray model.
+
+    Raises:
+        ParameterError: a colour model asked for on a gray image.
+    """
+    if channels == pixels.shape[2]:
+        return [np.ascontiguousarray(pixels, dtype=np.float32)]
+    if channels == 1:
+        return [np.ascontiguousarray(pixels[:, :, [index]]) for index in range(pixels.shape[2])]
+    raise ParameterError("a colour model needs a colour image; untick the colour model for a gray one")
+
+
+def prepare_run(
+    settings: TrainSettings,
+    current: np.ndarray | None = None,
+    reference: np.ndarray | None = None,
+    resume: Path | None = None,
+    device: str = "cpu",
+) -> PreparedRun:
+    """Load the data, build (or resume) the trainer and choose its validation image.
+
+    Args:
+        settings: the run's settings; for blind-spot ``settings.data`` is not read.
+        current: the open image (H×W×C float32): the blind-spot training data.
+        reference: the open image's clean reference, when there is one (validation).
+        resume: a checkpoint to continue from; it must exist when given.
+        device: where the model trains.
+
+    Raises:
+        ParameterError: bad settings (patch not a multiple of the model's alignment, ...).
+        InputError: missing data or checkpoint, or unreadable files.
+    """
+    _check_patch(settings)
+    if resume is not None and not resume.is_file():
+        raise InputError(f"{resume}: no such checkpoint to resume from")
+    images, validation = _data_and_validation(settings, current, reference)
+    trainer = make_trainer(settings, resume, device, images)
+    return PreparedRun(trainer, validation)
+
+
+def _check_patch(settings: TrainSettings) -> None:
+    kwargs = settings.config().model_kwargs
+    try:
+        align = int(getattr(build_model(settings.architecture, **kwargs), "alignment", 1))
+    except (TypeError, ValueError) as error:
+        raise ParameterError(f"model settings: {error}") from None
+    if settings.patch % align:
+        raise ParameterError(
+            f"patch size {settings.patch} must be a multiple of {align} for {settings.architecture}"
+        )
+
+
+def _data_and_validation(
+    settings: TrainSettings, current: np.ndarray | None, reference: np.ndarray | None
+) -> tuple[list[np.ndarray] | None, ValidationImage | None]:
+    """Training images in memory (None: the trainer reads ``settings.data``) and the validation image."""
+    channels = settings.channels
+    if settings.mode == "supervised":
+        images = load_folder(settings.data, channels)
+        level = (settings.sigma_min + settings.sigma_max) / 2
+        if len(images) > 1:
+            return images[:-1], _noisy_copy(images[-1], level, "the folder's last image (held out)")
+        if reference is None:
+            return images, None
+        return images, _noisy_copy(with_channels(reference, channels), level, "a crop of the reference")
+    if settings.mode == "blindspot" and current is None:
+        raise InputError("blind-spot training needs an open image")
+    images = training_planes(current, channels) if settings.mode == "blindspot" else None
+    if current is None or reference is None or current.shape != reference.shape:
+        return images, None
+    validation = ValidationImage(
+        centre_crop(with_channels(current, channels)),
+        centre_crop(with_channels(reference, channels)),
+        settings.sigma_min,
+        "a crop of the open image against its reference",
+    )
+    return images, validation
+
+
+def _noisy_copy(clean: np.ndarray, sigma: float, label: str) -> ValidationImage:
+    crop = centre_crop(clean)
+    noisy = add_gaussian(crop, sigma, VALIDATION_SEED)
+    return ValidationImage(noisy, crop, sigma, f"{label}, sigma {sigma:g}")
+
+
+def training_card(
+    settings: TrainSettings, training_data: str, validation: ValidationImage | None
+) -> dict[str, Any]:
+    """What a weight file's card says about a run beyond the trainer's own facts."""
+    card: dict[str, Any] = {
+        "mode": settings.mode,
+        "training_data": training_data,
+        "noise": {"kind": settings.noise, "sigma_range": [settings.sigma_min, settings.sigma_max]},
+        "patch": settings.patch,
+        "batch": settings.batch,
+    }
+    if validation is not None:
+        card["validation_image"] = validation.label
+    return card
+
+
+def noise_level(settings: TrainSettings, pixels: np.ndarray) -> float:
+    """The sigma (8-bit units) to give a level-aware model trained with ``settings`` on ``pixels``.
+
+    Supervised models learnt a range: the image's estimated sigma, held inside that range.
+    The other modes were trained at one stated level.
+    """
+    if settings.mode != "supervised" or settings.sigma_min == settings.sigma_max:
+        return settings.sigma_min
+    estimate = 255.0 * estimate_sigma(pixels)
+    return float(np.clip(estimate, settings.sigma_min, settings.sigma_max))
+
+
+def denoise_with(
+    trainer: Trainer, pixels: np.ndarray, sigma: float, ctx: RunContext | None = None
+) -> np.ndarray:
+    """The trained model's clipped estimate of an H×W×C image (tiled, cancellable between tiles).
+
+    ``sigma`` (8-bit units) is given to level-aware models (see :func:`noise_level`).
+
+    Raises:
+        ParameterError: a colour model on a gray image.
+    """
+    channels = int(getattr(trainer.model, "channels", pixels.shape[2]))
+    if channels == 3 and pixels.shape[2] == 1:
+        raise ParameterError("this model was trained on colour images; the open image is gray")
+    estimate = denoise_image(trainer.model, pixels, sigma, tile=256, ctx=ctx, device=trainer.device)
+    return np.clip(estimate, 0.0, 1.0)
