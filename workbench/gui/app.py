@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .main_window import TITLE, MainWindow
@@ -61,10 +62,16 @@ def _attach(module: str, window: MainWindow) -> None:
     importlib.import_module(f"{__package__}.{module}").attach(window)
 
 
-def create_window(paths: list[str]) -> MainWindow:
-    """A window showing ``paths`` (input, then optional reference), or the bundled sample without paths."""
+def build_window() -> MainWindow:
+    """The main window with its pages, showing no image yet."""
     window = MainWindow()
     add_pages(window)
+    return window
+
+
+def create_window(paths: list[str]) -> MainWindow:
+    """A window showing ``paths`` (input, then optional reference), or the bundled sample without paths."""
+    window = build_window()
     if paths:
         window.open_paths(paths)
     else:
@@ -75,10 +82,17 @@ def create_window(paths: list[str]) -> MainWindow:
 
 
 def run_app(args: list[str]) -> int:
-    """Open the window on ``args`` (image files) and run the event loop; returns the exit code."""
+    """Open the window on ``args`` (image files) and run the event loop; returns the exit code.
+
+    Files named on the command line open once the window is on screen, so that a question they
+    raise (a camera RAW's development options) has the window as its parent.
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = application(args)
     sys.excepthook = report_unexpected
-    window = create_window([arg for arg in args if not arg.startswith("-")])
+    files = [arg for arg in args if not arg.startswith("-")]
+    window = build_window() if files else create_window([])
     window.show()
+    if files:
+        QTimer.singleShot(0, lambda: window.open_paths(files))
     return int(app.exec())
