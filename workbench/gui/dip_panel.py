@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -40,6 +39,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import RunContext, resolve_device
 from workbench.core.problem import Problem
 
+from .spin_boxes import int_spin
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 330
@@ -144,13 +144,13 @@ class DipPanel(QWidget):
     def _build(self) -> None:
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
-        self.iterations = _spin(0, 100_000, 0, "0 = the preset's cap", step=100)
+        self.iterations = int_spin(0, 100_000, 0, "0 = the preset's cap", step=100)
         self.auto_stop = QCheckBox("Automatic stop (ES-WMV)")
         self.auto_stop.setChecked(True)
         self.run_past = QCheckBox("Run on past it")
-        self.window = _spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
-        self.patience = _spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
-        self.seed = _spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
+        self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
+        self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
+        self.seed = int_spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
         for spin in (self.iterations, self.window, self.patience):
             spin.setSpecialValueText("preset")
         self.preset.currentTextChanged.connect(self._show_preset_values)
@@ -438,15 +438,6 @@ def _job(stepper: DipStepper, feed: DipFeed):
 def _display(pixels: np.ndarray) -> np.ndarray:
     """H×W×C float -> what ImageItem shows: H×W for gray, H×W×3 for colour."""
     return pixels[:, :, 0] if pixels.shape[2] == 1 else pixels
-
-
-def _spin(minimum: int, maximum: int, value: int, tip: str, step: int = 1) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(minimum, maximum)
-    spin.setValue(value)
-    spin.setSingleStep(step)
-    spin.setToolTip(tip)
-    return spin
 
 
 def attach(window) -> DipPanel:

@@ -28,7 +28,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -51,6 +49,7 @@ from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import StepRecord, Trainer
 
 from . import export_dialog
+from .spin_boxes import float_spin, int_spin
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 340
@@ -248,8 +247,8 @@ class TrainPanel(QWidget):
         self.pair_folder, self.pair_row = _path_row(
             "second folder (same file names)", self._choose_pair_folder
         )
-        self.sigma = _double_spin(0, 255, 25, 1, "noise std in 8-bit units")
-        self.sigma_to = _double_spin(0, 255, 25, 1, "upper end of the sigma range (equal: one sigma)")
+        self.sigma = float_spin(0, 255, 25, 1, "noise std in 8-bit units")
+        self.sigma_to = float_spin(0, 255, 25, 1, "upper end of the sigma range (equal: one sigma)")
         self.sigma_to_label = QLabel("to")
         sigma_row = QHBoxLayout()
         for widget in (self.sigma, self.sigma_to_label, self.sigma_to):
@@ -264,8 +263,8 @@ class TrainPanel(QWidget):
         self.architecture = QComboBox()
         self.architecture.addItems(ARCHITECTURES)
         self.architecture.currentTextChanged.connect(self._architecture_changed)
-        self.width = _spin(2, 256, sizes.width, "feature channels (doubled at each U-Net level)", step=8)
-        self.depth = _spin(2, 30, sizes.depth, "convolutions (DnCNN, FFDNet)")
+        self.width = int_spin(2, 256, sizes.width, "feature channels (doubled at each U-Net level)", step=8)
+        self.depth = int_spin(2, 30, sizes.depth, "convolutions (DnCNN, FFDNet)")
         self.colour = QCheckBox("Colour model (3 channels)")
         self.colour.setToolTip("Unticked: a gray model, run on each channel of a colour image")
         self.form.addRow("Network", self.architecture)
@@ -275,14 +274,14 @@ class TrainPanel(QWidget):
         self._sizes = sizes
 
     def _build_run_rows(self) -> None:
-        self.steps = _spin(1, 1_000_000, 1000, "optimiser steps", step=100)
-        self.batch = _spin(1, 512, self._sizes.batch, "patches per step")
-        self.patch = _spin(
+        self.steps = int_spin(1, 1_000_000, 1000, "optimiser steps", step=100)
+        self.batch = int_spin(1, 512, self._sizes.batch, "patches per step")
+        self.patch = int_spin(
             8, 512, self._sizes.patch, "patch side in pixels (a multiple of 4 suits every net)", 8
         )
-        self.lr = _double_spin(1e-5, 0.1, 1e-3, 1e-4, "Adam learning rate (cosine decay to 1/100 of it)", 5)
-        self.validate_every = _spin(1, 100_000, 20, "steps between two validation PSNR points", step=10)
-        self.seed = _spin(0, 2**31 - 1, 0, "seeds patches, noise and initialisation")
+        self.lr = float_spin(1e-5, 0.1, 1e-3, 1e-4, "Adam learning rate (cosine decay to 1/100 of it)", 5)
+        self.validate_every = int_spin(1, 100_000, 20, "steps between two validation PSNR points", step=10)
+        self.seed = int_spin(0, 2**31 - 1, 0, "seeds patches, noise and initialisation")
         self.checkpoint, checkpoint_row = _path_row("none (optional .ckpt file)", self._choose_checkpoint)
         self.resume = QCheckBox("Resume from the checkpoint")
         self.form.addRow("Steps", self.steps)
@@ -736,27 +735,6 @@ def _path_row(placeholder: str, browse) -> tuple[QLineEdit, QWidget]:
     layout.addWidget(edit, 1)
     layout.addWidget(button)
     return edit, row
-
-
-def _spin(minimum: int, maximum: int, value: int, tip: str, step: int = 1) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(minimum, maximum)
-    spin.setValue(value)
-    spin.setSingleStep(step)
-    spin.setToolTip(tip)
-    return spin
-
-
-def _double_spin(
-    minimum: float, maximum: float, value: float, step: float, tip: str, decimals: int = 1
-) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setDecimals(decimals)
-    spin.setRange(minimum, maximum)
-    spin.setValue(value)
-    spin.setSingleStep(step)
-    spin.setToolTip(tip)
-    return spin
 
 
 def attach(window) -> TrainPanel:
