@@ -258,6 +258,7 @@ def test_region_mode_makes_a_plain_drag_mark_and_a_click_clears(
     assert cleared.args == [None]
     assert main_window.viewer.region() is None and main_window.viewer.region_pixels() is None
     main_window.region_action.trigger()
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # the next press must not pair with the click
     view_before = main_window.viewer._input_pane.view.viewRect()
     drag(qtbot, main_window.viewer, (2.5, 2.5), (12.5, 12.5), plain)
     assert main_window.viewer.region() is None

@@ -449,18 +449,9 @@ def attach(window) -> DipPanel:
     window.add_page("Deep Image Prior", panel)
     panel.net_started.connect(window.live_network)
 
-    def follow(_image: object = None) -> None:
-        try:
-            panel.set_problem(window.current_problem())
-        except WorkbenchError:
-            panel.set_problem(None)
-
-    window.image_changed.connect(follow)
-    window.reference_changed.connect(follow)
+    window.follow_problem(panel.set_problem)
     panel.run_finished.connect(lambda outcome: _show_in_window(window, panel, outcome))
-    if hasattr(window, "device_box"):
-        panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
-    follow()
+    panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
     return panel
 
 
@@ -468,8 +459,6 @@ def _show_in_window(window, panel: DipPanel, outcome: DipOutcome) -> None:
     """Put a kept DIP output into the window's history and output view."""
     from workbench.core import pipeline
     from workbench.core.pipeline import Result
-
-    from .history import HistoryEntry
 
     problem = panel.problem
     image = problem.observed.with_pixels(outcome.pixels)
@@ -479,9 +468,7 @@ def _show_in_window(window, panel: DipPanel, outcome: DipOutcome) -> None:
     seconds = outcome.records[-1].seconds if outcome.records else 0.0
     params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
     result = Result(image, "dip", params, seconds, psnr, ssim, {"dip_output": outcome.description})
-    entry = HistoryEntry(result, "Deep Image Prior", describe_problem(problem))
-    window.history.add(entry)
-    window.show_entry(entry)
+    window.add_result(result, "Deep Image Prior", describe_problem(problem))
 
 
 def describe_problem(problem: Problem) -> str:

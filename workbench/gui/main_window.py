@@ -472,6 +472,27 @@ class MainWindow(QMainWindow):
                 dock.hide()
                 self._hidden_by_page.append(dock)
 
+    def follow_problem(self, receive: Callable[[Problem | None], None]) -> None:
+        """Call ``receive`` with the current problem (None without an image) now and whenever the
+        image or its reference changes: how a page keeps to the window's input."""
+
+        def send(_image: object = None) -> None:
+            try:
+                receive(self.current_problem())
+            except WorkbenchError:
+                receive(None)
+
+        self.image_changed.connect(send)
+        self.reference_changed.connect(send)
+        send()
+
+    def add_result(self, result: Result, label: str, input_caption: str) -> HistoryEntry:
+        """Put a result another page made into the history and the output view; returns its entry."""
+        entry = HistoryEntry(result, label, input_caption)
+        self.history.add(entry)
+        self.show_entry(entry)
+        return entry
+
     def current_problem(self) -> Problem:
         """A copy of the problem the next run will solve (observed image, task, mask, kernel, reference).
 

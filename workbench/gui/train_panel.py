@@ -747,28 +747,15 @@ def attach(window) -> TrainPanel:
     window.add_page("Train", panel)
     panel.net_started.connect(window.live_network)
 
-    def follow(_image: object = None) -> None:
-        try:
-            panel.set_problem(window.current_problem())
-        except WorkbenchError:
-            panel.set_problem(None)
-
-    window.image_changed.connect(follow)
-    window.reference_changed.connect(follow)
+    window.follow_problem(panel.set_problem)
     panel.applied.connect(lambda result: _show_in_window(window, panel, result))
-    if hasattr(window, "device_box"):
-        panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
-    follow()
+    panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
     return panel
 
 
 def _show_in_window(window, panel: TrainPanel, result: Result) -> None:
     """Put an applied network's output into the window's history and output view."""
-    from .history import HistoryEntry
-
     label = f"Trained {MODE_LABELS[panel.run_settings.mode]} ({panel.trainer.config.architecture})"
     image = result.image
     name = Path(image.source).name if image.source else "degraded image"
-    entry = HistoryEntry(result, label, f"{name}, {image.width}×{image.height}")
-    window.history.add(entry)
-    window.show_entry(entry)
+    window.add_result(result, label, f"{name}, {image.width}×{image.height}")
