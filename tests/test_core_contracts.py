@@ -32,6 +32,20 @@ def test_core_and_cli_import_without_qt():
     assert done.stdout.strip() == ""
 
 
+def test_the_method_catalogue_loads_without_torch_or_bm3d():
+    code = (
+        "import sys\n"
+        "from workbench.core import registry\n"
+        "names = [method.name for method in registry.available()]\n"
+        "heavy = sorted(m for m in ('torch', 'bm3d') if m in sys.modules)\n"
+        "print(len(names), ','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    count, heavy = done.stdout.split(" ")
+    assert int(count) > 10
+    assert heavy.strip() == "", "the window's method list would wait for these imports at start"
+
+
 def test_every_package_is_listed_for_installation():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from workbench.core import io, metrics
 from workbench.core.dip import PICKS, PRESETS, DipStepper, preset_settings, resolve_preset
+from workbench.core.dip.choices import DEFAULT_CPU_THREADS
 from workbench.core.dip.curve import write_curve
-from workbench.core.dip.threads import DEFAULT_CPU_THREADS, cpu_threads
+from workbench.core.dip.threads import cpu_threads
 from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.jobs import resolve_device

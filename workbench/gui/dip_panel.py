@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
-from workbench.core.dip.threads import DEFAULT_CPU_THREADS, cpu_threads
+from workbench.core.dip.choices import DEFAULT_CPU_THREADS
+from workbench.core.dip.threads import cpu_threads
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import RunContext, resolve_device
 from workbench.core.problem import Problem

@@ -3,24 +3,36 @@
 ``build_net`` makes the hourglass, ``preset_settings`` the settings of a named preset for a
 task, and :class:`DipStepper` runs it step by step (records, previews, pause, stop and
 ES-WMV automatic stopping).
+
+The names load on first use (PEP 562), so that importing ``workbench.core.dip.choices`` (as the
+method registry does) does not import torch.
 """
 
-from .early_stop import EsWmv, WindowVariance
-from .net import NetConfig, build_net
-from .presets import PRESETS, DipSettings, preset_settings, resolve_preset
-from .stepper import PICKS, DipOutcome, DipStepper, StepRecord
+from __future__ import annotations
 
-__all__ = [
-    "PICKS",
-    "PRESETS",
-    "DipOutcome",
-    "DipSettings",
-    "DipStepper",
-    "EsWmv",
-    "NetConfig",
-    "StepRecord",
-    "WindowVariance",
-    "build_net",
-    "preset_settings",
-    "resolve_preset",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "EsWmv": "early_stop",
+    "WindowVariance": "early_stop",
+    "NetConfig": "net",
+    "build_net": "net",
+    "DipSettings": "presets",
+    "preset_settings": "presets",
+    "resolve_preset": "presets",
+    "DipOutcome": "stepper",
+    "DipStepper": "stepper",
+    "StepRecord": "stepper",
+    "PICKS": "choices",
+    "PRESETS": "choices",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import ParameterError
 from ..problem import Task
+from .choices import PRESETS
 from .net import NetConfig
-
-PRESETS = ("auto", "paper", "light")
 
 
 @dataclass(frozen=True)

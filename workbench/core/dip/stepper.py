@@ -22,14 +22,12 @@ import torch.nn.functional as F
 from ..image import from_tensor, to_tensor
 from ..jobs import RunContext
 from ..problem import Problem
+from .choices import PICKS
 from .code import code_channels, jittered, make_code
 from .early_stop import EsWmv, WindowVariance
 from .forward import observation, task_operator
 from .net import build_net
 from .presets import DipSettings
-
-PICKS = ("average", "current")
-"""What the auto-stop pick keeps at the variance minimum: the running average or the raw output."""
 
 
 @dataclass(frozen=True)

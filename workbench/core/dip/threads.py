@@ -12,8 +12,6 @@ from collections.abc import Iterator
 
 import torch
 
-DEFAULT_CPU_THREADS = 1
-
 
 @contextlib.contextmanager
 def cpu_threads(count: int) -> Iterator[None]:

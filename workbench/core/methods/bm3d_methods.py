@@ -10,7 +10,6 @@ photograph) must be run with ``boundary=reflect`` or its borders ring across the
 
 from __future__ import annotations
 
-import bm3d
 import numpy as np
 
 from ..jobs import RunContext
@@ -48,6 +47,8 @@ def _padded(pixels: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
 
 def denoise_gray(plane: np.ndarray, sigma: float, profile: str) -> np.ndarray:
     """BM3D (both stages) on one H×W plane; ``sigma`` in 8-bit units. Returns H×W float32."""
+    import bm3d
+
     return np.asarray(bm3d.bm3d(plane, sigma / 255.0, profile=profile), dtype=np.float32).reshape(plane.shape)
 
 
@@ -66,6 +67,8 @@ def _run_bm3d(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
 
 
 def _run_cbm3d(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    import bm3d
+
     pixels, (height, width) = _padded(problem.observed.pixels)
     sigma = noise_sigma(problem.observed.pixels, params["sigma"], ctx)
     ctx.progress(0.0, f"CBM3D (sigma {sigma:.1f})")
@@ -81,6 +84,8 @@ def _run_cbm3d(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
 
 
 def _run_bm3d_deblur(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    import bm3d
+
     pixels = problem.observed.pixels
     sigma = noise_sigma(pixels, params["sigma"], ctx)
     kernel = np.asarray(problem.kernel, dtype=np.float64)

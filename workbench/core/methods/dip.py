@@ -10,8 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..dip import PICKS, PRESETS, DipStepper, preset_settings
-from ..dip.threads import DEFAULT_CPU_THREADS, cpu_threads
+from ..dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from ..jobs import RunContext
 from ..params import BoolParam, ChoiceParam, IntParam, ParamSpec, SeedParam
 from ..problem import Problem, Task
@@ -45,6 +44,8 @@ PARAMS = ParamSpec(
 
 def settings_for(problem: Problem, params: dict, device_type: str):
     """The preset's settings for ``problem`` with the non-zero overrides of ``params`` applied."""
+    from ..dip import preset_settings
+
     settings = preset_settings(params["preset"], problem.task, problem.scale, device_type)
     overrides = {
         "iterations": params["iterations"],
@@ -55,6 +56,9 @@ def settings_for(problem: Problem, params: dict, device_type: str):
 
 
 def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from ..dip import DipStepper
+    from ..dip.threads import cpu_threads
+
     device = ctx.torch_device()
     settings = settings_for(problem, params, device.type)
     stepper = DipStepper(

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InputError, ParameterError
 from ..jobs import RunContext
-from ..models.published import open_weights
-from ..models.weights import LoadedModel
 from ..params import AUTO, BoolParam, FloatParam, IntParam, ParamSpec, PathParam
 from ..problem import Problem, Task
 from ..registry import Method, register
-from ..tiling import denoise_image
+
+if TYPE_CHECKING:
+    from ..models.weights import LoadedModel
 
 SHIPPED = {"dncnn": "dncnn_gray_s25.pt", "ffdnet": "ffdnet_gray.pt", "unet": "unet_gray.pt"}
 WEIGHT_FILTER = "Weights (*.pt *.pth *.mat)"
@@ -72,6 +73,8 @@ def shipped_path(name: str) -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> LoadedModel:
+    from ..models.published import open_weights
+
     return open_weights(path)
 
 
@@ -121,6 +124,8 @@ def denoise(
     loaded: LoadedModel, pixels: np.ndarray, sigma: float | None, tile: int, ctx: RunContext
 ) -> np.ndarray:
     """Denoise H×W×C ``pixels`` with ``loaded``; the colour route is described in the module doc."""
+    from ..tiling import denoise_image
+
     model = loaded.model
     device = ctx.torch_device()
     model_channels = int(getattr(model, "channels", 1))
