@@ -32,9 +32,30 @@ def test_rule_does_not_fire_while_the_statistic_keeps_falling():
 def test_update_says_when_a_value_is_a_new_minimum_and_ignores_missing_values():
     rule = EsWmv(patience=100)
     assert rule.update(1, None) is False
-    assert rule.update(2, 5.0) is True
+    assert rule.update(2, 5.0) is False
     assert rule.update(3, 6.0) is False
     assert rule.update(4, 4.0) is True
+    assert rule.update(5, 4.5) is False
+    assert rule.update(6, 3.0) is True
+
+
+def test_a_small_variance_before_the_rise_is_not_taken_for_the_minimum():
+    rule = EsWmv(patience=50)
+    start_up = [0.002 + 0.0001 * i for i in range(100)]
+    fit = [0.0096 - 0.00008 * i for i in range(100)]
+    noise = [0.0016 + 0.00002 * i for i in range(100)]
+    for iteration, value in enumerate(start_up + fit + noise, start=1):
+        rule.update(iteration, value)
+    assert rule.best_iteration == 201
+    assert rule.fired_at == 251
+
+
+def test_the_first_value_is_the_peak_of_a_falling_curve_so_the_search_starts_soon_after():
+    rule = EsWmv(patience=1000)
+    for iteration in range(1, 30):
+        rule.update(iteration, 1.0 / iteration)
+    assert rule.tracking
+    assert rule.best_iteration == 29
 
 
 def test_window_variance_is_none_until_full_then_the_mean_pixel_variance():
