@@ -31,6 +31,7 @@ FAMILY_TITLES = {
     "bm3d": "BM3D",
     "learned": "Learned (CNN)",
     "dip": "Deep Image Prior",
+    "noise_adaptive": "Noise-adaptive (VST)",
 }
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
