@@ -40,8 +40,8 @@ def test_update_says_when_a_value_is_a_new_minimum_and_ignores_missing_values():
 
 
 def test_a_small_variance_before_the_rise_is_not_taken_for_the_minimum():
-    rule = EsWmv(patience=50)
-    start_up = [0.002 + 0.0001 * i for i in range(100)]
+    rule = EsWmv(patience=50, warmup=20)
+    start_up = [0.0022, 0.0015, 0.0012, 0.0011] + [0.0011 + 0.0001 * i for i in range(96)]
     fit = [0.0096 - 0.00008 * i for i in range(100)]
     noise = [0.0016 + 0.00002 * i for i in range(100)]
     for iteration, value in enumerate(start_up + fit + noise, start=1):

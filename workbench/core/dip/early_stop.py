@@ -5,11 +5,12 @@ The statistic at step t is the windowed moving variance of the outputs,
 net fits the image, growing again once it starts to fit the noise. The rule stops when
 VAR has not reached a new minimum for P steps and returns the output at the minimum.
 
-One addition to the paper's rule: the search for the minimum starts only once VAR has fallen
-below 0.9 × its largest value so far. A net that barely moves in its first steps has a tiny
-variance too (seen on a smooth 100×100 crop: the first full window held the smallest VAR of
-the first 600 steps, and the rule picked a 11 dB output); skipping that transient keeps the
-U-shaped part of the curve the rule is meant for.
+One addition to the paper's rule: the search for the minimum starts only after ``warmup``
+statistics have been seen (the stepper uses one more window, W) and once VAR has fallen below
+0.9 × its largest value so far. A net that barely moves in its first steps has a tiny variance
+too (seen on a smooth 100×100 crop: the first full window held the smallest VAR of the first
+600 steps, and the rule picked an 11 dB output); skipping that transient keeps the U-shaped part
+of the curve the rule is meant for.
 """
 
 from __future__ import annotations
@@ -47,22 +48,26 @@ class EsWmv:
 
     Attributes:
         patience: steps without a new minimum after which the rule fires (P).
+        warmup: statistics only watched (for their peak) before the minimum search may start.
         warmup_drop: the minimum search starts once the statistic falls below this fraction of
             its largest value so far (the start-up transient is skipped).
         best_iteration: iteration of the smallest statistic seen while searching (None before).
         best_value: that smallest statistic.
         fired_at: the iteration at which the rule fired (None while it has not).
         peak_value: the largest statistic seen before the search started.
+        seen: how many statistics have been fed.
         tracking: whether the search for the minimum has started.
     """
 
     patience: int = 1000
+    warmup: int = 0
     warmup_drop: float = 0.9
     best_iteration: int | None = None
     best_value: float = float("inf")
     fired_at: int | None = None
     peak_value: float = 0.0
     tracking: bool = False
+    seen: int = 0
 
     def update(self, iteration: int, value: float | None) -> bool:
         """Feed one statistic (None while the window fills); True when it is a new minimum.
@@ -71,9 +76,10 @@ class EsWmv:
         """
         if value is None:
             return False
+        self.seen += 1
         if not self.tracking:
             self.peak_value = max(self.peak_value, value)
-            if value >= self.warmup_drop * self.peak_value:
+            if self.seen <= self.warmup or value >= self.warmup_drop * self.peak_value:
                 return False
             self.tracking = True
         if value < self.best_value:

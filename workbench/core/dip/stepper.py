@@ -148,7 +148,7 @@ class DipStepper:
         self._best: tuple[float, int, torch.Tensor] | None = None
         self._pick: torch.Tensor | None = None
         self._variance = WindowVariance(settings.es_window)
-        self.early_stop = EsWmv(patience=settings.es_patience)
+        self.early_stop = EsWmv(patience=settings.es_patience, warmup=settings.es_window)
         self._resume = threading.Event()
         self._resume.set()
         self._stop = threading.Event()
