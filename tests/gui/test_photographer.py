@@ -20,8 +20,8 @@ from workbench.core.io import RawOptions
 from workbench.core.problem import Task
 from workbench.core.region import Rect
 from workbench.gui import raw_dialog
+from workbench.gui.captions import describe_camera, exposure_text
 from workbench.gui.display import sample_text
-from workbench.gui.main_window import describe_camera, exposure_text
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
 COLORCHART = SHARED / "raw" / "colorchart.dng"
