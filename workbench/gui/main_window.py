@@ -361,10 +361,24 @@ class MainWindow(QMainWindow):
         if self.selector.current_method():
             self._method_chosen(self.selector.current_method())
 
+    def _first_size(self) -> None:
+        """Without a saved layout: 94 % of the screen's free area (at least 1280×800 where it fits),
+        centred, so the two image panes get room beside the docks."""
+        screen = QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1440, 900)
+            return
+        free = screen.availableGeometry()
+        width = min(free.width(), max(1280, round(free.width() * 0.94)))
+        height = min(free.height(), max(800, round(free.height() * 0.94)))
+        self.setGeometry(
+            free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2, width, height
+        )
+
     def _restore_settings(self) -> None:
         geometry, state = self.settings.layout()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1440, 900)
+            self._first_size()
         if state is not None:
             self.restoreState(state)
         self.device_box.set_device(self.settings.device())
