@@ -117,3 +117,14 @@ def test_shutdown_joins_a_running_job(qtbot):
         runner.start(job)
     assert runner.shutdown(5000)
     assert stopped.is_set()
+
+
+def test_a_job_out_of_gpu_memory_fails_with_advice_not_a_class_name():
+    from workbench.gui.worker import readable_failure
+
+    class OutOfMemoryError(RuntimeError):
+        pass
+
+    message = readable_failure(OutOfMemoryError("CUDA out of memory. Tried to allocate 1 GiB"))
+    assert message.startswith("the GPU ran out of memory")
+    assert "unexpected" not in message

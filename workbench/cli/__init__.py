@@ -14,7 +14,7 @@ import pkgutil
 import sys
 from types import ModuleType
 
-from workbench.core.errors import Cancelled, WorkbenchError
+from workbench.core.errors import Cancelled, WorkbenchError, out_of_memory
 
 
 def _command_modules() -> dict[str, ModuleType]:
@@ -61,4 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except WorkbenchError as error:
         print(f"workbench: error: {error}", file=sys.stderr)
+        return 1
+    except (MemoryError, RuntimeError) as error:
+        memory = out_of_memory(error)
+        if memory is None:
+            raise
+        print(f"workbench: error: {memory}", file=sys.stderr)
         return 1

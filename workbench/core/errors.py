@@ -20,6 +20,33 @@ class ParameterError(WorkbenchError):
     """An unknown method or parameter, or a value outside its range."""
 
 
+class OutOfMemory(WorkbenchError):
+    """The GPU or the computer ran out of memory; the message says what to try instead."""
+
+
+OUT_OF_MEMORY_ADVICE = (
+    "try the CPU device, a smaller tile (the 'tile' parameter of learned methods), a lighter "
+    "preset, or a crop of the image"
+)
+
+
+def out_of_memory(error: BaseException) -> OutOfMemory | None:
+    """``error`` as an :class:`OutOfMemory` when it is one (torch's CUDA out-of-memory error, a
+    RuntimeError saying "out of memory", numpy's or Python's MemoryError), else None.
+
+    Read by class name and message, so this module needs no torch import.
+    """
+    if isinstance(error, OutOfMemory):
+        return error
+    if type(error).__name__ == "OutOfMemoryError" or (
+        isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+    ):
+        return OutOfMemory(f"the GPU ran out of memory: {OUT_OF_MEMORY_ADVICE}")
+    if isinstance(error, MemoryError):
+        return OutOfMemory(f"the computer ran out of memory: {OUT_OF_MEMORY_ADVICE}")
+    return None
+
+
 class Cancelled(WorkbenchError):
     """A job stopped because the user asked it to."""
 

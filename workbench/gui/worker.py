@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from workbench.core.errors import Cancelled, WorkbenchError
+from workbench.core.errors import Cancelled, WorkbenchError, out_of_memory
 from workbench.core.jobs import RunContext
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ def readable_failure(error: BaseException) -> str:
     """The one-line message a user sees for an exception raised by a job."""
     if isinstance(error, WorkbenchError):
         return str(error)
+    memory = out_of_memory(error)
+    if memory is not None:
+        return str(memory)
     detail = str(error) or type(error).__name__
     return f"unexpected error: {type(error).__name__}: {detail}"
 
