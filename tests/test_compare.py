@@ -302,3 +302,12 @@ def test_real_methods_beat_the_noisy_input_on_a_tiny_image(names):
     input_psnr, _ = comparison.input_psnr()
     assert [result.method for result in comparison.results] == list(names)
     assert all(result.psnr > input_psnr for result in comparison.results)
+
+
+def test_each_result_is_handed_over_as_its_method_finishes():
+    problem = Problem(Image(np.random.default_rng(1).random((16, 16, 1), dtype=np.float32)))
+    runs = [compare.MethodRun("gaussian"), compare.MethodRun("median")]
+    handed = []
+    comparison = compare.run_comparison(problem, runs, on_result=handed.append)
+    assert [result.method for result in handed] == ["gaussian", "median"]
+    assert handed == comparison.results

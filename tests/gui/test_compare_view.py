@@ -173,7 +173,7 @@ def test_metrics_table_sorts_by_psnr(qtbot, view):
     assert view.table.item(0, 0).text() == compare.method_label(best.method)
 
 
-def test_cancel_stops_the_comparison(qtbot, view, monkeypatch):
+def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, view, monkeypatch):
     def slow(problem, params, ctx):
         for step in range(500):
             ctx.progress(step / 500, "slow")
@@ -190,7 +190,30 @@ def test_cancel_stops_the_comparison(qtbot, view, monkeypatch):
     qtbot.waitUntil(lambda: "Method 2 of 2" in view.status.text(), timeout=10_000)
     with qtbot.waitSignal(view.runner.cancelled, timeout=5_000):
         view.cancel_button.click()
-    assert view.comparison is None and view.run_button.isEnabled()
+    assert view.run_button.isEnabled()
+    assert [result.method for result in view.comparison.results] == ["bm3d"]
+    assert "1 of 2 methods that finished" in view.status.text()
+    assert view.table.rowCount() == 1
+
+
+def test_cancel_before_any_method_finished_shows_no_comparison(qtbot, view, monkeypatch):
+    def slow(problem, params, ctx):
+        for step in range(500):
+            ctx.progress(step / 500, "slow")
+            time.sleep(0.01)
+        return problem.observed.pixels
+
+    monkeypatch.setitem(
+        registry._METHODS,
+        "guicmp_median",
+        registry.Method("guicmp_median", "Slow", "test", DENOISE, ParamSpec(), slow),
+    )
+    view.set_checked(["guicmp_median"])
+    assert view.run()
+    qtbot.waitUntil(lambda: "slow" in view.status.text(), timeout=10_000)
+    with qtbot.waitSignal(view.runner.cancelled, timeout=5_000):
+        view.cancel_button.click()
+    assert view.comparison is None and view.status.text() == "Cancelled"
 
 
 def test_export_writes_the_folder(qtbot, view, tmp_path):

@@ -185,13 +185,19 @@ class Comparison:
         return pipeline.score(self.problem.observed.pixels, self.problem.reference.pixels)
 
 
-def run_comparison(problem: Problem, runs: Sequence[MethodRun], ctx: RunContext | None = None) -> Comparison:
+def run_comparison(
+    problem: Problem,
+    runs: Sequence[MethodRun],
+    ctx: RunContext | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> Comparison:
     """Run each method in turn on ``problem``.
 
     Progress goes to ``ctx`` as one fraction over the whole comparison (method
     ``i`` of ``n`` covers ``[i/n, (i+1)/n]``) with messages like
     ``"nlm (2/3): ..."``; previews pass through; cancelling ``ctx`` stops the
-    method that is running and the comparison.
+    method that is running and the comparison. ``on_result`` gets each result as its method
+    finishes (so that a caller can keep the finished ones of a cancelled comparison).
 
     Raises:
         ParameterError: see :func:`check_plan` (raised before any method runs).
@@ -212,6 +218,8 @@ def run_comparison(problem: Problem, runs: Sequence[MethodRun], ctx: RunContext 
             cancel_event=ctx.cancel_event,
         )
         results.append(pipeline.restore(problem, run.method, resolved[run.method], child))
+        if on_result is not None:
+            on_result(results[-1])
     ctx.progress(1.0, "comparison done")
     return Comparison(problem, results)
 

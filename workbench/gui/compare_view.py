@@ -190,6 +190,7 @@ class CompareView(QWidget):
         self._problem: Problem | None = None
         self.comparison: compare.Comparison | None = None
         self._count = 0
+        self._finished: tuple[Problem | None, list] = (None, [])
         self.runner = runner or JobRunner(self)
         self._panels: dict[str, ParamPanel] = {}
         self.tiles: list[Tile] = []
@@ -425,7 +426,9 @@ class CompareView(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.status.setText(f"Running {len(runs)} methods…")
-        self.runner.start(lambda ctx: compare.run_comparison(problem, runs, ctx))
+        finished: list = []
+        self._finished = (problem, finished)
+        self.runner.start(lambda ctx: compare.run_comparison(problem, runs, ctx, on_result=finished.append))
         return True
 
     def _on_progress(self, fraction: float, message: str) -> None:
@@ -449,8 +452,14 @@ class CompareView(QWidget):
         QMessageBox.warning(self, "Comparison failed", message)
 
     def _on_cancelled(self) -> None:
+        """Show the methods that finished before the cancel (the job's thread has ended by now)."""
         self.progress.setValue(0)
-        self._job_over("Cancelled")
+        problem, finished = self._finished
+        if not finished:
+            self._job_over("Cancelled")
+            return
+        self._job_over(f"Cancelled: showing the {len(finished)} of {self._count} methods that finished.")
+        self.show_comparison(compare.Comparison(problem, list(finished)))
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel the job and join its thread (call before the application quits)."""
