@@ -135,3 +135,13 @@ def test_reference_of_another_size_is_refused_before_running(files, tmp_path, ca
     assert main(["restore", str(noisy_path), "-o", str(out), "-m", "median", "--reference", str(small)]) == 1
     assert "reference is 32x32" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_stabilised_method_reports_the_estimated_gain_and_read_noise(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    clean = _scene(64)
+    noisy = np.clip(rng.poisson(clean * 30.0) / 30.0 + rng.normal(0, 5 / 255, clean.shape), 0, 1)
+    source = write_image(Image(noisy.astype(np.float32)), tmp_path / "noisy.png")
+    assert main(["restore", str(source), "-o", str(tmp_path / "out.png"), "-m", "vst_nlm"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "estimated sigma" in line and "estimated gain alpha" in line

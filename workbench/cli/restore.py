@@ -113,4 +113,6 @@ def describe(result: Result, output: Path) -> str:
         parts.append(f"PSNR {result.psnr:.2f} dB, SSIM {result.ssim:.4f}")
     if "sigma" in result.extras:
         parts.append(f"estimated sigma {result.extras['sigma']}")
+    if "alpha" in result.extras:
+        parts.append(f"estimated gain alpha {result.extras['alpha']}")
     return ", ".join(parts) + f" -> {output}"
