@@ -173,18 +173,24 @@ def test_metrics_table_sorts_by_psnr(qtbot, view):
     assert view.table.item(0, 0).text() == compare.method_label(best.method)
 
 
-def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, view, monkeypatch):
-    def slow(problem, params, ctx):
-        for step in range(500):
-            ctx.progress(step / 500, "slow")
-            time.sleep(0.01)
-        return problem.observed.pixels
+def _slow(problem, params, ctx):
+    for step in range(500):
+        ctx.progress(step / 500, "slow")
+        time.sleep(0.01)
+    return problem.observed.pixels
 
+
+def _make_median_slow(monkeypatch):
+    """Replace the median test method by one that takes 5 s, reporting progress ("slow")."""
     monkeypatch.setitem(
         registry._METHODS,
         "guicmp_median",
-        registry.Method("guicmp_median", "Slow", "test", DENOISE, ParamSpec(), slow),
+        registry.Method("guicmp_median", "Slow", "test", DENOISE, ParamSpec(), _slow),
     )
+
+
+def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, view, monkeypatch):
+    _make_median_slow(monkeypatch)
     view.set_checked(["bm3d", "guicmp_median"])
     assert view.run()
     qtbot.waitUntil(lambda: "Method 2 of 2" in view.status.text(), timeout=10_000)
@@ -197,17 +203,7 @@ def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, 
 
 
 def test_cancel_before_any_method_finished_shows_no_comparison(qtbot, view, monkeypatch):
-    def slow(problem, params, ctx):
-        for step in range(500):
-            ctx.progress(step / 500, "slow")
-            time.sleep(0.01)
-        return problem.observed.pixels
-
-    monkeypatch.setitem(
-        registry._METHODS,
-        "guicmp_median",
-        registry.Method("guicmp_median", "Slow", "test", DENOISE, ParamSpec(), slow),
-    )
+    _make_median_slow(monkeypatch)
     view.set_checked(["guicmp_median"])
     assert view.run()
     qtbot.waitUntil(lambda: "slow" in view.status.text(), timeout=10_000)

@@ -447,12 +447,8 @@ def attach(window) -> DipPanel:
     A kept run goes into the window's history and output view like any other method's result.
     """
     panel = DipPanel()
-    window.add_page("Deep Image Prior", panel)
-    panel.net_started.connect(window.live_network)
-
-    window.follow_problem(panel.set_problem)
+    window.add_network_page("Deep Image Prior", panel)
     panel.run_finished.connect(lambda outcome: _show_in_window(window, panel, outcome))
-    panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
     return panel
 
 

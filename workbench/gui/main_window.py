@@ -451,6 +451,16 @@ class MainWindow(QMainWindow):
                 dock.hide()
                 self._hidden_by_page.append(dock)
 
+    def add_network_page(self, title: str, page: QWidget) -> int:
+        """Add a page that optimises a network on the window's problem (DIP, training): it follows
+        the problem (``page.set_problem``), starts on the window's device (``page.start_button``,
+        ``page.set_device``) and offers its network as the live one (``page.net_started``)."""
+        index = self.add_page(title, page)
+        page.net_started.connect(self.live_network)
+        self.follow_problem(page.set_problem)
+        page.start_button.pressed.connect(lambda: page.set_device(self.device_box.device()))
+        return index
+
     def follow_problem(self, receive: Callable[[Problem | None], None]) -> None:
         """Call ``receive`` with the current problem (None without an image) now and whenever the
         image or its reference changes: how a page keeps to the window's input."""

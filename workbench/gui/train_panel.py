@@ -744,12 +744,8 @@ def attach(window) -> TrainPanel:
     window's history and output view like any other method's result.
     """
     panel = TrainPanel()
-    window.add_page("Train", panel)
-    panel.net_started.connect(window.live_network)
-
-    window.follow_problem(panel.set_problem)
+    window.add_network_page("Train", panel)
     panel.applied.connect(lambda result: _show_in_window(window, panel, result))
-    panel.start_button.pressed.connect(lambda: panel.set_device(window.device_box.device()))
     return panel
 
 
