@@ -27,3 +27,17 @@ def main_window(qtbot, qt_settings):
     yield window
     assert window.runner.shutdown(5000), "a job thread was still running after 5 s"
     assert not window.runner.is_running()
+
+
+@pytest.fixture
+def register_for_test(monkeypatch):
+    """A function registering a method for this test only (the real catalogue is loaded first)."""
+    from workbench.core import registry
+
+    registry.available()
+
+    def register(method):
+        monkeypatch.setitem(registry._METHODS, method.name, method)
+        return method.name
+
+    return register

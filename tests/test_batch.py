@@ -18,14 +18,13 @@ from workbench.core.problem import Task
 
 
 @pytest.fixture
-def box_method(monkeypatch):
+def box_method(register_for_test):
     def run(problem, params, ctx):
         return uniform_filter(problem.observed.pixels, size=(3, 3, 1), mode="reflect")
 
-    method = registry.Method("test_box3", "Box", "test", frozenset({Task.DENOISE}), ParamSpec(), run)
-    registry.available()
-    monkeypatch.setitem(registry._METHODS, method.name, method)
-    return method.name
+    return register_for_test(
+        registry.Method("test_box3", "Box", "test", frozenset({Task.DENOISE}), ParamSpec(), run)
+    )
 
 
 @pytest.fixture

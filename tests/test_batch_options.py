@@ -22,13 +22,11 @@ def _halving(problem, params, ctx):
 
 
 @pytest.fixture
-def halving_method(monkeypatch):
+def halving_method(register_for_test):
     method = registry.Method(
         "test_halve", "Halve", "test", frozenset({Task.DENOISE, Task.JPEG}), ParamSpec(), _halving
     )
-    registry.available()
-    monkeypatch.setitem(registry._METHODS, method.name, method)
-    return method.name
+    return register_for_test(method)
 
 
 @pytest.fixture

@@ -52,12 +52,13 @@ def _exhausts_the_gpu(problem, params, ctx):
     raise OutOfMemoryError("CUDA out of memory. Tried to allocate 8.00 GiB")
 
 
-def test_the_cli_prints_one_line_and_exits_1_when_a_method_runs_out_of_memory(tmp_path, capsys, monkeypatch):
-    registry.available()
+def test_the_cli_prints_one_line_and_exits_1_when_a_method_runs_out_of_memory(
+    tmp_path, capsys, register_for_test
+):
     method = registry.Method(
         "oom_test", "OOM test", "test", frozenset({Task.DENOISE}), ParamSpec([]), _exhausts_the_gpu
     )
-    monkeypatch.setitem(registry._METHODS, method.name, method)
+    register_for_test(method)
     source = write_image(Image(np.full((8, 8, 1), 0.5, np.float32)), tmp_path / "in.png")
     assert main(["restore", str(source), "-o", str(tmp_path / "out.png"), "-m", "oom_test"]) == 1
     error = capsys.readouterr().err.strip()
