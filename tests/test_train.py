@@ -20,7 +20,7 @@ from workbench.core.train.batches import BlindSpotBatches, PairBatches, Supervis
 from workbench.core.train.data import load_folder, random_patches
 from workbench.core.train.evaluate import add_gaussian
 from workbench.core.train.noise import NoiseModel
-from workbench.core.train.session import denoise_with, noise_level, prepare_run
+from workbench.core.train.session import denoise_with, noise_level, noisy_copy, prepare_run
 from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import TrainConfig, Trainer
 
@@ -230,6 +230,27 @@ def test_prepare_run_refuses_a_misaligned_patch_and_a_missing_checkpoint(tmp_pat
         prepare_run(TrainSettings("supervised", folder, patch=16), resume=tmp_path / "none.ckpt")
     with pytest.raises(InputError, match="open image"):
         prepare_run(TrainSettings("blindspot", Path(), patch=16))
+
+
+def test_poisson_gaussian_validation_noise_is_signal_dependent_and_its_level_is_the_mid_grey_std():
+    ramp = np.repeat(np.linspace(0.05, 0.95, 128, dtype=np.float32)[None, :, None], 128, axis=0)
+    settings = TrainSettings(
+        "supervised", Path(), noise="poisson_gaussian", sigma_min=2, sigma_max=2, peak=20
+    )
+    validation = noisy_copy(ramp, settings, "ramp")
+    residual = validation.noisy - validation.clean
+    assert residual[:, 96:].std() > 2 * residual[:, :32].std()
+    assert validation.sigma == pytest.approx(255 * np.sqrt((2 / 255) ** 2 + 0.5 / 20))
+    assert "20 photons at white" in validation.label
+    assert noisy_copy(ramp, settings, "ramp").noisy.tolist() == validation.noisy.tolist()
+
+
+def test_a_poisson_gaussian_model_is_given_its_mid_grey_level():
+    settings = TrainSettings(
+        "supervised", Path(), noise="poisson_gaussian", sigma_min=2, sigma_max=2, peak=20
+    )
+    flat = np.full((64, 64, 1), 0.5, dtype=np.float32)
+    assert noise_level(settings, flat) == pytest.approx(255 * np.sqrt((2 / 255) ** 2 + 0.5 / 20))
 
 
 def test_a_supervised_model_is_given_the_images_estimated_sigma_inside_its_range():

@@ -125,7 +125,56 @@ def test_a_run_resumes_from_its_checkpoint_with_its_earlier_curves(panel, qtbot,
     trainer = train(panel, qtbot)
     assert trainer.step_count == 6
     assert panel.curves.steps == [1, 2, 3, 4, 5, 6]
+    assert panel.earlier == []
     assert panel.curves.val_steps == [0, 2, 4, 6]
+
+
+def test_poisson_gaussian_noise_is_offered_only_for_supervised_runs_and_lands_in_the_card(
+    panel, qtbot, tmp_path
+):
+    assert not panel.form.isRowVisible(panel.peak)
+    panel.noise_kind.setCurrentIndex(panel.noise_kind.findData("poisson_gaussian"))
+    assert panel.form.isRowVisible(panel.peak)
+    panel.peak.setValue(40)
+    panel.sigma.setValue(3)
+    panel.sigma_to.setValue(3)
+    train(panel, qtbot)
+    assert "40 photons at white + read sigma 3" in panel.validation_label
+    assert panel.save_to(tmp_path / "pg.pt")
+    assert load_weights(tmp_path / "pg.pt").card["noise"] == {
+        "kind": "poisson_gaussian",
+        "sigma_range": [3.0, 3.0],
+        "peak": 40.0,
+    }
+    panel.set_mode("blindspot")
+    assert not panel.form.isRowVisible(panel.noise_kind) and not panel.form.isRowVisible(panel.peak)
+
+
+def test_a_time_limit_ends_a_run_before_its_step_target(panel, qtbot):
+    panel.steps.setValue(1_000_000)
+    panel.minutes.setValue(0.01)
+    trainer = train(panel, qtbot)
+    assert 0 < trainer.step_count < 1_000_000
+    assert trainer.elapsed == pytest.approx(0.6, abs=0.5)
+    assert "Finished" in panel.status.text()
+
+
+def test_earlier_runs_stay_drawn_under_the_next_one_until_cleared(panel, qtbot):
+    assert not panel.forget_button.isEnabled()
+    first = train(panel, qtbot)
+    panel.lr.setValue(0.002)
+    train(panel, qtbot)
+    assert [run.label for run in panel.earlier] == ["run 1: dncnn 8×3, lr 0.001"]
+    assert panel.earlier[0].curves.steps == [record.step for record in first.history]
+    legend = [label.text for _, label in panel.loss_plot.legend.items]
+    assert "run 1: dncnn 8×3, lr 0.001" in legend
+    for _ in range(3):
+        train(panel, qtbot)
+    assert [run.label.split(":")[0] for run in panel.earlier] == ["run 2", "run 3", "run 4"]
+    assert len(panel.psnr_plot.listDataItems()) == 1 + 3
+    panel.forget_button.click()
+    assert panel.earlier == [] and len(panel.psnr_plot.listDataItems()) == 1
+    assert not panel.forget_button.isEnabled()
 
 
 def test_bad_settings_are_explained_and_nothing_starts(panel, qtbot, tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.models import ARCHITECTURES
+from workbench.core.train.session import training_card
 from workbench.core.train.setup import MODES, TrainSettings, make_trainer
 
 from .common import add_device_option, progress_context
@@ -69,14 +70,8 @@ def run(args: argparse.Namespace) -> int:
     trainer = make_trainer(settings, args.checkpoint if args.resume else None, _device(args.device))
     ctx = progress_context(args.device)
     trainer.run(ctx, checkpoint=args.checkpoint, checkpoint_every=100 if args.checkpoint else 0)
-    card = {
-        "mode": args.mode,
-        "training_data": str(args.data.resolve()) + (f" + {args.pair.resolve()}" if args.pair else ""),
-        "noise": {"kind": args.noise, "sigma_range": [low, high]},
-        "patch": args.patch,
-        "batch": args.batch,
-    }
-    path = trainer.export(args.out, card)
+    data = str(args.data.resolve()) + (f" + {args.pair.resolve()}" if args.pair else "")
+    path = trainer.export(args.out, training_card(settings, data))
     last = trainer.history[-1].loss if trainer.history else float("nan")
     print(f"{trainer.step_count} steps in {trainer.elapsed:.0f} s, last loss {last:.3e}; wrote {path}")
     if args.denoised is not None:

@@ -1,25 +1,24 @@
 """The training panel: train a denoiser in the window and watch its loss and validation PSNR, live.
 
 Three ways to train (the core's :mod:`workbench.core.train`): supervised on a folder of clean
-images with synthetic Gaussian noise at a sigma or over a range, Noise2Noise on two folders of
-noisy shots paired by file name, and blind-spot (Noise2Void) on the window's open image alone.
-The form picks the architecture and its size (small by default on a CPU), steps, batch, patch,
-learning rate, validation period, seed and an optional checkpoint to write and resume from.
+images with synthetic Gaussian or Poisson–Gaussian noise at a sigma or over a range, Noise2Noise
+on two folders of noisy shots paired by file name, and blind-spot (Noise2Void) on the window's
+open image alone. The form picks the architecture and its size (small by default on a CPU),
+steps and an optional time limit, batch, patch, learning rate, validation period, seed and an
+optional checkpoint to write and resume from.
 
-A run is two jobs on the panel's :class:`~workbench.gui.worker.JobRunner`: the first loads the
-data and builds the network (its network then becomes the window's live network), the second
-steps the trainer. The worker appends step records and validation scores to a
-:class:`TrainFeed`; a timer on the GUI thread drains it a few times a second into the curves,
-the rate and the time left. After a run (finished or cancelled) the network can be saved in the
-workbench's weight format with its card, or applied to the open image, which puts the result
-into the window's history.
+A run is two jobs on the panel's :class:`~workbench.gui.worker.JobRunner` (see
+:mod:`.train_run`): the first loads the data and builds the network (its network then becomes
+the window's live network), the second steps the trainer. A timer on the GUI thread drains the
+run's feed a few times a second into the curves, the rate and the time left; the curves of the
+last few runs stay drawn, faded, under the current one. After a run (finished or cancelled) the
+network can be saved in the workbench's weight format with its card, or applied to the open
+image, which puts the result into the window's history.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -41,31 +40,45 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import ParameterError, WorkbenchError
-from workbench.core.jobs import RunContext
-from workbench.core.pipeline import Result, score
+from workbench.core.pipeline import Result
 from workbench.core.problem import Problem
-from workbench.core.train.session import PreparedRun, denoise_with, noise_level, prepare_run, training_card
+from workbench.core.train.session import PreparedRun, training_card
 from workbench.core.train.setup import TrainSettings
-from workbench.core.train.trainer import StepRecord, Trainer
+from workbench.core.train.trainer import Trainer
 
 from . import export_dialog
 from .spin_boxes import float_spin, int_spin
+from .train_run import (
+    EarlierRun,
+    TrainCurves,
+    Trained,
+    TrainFeed,
+    apply_job,
+    prepare_job,
+    train_job,
+)
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 340
 """Pixels of the settings column; the curves take the rest."""
 REFRESH_MS = 250
 """How often the panel drains the feed and redraws (a few times a second)."""
-CHECKPOINT_EVERY = 100
-"""Steps between two checkpoints when a checkpoint file is set (one is also written on cancel)."""
-RATE_WINDOW_S = 5.0
-"""Seconds of recent steps the steps/s figure is measured over (validation time included)."""
 AXIS_WIDTH = 56
 """Pixels of both plots' left axes, so that their steps line up."""
 LOSS_MIN_DECADES = 1.0
 """Smallest span of the loss axis, in decades (a log axis shows no tick labels inside one decade)."""
-SMOOTHING = 0.9
-"""Weight of the past in the smoothed loss curve (exponential moving average)."""
+EARLIER_RUNS = 3
+"""How many earlier runs' curves stay drawn under the current one."""
+EARLIER_COLOURS = ("#9e9e9e", "#e6a15c", "#74b979")
+"""Muted pens of the earlier runs, oldest first."""
+NOISE_KINDS = (
+    ("gaussian", "Gaussian", "signal-independent noise of std sigma"),
+    (
+        "poisson_gaussian",
+        "Poisson–Gaussian",
+        "photon (shot) noise of a camera plus Gaussian read noise sigma",
+    ),
+)
 
 MODES = (
     ("supervised", "Supervised (clean folder)", "clean images with synthetic Gaussian noise added"),
@@ -88,86 +101,6 @@ class SizeDefaults:
 
 CPU_DEFAULTS = SizeDefaults(width=16, depth=8, batch=8, patch=48)
 GPU_DEFAULTS = SizeDefaults(width=64, depth=17, batch=32, patch=64)
-
-
-@dataclass
-class Trained:
-    """What the training job returns: the trainer after its last step."""
-
-    trainer: Trainer
-
-
-class TrainFeed:
-    """What the worker hands to the GUI: step records with their wall-clock times, new validation scores."""
-
-    def __init__(self, seen: int = 0) -> None:
-        """``seen``: validation entries the GUI already has (a resumed run's)."""
-        self._lock = threading.Lock()
-        self._records: list[tuple[StepRecord, float]] = []
-        self._validation: list[tuple[int, float]] = []
-        self._seen = seen
-
-    def push(self, record: StepRecord | None, validation: list[tuple[int, float]]) -> None:
-        """Worker side: add ``record`` (if any) and the entries of ``validation`` not handed on yet."""
-        now = time.monotonic()
-        fresh = validation[self._seen :]
-        self._seen = len(validation)
-        with self._lock:
-            if record is not None:
-                self._records.append((record, now))
-            self._validation.extend(fresh)
-
-    def take(self) -> tuple[list[tuple[StepRecord, float]], list[tuple[int, float]]]:
-        """GUI side: the records and validation scores since the last call."""
-        with self._lock:
-            records, self._records = self._records, []
-            validation, self._validation = self._validation, []
-        return records, validation
-
-
-@dataclass
-class TrainCurves:
-    """The curves of the current run as plotted, and the recent step times behind steps/s."""
-
-    steps: list[int] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    smooth: list[float] = field(default_factory=list)
-    val_steps: list[int] = field(default_factory=list)
-    val_psnr: list[float] = field(default_factory=list)
-    recent: list[tuple[float, int]] = field(default_factory=list)
-
-    @classmethod
-    def of_trainer(cls, trainer: Trainer) -> TrainCurves:
-        """Curves holding what a (resumed) trainer has already recorded."""
-        curves = cls()
-        curves.extend([(record, None) for record in trainer.history])
-        curves.add_validation(trainer.validation)
-        return curves
-
-    def extend(self, records: list[tuple[StepRecord, float | None]]) -> None:
-        for record, when in records:
-            loss = max(record.loss, 1e-12)
-            previous = self.smooth[-1] if self.smooth else loss
-            self.steps.append(record.step)
-            self.loss.append(loss)
-            self.smooth.append(SMOOTHING * previous + (1 - SMOOTHING) * loss)
-            if when is not None:
-                self.recent.append((when, record.step))
-        if self.recent:
-            cutoff = self.recent[-1][0] - RATE_WINDOW_S
-            self.recent = [entry for entry in self.recent if entry[0] >= cutoff]
-
-    def add_validation(self, scores: list[tuple[int, float]]) -> None:
-        for step, value in scores:
-            self.val_steps.append(step)
-            self.val_psnr.append(value)
-
-    def rate(self) -> float:
-        """Steps per second over the last ``RATE_WINDOW_S`` seconds (0 before two timed steps)."""
-        if len(self.recent) < 2:
-            return 0.0
-        (first_time, first_step), (last_time, last_step) = self.recent[0], self.recent[-1]
-        return (last_step - first_step) / (last_time - first_time) if last_time > first_time else 0.0
 
 
 class TrainPanel(QWidget):
@@ -193,6 +126,9 @@ class TrainPanel(QWidget):
         self.run_data = ""
         self.validation_label = ""
         self.curves = TrainCurves()
+        self.earlier: list[EarlierRun] = []
+        self._earlier_items: list = []
+        self.run_number = 0
         self.target_steps = 0
         self._validation = None
         self._feed = TrainFeed()
@@ -253,10 +189,18 @@ class TrainPanel(QWidget):
         sigma_row = QHBoxLayout()
         for widget in (self.sigma, self.sigma_to_label, self.sigma_to):
             sigma_row.addWidget(widget)
+        self.noise_kind = QComboBox()
+        for index, (kind, text, tip) in enumerate(NOISE_KINDS):
+            self.noise_kind.addItem(text, kind)
+            self.noise_kind.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self.noise_kind.currentIndexChanged.connect(self._mode_changed)
+        self.peak = float_spin(1, 100_000, 30, 5, "photons at white: larger is less shot noise", 1)
         self.form.addRow("Mode", self.mode)
         self.form.addRow("Folder", self.folder_row)
         self.form.addRow("Pair folder", self.pair_row)
+        self.form.addRow("Noise", self.noise_kind)
         self.form.addRow("Noise σ", sigma_row)
+        self.form.addRow("Photons at white", self.peak)
 
     def _build_model_rows(self) -> None:
         sizes = GPU_DEFAULTS if torch.cuda.is_available() else CPU_DEFAULTS
@@ -275,6 +219,10 @@ class TrainPanel(QWidget):
 
     def _build_run_rows(self) -> None:
         self.steps = int_spin(1, 1_000_000, 1000, "optimiser steps", step=100)
+        self.minutes = float_spin(
+            0, 100_000, 0, 5, "stop after this many minutes of training (0: no limit)", 2
+        )
+        self.minutes.setSpecialValueText("no limit")
         self.batch = int_spin(1, 512, self._sizes.batch, "patches per step")
         self.patch = int_spin(
             8, 512, self._sizes.patch, "patch side in pixels (a multiple of 4 suits every net)", 8
@@ -285,6 +233,7 @@ class TrainPanel(QWidget):
         self.checkpoint, checkpoint_row = _path_row("none (optional .ckpt file)", self._choose_checkpoint)
         self.resume = QCheckBox("Resume from the checkpoint")
         self.form.addRow("Steps", self.steps)
+        self.form.addRow("Time limit (min)", self.minutes)
         self.form.addRow("Batch", self.batch)
         self.form.addRow("Patch", self.patch)
         self.form.addRow("Learning rate", self.lr)
@@ -302,11 +251,17 @@ class TrainPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.save_button.clicked.connect(self.save_weights)
         self.apply_button.clicked.connect(self.apply_to_current)
+        self.forget_button = QPushButton("Clear earlier runs' curves")
+        self.forget_button.setToolTip(
+            f"the last {EARLIER_RUNS} runs stay drawn, faded, under the current one"
+        )
+        self.forget_button.clicked.connect(self.forget_earlier)
         self.buttons = QGridLayout()
         self.buttons.addWidget(self.start_button, 0, 0)
         self.buttons.addWidget(self.cancel_button, 0, 1)
         self.buttons.addWidget(self.save_button, 1, 0)
         self.buttons.addWidget(self.apply_button, 1, 1)
+        self.buttons.addWidget(self.forget_button, 2, 0, 1, 2)
 
     def _build_plots(self) -> None:
         self.plots = pg.GraphicsLayoutWidget()
@@ -343,13 +298,19 @@ class TrainPanel(QWidget):
         self.folder.setPlaceholderText(
             "folder of clean images" if mode == "supervised" else "first folder of noisy shots"
         )
-        self.sigma_to.setVisible(mode == "supervised")
-        self.sigma_to_label.setVisible(mode == "supervised")
-        self.sigma.setToolTip(
-            "synthetic noise std in 8-bit units (or the low end of a range)"
-            if mode == "supervised"
-            else "the images' noise std in 8-bit units, given to level-aware networks (FFDNet, U-Net)"
-        )
+        supervised = mode == "supervised"
+        poisson = supervised and self.noise_kind.currentData() == "poisson_gaussian"
+        self.sigma_to.setVisible(supervised)
+        self.sigma_to_label.setVisible(supervised)
+        self.form.setRowVisible(self.noise_kind, supervised)
+        self.form.setRowVisible(self.peak, poisson)
+        if poisson:
+            tip = "Gaussian read-noise std in 8-bit units (or the low end of a range)"
+        elif supervised:
+            tip = "synthetic noise std in 8-bit units (or the low end of a range)"
+        else:
+            tip = "the images' noise std in 8-bit units, given to level-aware networks (FFDNet, U-Net)"
+        self.sigma.setToolTip(tip)
         self._show_data()
 
     def _architecture_changed(self) -> None:
@@ -398,11 +359,14 @@ class TrainPanel(QWidget):
             architecture=self.architecture.currentText(),
             model_kwargs=self._model_kwargs(),
             channels=3 if self.colour.isChecked() else 1,
+            noise=str(self.noise_kind.currentData()) if mode == "supervised" else "gaussian",
             sigma_min=low,
             sigma_max=high,
+            peak=self.peak.value(),
             patch=self.patch.value(),
             batch=self.batch.value(),
             steps=self.steps.value(),
+            minutes=self.minutes.value() or None,
             lr=self.lr.value(),
             seed=self.seed.value(),
         )
@@ -474,7 +438,7 @@ class TrainPanel(QWidget):
         reference = self.problem.reference.pixels if self.problem and self.problem.reference else None
         self._pending = (settings, checkpoint, self._describe_data(settings))
         self._phase = "preparing"
-        self.runner.start(_prepare_job(settings, current, reference, resume), self.device)
+        self.runner.start(prepare_job(settings, current, reference, resume), self.device)
         self._set_running(True)
         self.status.setText("Loading the data and building the network…")
         return True
@@ -488,6 +452,9 @@ class TrainPanel(QWidget):
 
     def _begin_training(self, prepared: PreparedRun) -> None:
         settings, checkpoint, data = self._pending
+        if prepared.trainer.step_count == 0:
+            self._keep_as_earlier()
+            self.run_number += 1
         self.trainer = prepared.trainer
         self.run_settings = settings
         self.run_data = data
@@ -498,13 +465,40 @@ class TrainPanel(QWidget):
         self._feed = TrainFeed(seen=len(prepared.trainer.validation))
         self._phase = "training"
         self.net_started.emit(prepared.trainer.model)
-        job = _train_job(prepared, self._feed, checkpoint, self.validate_every.value())
+        job = train_job(prepared, self._feed, checkpoint, self.validate_every.value())
         self.runner.start(job, self.device)
         self._set_running(True)
         self.psnr_plot.setTitle(self._validation_title())
         self.status.setText(f"Training from step {prepared.trainer.step_count}…")
         self.redraw()
         self._timer.start()
+
+    def _keep_as_earlier(self) -> None:
+        """Move the last run's curves (if any) under the next run's, keeping ``EARLIER_RUNS`` of them."""
+        if self.trainer is None or not self.curves.steps:
+            return
+        self.earlier = [*self.earlier, EarlierRun.of(self.run_number, self.run_settings, self.curves)]
+        self.earlier = self.earlier[-EARLIER_RUNS:]
+        self._draw_earlier()
+
+    def forget_earlier(self) -> None:
+        """Stop drawing the earlier runs' curves."""
+        self.earlier = []
+        self._draw_earlier()
+
+    def _draw_earlier(self) -> None:
+        for plot, item in self._earlier_items:
+            plot.removeItem(item)
+        self._earlier_items = []
+        colours = EARLIER_COLOURS[-len(self.earlier) :] if self.earlier else ()
+        for run, colour in zip(self.earlier, colours, strict=True):
+            pen = pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)
+            loss = self.loss_plot.plot(run.curves.steps, run.curves.smooth, pen=pen, name=run.label)
+            psnr = self.psnr_plot.plot(run.curves.val_steps, run.curves.val_psnr, pen=pen)
+            for plot, item in ((self.loss_plot, loss), (self.psnr_plot, psnr)):
+                item.setZValue(-1)
+                self._earlier_items.append((plot, item))
+        self.forget_button.setEnabled(bool(self.earlier))
 
     def _validation_title(self) -> str:
         if not self.validation_label:
@@ -528,7 +522,7 @@ class TrainPanel(QWidget):
             self.status.setText("Open an image to apply the network to.")
             return False
         self._phase = "applying"
-        self.runner.start(_apply_job(self.trainer, self.run_settings, self.problem), str(self.trainer.device))
+        self.runner.start(apply_job(self.trainer, self.run_settings, self.problem), str(self.trainer.device))
         self._set_running(True)
         self.status.setText("Applying the network to the open image…")
         return True
@@ -602,11 +596,17 @@ class TrainPanel(QWidget):
         rate = self.curves.rate()
         text = f"Step {step}/{self.target_steps}"
         if rate > 0:
-            text += f" · {rate:.1f} steps/s · about {_duration((self.target_steps - step) / rate)} left"
+            text += f" · {rate:.1f} steps/s · about {_duration(self._seconds_left(step, rate))} left"
         text += f" · loss {self.curves.smooth[-1]:.2e}"
         if self.curves.val_psnr:
             text += f" · validation {self.curves.val_psnr[-1]:.2f} dB"
         self.status.setText(text)
+
+    def _seconds_left(self, step: int, rate: float) -> float:
+        """Until the step target at ``rate`` steps/s, or the time limit when that comes first."""
+        left = (self.target_steps - step) / rate
+        limit = self.trainer.config.max_seconds if self.trainer is not None else None
+        return min(left, max(0.0, limit - self.trainer.elapsed)) if limit else left
 
     def _set_running(self, running: bool) -> None:
         trained = self.trainer is not None and self.trainer.step_count > 0
@@ -615,6 +615,7 @@ class TrainPanel(QWidget):
         self.cancel_button.setEnabled(running)
         self.save_button.setEnabled(trained and not running)
         self.apply_button.setEnabled(trained and not running and self.problem is not None)
+        self.forget_button.setEnabled(bool(self.earlier))
 
     def _end(self, message: str) -> None:
         self._timer.stop()
@@ -650,66 +651,6 @@ class TrainPanel(QWidget):
             self._end(f"Cancelled: {self._summary()} The network is kept as it is: Save or Apply it.")
         else:
             self._end("Cancelled.")
-
-
-def _prepare_job(settings: TrainSettings, current, reference, resume: Path | None):
-    """The first job of a run: load the data and build (or resume) the trainer on the job's device."""
-
-    def run(ctx: RunContext) -> PreparedRun:
-        return prepare_run(settings, current, reference, resume, str(ctx.torch_device()))
-
-    return run
-
-
-def _train_job(prepared: PreparedRun, feed: TrainFeed, checkpoint: Path | None, validate_every: int):
-    """The second job: step to the end, validating on schedule (and at both ends) and feeding the panel."""
-    trainer, validation = prepared.trainer, prepared.validation
-
-    def validate_now() -> None:
-        if validation is not None and (
-            not trainer.validation or trainer.validation[-1][0] != trainer.step_count
-        ):
-            trainer.validate(validation)
-            feed.push(None, trainer.validation)
-
-    def run(ctx: RunContext) -> Trained:
-        validate_now()
-        trainer.run(
-            ctx,
-            validation,
-            validate_every if validation is not None else 0,
-            checkpoint,
-            CHECKPOINT_EVERY if checkpoint is not None else 0,
-            lambda record: feed.push(record, trainer.validation),
-        )
-        validate_now()
-        return Trained(trainer)
-
-    return run
-
-
-def _apply_job(trainer: Trainer, settings: TrainSettings, problem: Problem):
-    """A job that denoises the problem's image with the trained network and scores it when it can."""
-
-    def run(ctx: RunContext) -> Result:
-        start = time.perf_counter()
-        sigma = noise_level(settings, problem.observed.pixels)
-        pixels = denoise_with(trainer, problem.observed.pixels, sigma, ctx)
-        seconds = time.perf_counter() - start
-        params = {
-            "mode": settings.mode,
-            "network": trainer.config.architecture,
-            "steps": trainer.step_count,
-            "sigma": round(sigma, 2),
-        }
-        result = Result(
-            problem.observed.with_pixels(pixels), f"trained_{trainer.config.architecture}", params, seconds
-        )
-        if problem.reference is not None:
-            result.psnr, result.ssim = score(pixels, problem.reference.pixels)
-        return result
-
-    return run
 
 
 def _duration(seconds: float) -> str:

@@ -41,5 +41,15 @@ class NoiseModel:
         if self.kind == "gaussian":
             return clean + gaussian, levels
         counts = torch.poisson(clean.clamp(min=0) * self.peak, generator=generator) / self.peak
-        mid_grey = torch.sqrt(levels**2 + 0.5 / self.peak)
-        return counts + gaussian, mid_grey
+        return counts + gaussian, self.level_at_mid_grey(levels)
+
+    def level_at_mid_grey(self, sigma: torch.Tensor | float) -> torch.Tensor | float:
+        """Total noise std at mid-grey for read-noise std ``sigma`` (same scale in and out).
+
+        For Gaussian noise that is ``sigma`` itself; Poisson–Gaussian adds the shot noise of half
+        the white photon count: 0.5 / peak in variance on the [0, 1] scale, so ``sigma`` must be
+        on that scale too (a float or the tensor of levels :meth:`sample` draws).
+        """
+        if self.kind == "gaussian":
+            return sigma
+        return (sigma**2 + 0.5 / self.peak) ** 0.5

@@ -5,8 +5,8 @@ window knows (the open image and its clean reference) and calls :func:`prepare_r
 Validation scores the model on one image with a known clean version:
 
 * supervised: the folder's last image is held out (when the folder has more than one), with
-  seeded Gaussian noise at the middle of the sigma range; otherwise a crop of the open image's
-  clean reference with that noise;
+  seeded noise of the training kind at the middle of the sigma range; otherwise a crop of the
+  open image's clean reference with that noise;
 * noise2noise and blind-spot: a crop of the open image against its clean reference.
 
 Without such an image there is no validation curve.
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 from torch import nn
 
 from ..errors import InputError, ParameterError
@@ -29,6 +30,7 @@ from ..noise import estimate_sigma
 from ..tiling import denoise_image
 from .data import load_folder
 from .evaluate import add_gaussian
+from .noise import NoiseModel
 from .setup import TrainSettings, make_trainer
 from .trainer import Trainer
 
@@ -146,12 +148,11 @@ def _data_and_validation(
     channels = settings.channels
     if settings.mode == "supervised":
         images = load_folder(settings.data, channels)
-        level = (settings.sigma_min + settings.sigma_max) / 2
         if len(images) > 1:
-            return images[:-1], _noisy_copy(images[-1], level, "the folder's last image (held out)")
+            return images[:-1], noisy_copy(images[-1], settings, "the folder's last image (held out)")
         if reference is None:
             return images, None
-        return images, _noisy_copy(with_channels(reference, channels), level, "a crop of the reference")
+        return images, noisy_copy(with_channels(reference, channels), settings, "a crop of the reference")
     if settings.mode == "blindspot" and current is None:
         raise InputError("blind-spot training needs an open image")
     images = training_planes(current, channels) if settings.mode == "blindspot" else None
@@ -166,14 +167,28 @@ def _data_and_validation(
     return images, validation
 
 
-def _noisy_copy(clean: np.ndarray, sigma: float, label: str) -> ValidationImage:
+def noisy_copy(clean: np.ndarray, settings: TrainSettings, label: str) -> ValidationImage:
+    """A centre crop of H×W×C ``clean`` with seeded noise of the run's kind at its mid sigma.
+
+    Gaussian noise follows the benchmark protocol (``add_gaussian``); Poisson–Gaussian noise is
+    drawn by the training noise model itself, from a generator seeded with ``VALIDATION_SEED``.
+    """
     crop = centre_crop(clean)
-    noisy = add_gaussian(crop, sigma, VALIDATION_SEED)
-    return ValidationImage(noisy, crop, sigma, f"{label}, sigma {sigma:g}")
+    sigma = (settings.sigma_min + settings.sigma_max) / 2
+    if settings.noise == "gaussian":
+        return ValidationImage(
+            add_gaussian(crop, sigma, VALIDATION_SEED), crop, sigma, f"{label}, sigma {sigma:g}"
+        )
+    model = NoiseModel(settings.noise, sigma, sigma, settings.peak)
+    generator = torch.Generator().manual_seed(VALIDATION_SEED)
+    noisy, level = model.sample(torch.from_numpy(crop).permute(2, 0, 1)[None], generator)
+    pixels = noisy[0].permute(1, 2, 0).numpy().astype(np.float32)
+    text = f"{label}, {settings.peak:g} photons at white + read sigma {sigma:g}"
+    return ValidationImage(pixels, crop, 255.0 * float(level[0]), text)
 
 
 def training_card(
-    settings: TrainSettings, training_data: str, validation: ValidationImage | None
+    settings: TrainSettings, training_data: str, validation: ValidationImage | None = None
 ) -> dict[str, Any]:
     """What a weight file's card says about a run beyond the trainer's own facts."""
     card: dict[str, Any] = {
@@ -183,6 +198,8 @@ def training_card(
         "patch": settings.patch,
         "batch": settings.batch,
     }
+    if settings.noise == "poisson_gaussian":
+        card["noise"]["peak"] = settings.peak
     if validation is not None:
         card["validation_image"] = validation.label
     return card
@@ -192,12 +209,18 @@ def noise_level(settings: TrainSettings, pixels: np.ndarray) -> float:
     """The sigma (8-bit units) to give a level-aware model trained with ``settings`` on ``pixels``.
 
     Supervised models learnt a range: the image's estimated sigma, held inside that range.
-    The other modes were trained at one stated level.
+    The other modes were trained at one stated level. For Poisson–Gaussian training the level a
+    network was given is the total std at mid-grey (see ``NoiseModel.level_at_mid_grey``).
     """
-    if settings.mode != "supervised" or settings.sigma_min == settings.sigma_max:
+    if settings.mode != "supervised":
         return settings.sigma_min
-    estimate = 255.0 * estimate_sigma(pixels)
-    return float(np.clip(estimate, settings.sigma_min, settings.sigma_max))
+    model = NoiseModel(settings.noise, settings.sigma_min, settings.sigma_max, settings.peak)
+    low, high = (
+        255.0 * model.level_at_mid_grey(sigma / 255.0) for sigma in (settings.sigma_min, settings.sigma_max)
+    )
+    if low == high:
+        return float(low)
+    return float(np.clip(255.0 * estimate_sigma(pixels), low, high))
 
 
 def denoise_with(
