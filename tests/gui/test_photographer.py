@@ -197,7 +197,7 @@ def test_shift_drag_restores_only_that_region_then_run_does_the_whole_image(
     main_window.open_image(noisy)
     choose(main_window, "gui_test_scale")
     main_window.params_box.panel.editors["gain"].spin.setValue(0.5)
-    with qtbot.waitSignal(main_window.region_runner.finished, timeout=5000) as finished:
+    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000) as finished:
         drag(qtbot, main_window.viewer, (4.2, 6.2), (20.8, 17.8))
     rect = main_window.viewer.region()
     assert rect == Rect(4, 6, 17, 12)
@@ -219,8 +219,8 @@ def test_region_result_is_drawn_where_the_region_lies(qtbot, main_window, image_
     main_window.open_image(noisy)
     choose(main_window, "gui_test_scale")
     main_window.params_box.panel.editors["gain"].spin.setValue(0.0)
-    with qtbot.waitSignal(main_window.region_runner.finished, timeout=5000):
-        assert main_window.preview_region(Rect(8, 4, 10, 6))
+    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
+        assert main_window.region.preview(Rect(8, 4, 10, 6))
     viewer = main_window.viewer
     assert viewer.readout_at(8.5, 4.5).endswith("output (0, 0, 0)")
     assert viewer.readout_at(17.5, 9.5).endswith("output (0, 0, 0)")
@@ -232,10 +232,10 @@ def test_changing_a_parameter_restores_the_marked_region_again(qtbot, main_windo
     noisy, _ = image_files
     main_window.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    with qtbot.waitSignal(main_window.region_runner.finished, timeout=5000):
-        main_window.preview_region(Rect(0, 0, 16, 12))
+    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
+        main_window.region.preview(Rect(0, 0, 16, 12))
     before = main_window.viewer.region_pixels().copy()
-    with qtbot.waitSignal(main_window.region_runner.finished, timeout=5000):
+    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
         main_window.params_box.panel.editors["gain"].spin.setValue(0.5)
     assert np.allclose(main_window.viewer.region_pixels(), before * 0.5, atol=1e-6)
 
@@ -249,7 +249,7 @@ def test_region_mode_makes_a_plain_drag_mark_and_a_click_clears(
     main_window.region_action.trigger()
     assert main_window.region_action.isChecked()
     plain = Qt.KeyboardModifier.NoModifier
-    with qtbot.waitSignal(main_window.region_runner.finished, timeout=5000):
+    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
         drag(qtbot, main_window.viewer, (2.5, 2.5), (12.5, 12.5), plain)
     assert main_window.viewer.region() is not None
     viewport = main_window.viewer._input_pane.graphics.viewport()
@@ -269,8 +269,8 @@ def test_a_region_preview_that_fails_shows_a_dialog(qtbot, main_window, image_fi
     noisy, _ = image_files
     main_window.open_image(noisy)
     choose(main_window, "gui_test_broken")
-    with qtbot.waitSignal(main_window.region_runner.idle, timeout=5000):
-        main_window.preview_region(Rect(0, 0, 8, 8))
+    with qtbot.waitSignal(main_window.region.runner.idle, timeout=5000):
+        main_window.region.preview(Rect(0, 0, 8, 8))
     assert errors and errors[0][0] == "Test broken failed on the region"
     assert "division by zero" in errors[0][1]
 
@@ -279,9 +279,9 @@ def test_esc_cancels_a_region_preview(qtbot, main_window, image_files, fake_meth
     noisy, _ = image_files
     main_window.open_image(noisy)
     choose(main_window, "gui_test_slow")
-    main_window.preview_region(Rect(0, 0, 8, 8))
+    main_window.region.preview(Rect(0, 0, 8, 8))
     assert main_window.cancel_action.isEnabled()
-    with qtbot.waitSignal(main_window.region_runner.cancelled, timeout=5000):
+    with qtbot.waitSignal(main_window.region.runner.cancelled, timeout=5000):
         main_window.cancel_action.trigger()
     assert main_window.viewer.region_pixels() is None
     assert not main_window.cancel_action.isEnabled()

@@ -11,8 +11,8 @@ and offers ``shutdown()``, which the window calls when it closes.
 The photographer's path: a camera RAW opens with its development options asked
 (:mod:`.raw_dialog`), a half-size preview at once and the full image developed on
 ``raw_runner``; a region marked on the input (Shift + drag, or View > Preview region) is
-restored first on ``region_runner`` and drawn over the output, and again whenever a parameter
-changes; File > Batch… runs the method over a folder (:mod:`.batch_dialog`).
+restored first and drawn over the output, and again whenever a parameter changes
+(:mod:`.region_preview`); File > Batch… runs the method over a folder (:mod:`.batch_dialog`).
 """
 
 from __future__ import annotations
@@ -48,17 +48,17 @@ from workbench.core.image import Image
 from workbench.core.jobs import RunContext
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
-from workbench.core.region import Rect, restore_region
 from workbench.core.registry import Method
 
 from . import export_dialog, raw_dialog
 from .batch_dialog import BatchDialog, BatchSetup
-from .captions import describe_camera, describe_image, describe_region
+from .captions import describe_camera, describe_image
 from .degrade_panel import DegradePanel
 from .device_box import DeviceBox
 from .histogram import HistogramView
 from .history import HistoryEntry, HistoryList
 from .method_panel import MethodSelector, ParametersBox, PresetStore
+from .region_preview import RegionPreview
 from .settings import WindowSettings, default_settings
 from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
 from .worker import JobRunner
@@ -68,8 +68,6 @@ CLOSE_GRACE_MS = 5000
 """How long closing waits for a cancelled job before saying so in the log."""
 CLOSE_PATIENCE_MS = 600_000
 """How long closing then keeps waiting, hidden, for a job inside an uninterruptible call."""
-REGION_REFRESH_MS = 350
-"""How long parameters must rest before a marked region is restored again."""
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +112,9 @@ class MainWindow(QMainWindow):
         self.settings = WindowSettings(settings if settings is not None else default_settings())
         self.runner = JobRunner(self)
         self.raw_runner = JobRunner(self)
-        self.region_runner = JobRunner(self)
         self._developing: Path | None = None
         self._reference_after_development: Path | None = None
-        self._region_job: tuple[Rect, str] | None = None
         self._batch_dialog: BatchDialog | None = None
-        self.region_timer = QTimer(self)
-        self.region_timer.setSingleShot(True)
-        self.region_timer.setInterval(REGION_REFRESH_MS)
         self._clean: Image | None = None
         self._problem: Problem | None = None
         self._input_caption = ""
@@ -145,6 +138,16 @@ class MainWindow(QMainWindow):
         self._hidden_by_page: list[QDockWidget] = []
         self.pages.currentChanged.connect(self._fit_docks_to_page)
         self._build_status_bar()
+        self.region = RegionPreview(
+            self.viewer,
+            self._run_request,
+            lambda: not self._waiting_for_development(),
+            self.device_box.device,
+            lambda: self._input_caption,
+            self._show_output_state,
+            self._error,
+            self,
+        )
         self._build_actions()
         self._set_busy(False)
         self._connect()
@@ -351,13 +354,7 @@ class MainWindow(QMainWindow):
         self.raw_runner.finished.connect(self._on_developed)
         self.raw_runner.failed.connect(self._on_development_failed)
         self.raw_runner.cancelled.connect(self._on_development_cancelled)
-        self.viewer.region_selected.connect(self._region_selected)
-        self.region_timer.timeout.connect(self._refresh_region)
-        self.region_runner.progress.connect(self._on_region_progress)
-        self.region_runner.finished.connect(self._on_region_finished)
-        self.region_runner.failed.connect(self._on_region_failed)
-        self.region_runner.cancelled.connect(self._on_region_cancelled)
-        self.region_runner.idle.connect(self._update_cancel_action)
+        self.region.busy_changed.connect(self._update_cancel_action)
         if self.selector.current_method():
             self._method_chosen(self.selector.current_method())
 
@@ -560,7 +557,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(path)
         self.settings.set_last_folder(path.resolve().parent)
         self.runner.cancel()
-        self.region_runner.cancel()
+        self.region.cancel()
         self._stop_developing()
         self._developing = path
         self._shown = None
@@ -645,7 +642,7 @@ class MainWindow(QMainWindow):
         shows what the previous input showed at another size (a RAW after its preview).
         """
         self.runner.cancel()
-        self.region_runner.cancel()
+        self.region.cancel()
         self._stop_developing()
         self._clean = reference if reference is not None else observed
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
@@ -740,8 +737,8 @@ class MainWindow(QMainWindow):
 
     def _method_chosen(self, name: str) -> None:
         self.params_box.set_method(registry.get(name))
-        self.params_box.panel.changed.connect(self.region_timer.start)
-        self.region_timer.start()
+        self.params_box.panel.changed.connect(self.region.timer.start)
+        self.region.timer.start()
 
     def _task_chosen(self, task: Task) -> None:
         if self._problem is not None:
@@ -781,86 +778,13 @@ class MainWindow(QMainWindow):
 
     def cancel_job(self) -> None:
         """Esc: stop the running restoration and region preview (the RAW development goes on)."""
-        self.region_runner.cancel()
+        self.region.cancel()
         if self.runner.is_running():
             self.runner.cancel()
             self.job_label.setText("Cancelling…")
 
-    # ------------------------------------------------------------- regions
-
-    def preview_region(self, rect: Rect) -> bool:
-        """Restore only ``rect`` (input pixels) with the selected method and draw it over the output.
-
-        The region stays marked: changing a parameter or the method restores it again. False (with
-        a dialog saying why) when it cannot start.
-        """
-        if self._waiting_for_development():
-            return False
-        try:
-            method, problem, values = self._run_request()
-        except WorkbenchError as error:
-            self._error("Cannot preview the region", str(error))
-            return False
-        self.viewer.set_region(rect)
-        self._region_job = (rect, method.label)
-        self.viewer.set_output_caption(f"Output - {method.label} on the region {describe_region(rect)}…")
-        self.region_runner.start(
-            lambda ctx: restore_region(problem, rect, method.name, values, ctx), self.device_box.device()
-        )
-        self.cancel_action.setEnabled(True)
-        return True
-
-    def _region_selected(self, rect: object) -> None:
-        if isinstance(rect, Rect):
-            self.preview_region(rect)
-        else:
-            self.region_runner.cancel()
-            self._region_job = None
-            self._show_output_state()
-
-    def _refresh_region(self) -> None:
-        """Restore the marked region again (after a parameter or the method changed)."""
-        rect = self.viewer.region()
-        if rect is not None and self._problem is not None and self._developing is None:
-            self.preview_region(rect)
-
-    def _on_region_progress(self, fraction: float, message: str) -> None:
-        if self._region_job is not None:
-            rect, label = self._region_job
-            self.viewer.set_output_caption(
-                f"Output - {label} on the region {describe_region(rect)}: {round(fraction * 100)} %"
-                + (f" ({message})" if message else "")
-            )
-
-    def _on_region_finished(self, result: object) -> None:
-        if self._region_job is None or not isinstance(result, Result):
-            return
-        rect, label = self._region_job
-        self._region_job = None
-        metrics = HistoryEntry(result, label, self._input_caption).metrics_text()
-        self.viewer.show_region_result(
-            result.image.pixels,
-            result.image.bit_depth,
-            rect,
-            f"Output: {label} on the region {describe_region(rect)} in {result.seconds:.2f} s · {metrics}"
-            " - Run (Ctrl+R) does the whole image",
-        )
-
-    def _on_region_failed(self, message: str) -> None:
-        if self._region_job is None:
-            return
-        label = self._region_job[1]
-        self._region_job = None
-        self._show_output_state()
-        self._error(f"{label} failed on the region", message)
-
-    def _on_region_cancelled(self) -> None:
-        if self._region_job is not None:
-            self._region_job = None
-            self._show_output_state()
-
     def _update_cancel_action(self) -> None:
-        self.cancel_action.setEnabled(self.runner.is_running() or self.region_runner.is_running())
+        self.cancel_action.setEnabled(self.runner.is_running() or self.region.is_running())
 
     # ------------------------------------------------------------- batch
 
@@ -938,7 +862,7 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
             widget.setVisible(busy)
-        self.cancel_action.setEnabled(busy or self.region_runner.is_running())
+        self.cancel_action.setEnabled(busy or self.region.is_running())
         self.run_button.setText("Restart  (Ctrl+R)" if busy else "Run  (Ctrl+R)")
 
     def _tick(self) -> None:
@@ -1043,14 +967,13 @@ class MainWindow(QMainWindow):
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.hide()
-        self.region_timer.stop()
         self._shut_down_pages()
         if self._batch_dialog is not None:
             self._batch_dialog.shutdown()
-        for runner in (self.runner, self.region_runner, self.raw_runner):
-            if not runner.shutdown(CLOSE_GRACE_MS):
+        for worker in (self.runner, self.region, self.raw_runner):
+            if not worker.shutdown(CLOSE_GRACE_MS):
                 log.warning("waiting for a running job to reach a point where it can stop")
-                runner.shutdown(CLOSE_PATIENCE_MS)
+                worker.shutdown(CLOSE_PATIENCE_MS)
         self.device_box.wait_for_probe()
         super().closeEvent(event)
 
