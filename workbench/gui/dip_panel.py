@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -40,7 +38,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import RunContext, resolve_device
 from workbench.core.problem import Problem
 
-from .spin_boxes import int_spin
+from .form_widgets import button_grid, int_spin, push_button
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 330
@@ -163,20 +161,13 @@ class DipPanel(QWidget):
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
 
-        self.start_button = QPushButton("Start")
-        self.pause_button = QPushButton("Pause")
-        self.resume_button = QPushButton("Resume")
-        self.stop_button = QPushButton("Stop and keep")
-        self.cancel_button = QPushButton("Cancel")
-        self.clear_button = QPushButton("Clear earlier runs")
-        self.start_button.clicked.connect(self.start)
-        self.pause_button.clicked.connect(self.pause)
-        self.resume_button.clicked.connect(self.resume)
-        self.stop_button.clicked.connect(self.stop_and_keep)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.clear_button.clicked.connect(self.clear_history)
-        buttons = QGridLayout()
-        for index, button in enumerate(
+        self.start_button = push_button("Start", self.start)
+        self.pause_button = push_button("Pause", self.pause)
+        self.resume_button = push_button("Resume", self.resume)
+        self.stop_button = push_button("Stop and keep", self.stop_and_keep)
+        self.cancel_button = push_button("Cancel", self.cancel)
+        self.clear_button = push_button("Clear earlier runs", self.clear_history)
+        buttons = button_grid(
             (
                 self.start_button,
                 self.pause_button,
@@ -185,8 +176,7 @@ class DipPanel(QWidget):
                 self.cancel_button,
                 self.clear_button,
             )
-        ):
-            buttons.addWidget(button, index // 2, index % 2)
+        )
 
         self.problem_label = QLabel("Open an image to run Deep Image Prior on it.")
         self.problem_label.setWordWrap(True)

@@ -29,11 +29,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -47,7 +45,7 @@ from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import Trainer
 
 from . import export_dialog
-from .spin_boxes import float_spin, int_spin
+from .form_widgets import button_grid, float_spin, int_spin, push_button
 from .train_run import (
     EarlierRun,
     TrainCurves,
@@ -243,25 +241,18 @@ class TrainPanel(QWidget):
         self.form.addRow(self.resume)
 
     def _build_buttons(self) -> None:
-        self.start_button = QPushButton("Start")
-        self.cancel_button = QPushButton("Cancel")
-        self.save_button = QPushButton("Save weights…")
-        self.apply_button = QPushButton("Apply to the current image")
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.save_button.clicked.connect(self.save_weights)
-        self.apply_button.clicked.connect(self.apply_to_current)
-        self.forget_button = QPushButton("Clear earlier runs' curves")
-        self.forget_button.setToolTip(
-            f"the last {EARLIER_RUNS} runs stay drawn, faded, under the current one"
+        self.start_button = push_button("Start", self.start)
+        self.cancel_button = push_button("Cancel", self.cancel)
+        self.save_button = push_button("Save weights…", self.save_weights)
+        self.apply_button = push_button("Apply to the current image", self.apply_to_current)
+        self.forget_button = push_button(
+            "Clear earlier runs' curves",
+            self.forget_earlier,
+            f"the last {EARLIER_RUNS} runs stay drawn, faded, under the current one",
         )
-        self.forget_button.clicked.connect(self.forget_earlier)
-        self.buttons = QGridLayout()
-        self.buttons.addWidget(self.start_button, 0, 0)
-        self.buttons.addWidget(self.cancel_button, 0, 1)
-        self.buttons.addWidget(self.save_button, 1, 0)
-        self.buttons.addWidget(self.apply_button, 1, 1)
-        self.buttons.addWidget(self.forget_button, 2, 0, 1, 2)
+        self.buttons = button_grid(
+            (self.start_button, self.cancel_button, self.save_button, self.apply_button, self.forget_button)
+        )
 
     def _build_plots(self) -> None:
         self.plots = pg.GraphicsLayoutWidget()
