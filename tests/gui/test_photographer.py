@@ -92,7 +92,7 @@ def test_raw_opens_with_the_chosen_options_half_size_first_then_full_size(qtbot,
     asked = accept_raw_dialog(monkeypatch, white_balance="auto")
     assert main_window.open_image(COLORCHART)
     assert asked == ["Develop colorchart.dng"]
-    assert main_window.is_developing()
+    assert main_window.raw.is_developing()
     assert main_window.viewer._input.pixels.shape == (578, 867, 3)
     assert "half-size preview" in main_window.viewer._input_pane.caption.text()
     with qtbot.waitSignal(main_window.image_changed, timeout=10_000) as developed:
@@ -150,7 +150,7 @@ def test_cancelling_the_raw_dialog_keeps_the_open_image(main_window, image_files
     main_window.open_image(noisy)
     monkeypatch.setattr(raw_dialog.RawDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     assert not main_window.open_image(COLORCHART)
-    assert not main_window.is_developing()
+    assert not main_window.raw.is_developing()
     assert main_window.current_problem().observed.source == str(noisy)
 
 
@@ -161,7 +161,7 @@ def test_running_waits_for_the_full_size_development(qtbot, main_window, monkeyp
     main_window.open_image(COLORCHART)
     assert not main_window.run_method()
     assert "still being developed" in main_window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: not main_window.is_developing(), timeout=10_000)
+    qtbot.waitUntil(lambda: not main_window.raw.is_developing(), timeout=10_000)
     with qtbot.waitSignal(main_window.runner.idle, timeout=10_000):
         assert main_window.run_method()
     assert main_window.shown_result().image.pixels.shape == (1156, 1734, 3)
@@ -184,7 +184,7 @@ def test_a_raw_that_cannot_be_decoded_gives_a_readable_dialog(main_window, monke
     fake.write_bytes(b"\x00\x01 this is not a nikon file" * 10)
     assert not main_window.open_image(fake)
     assert errors and errors[0][0] == "Cannot open file" and "broken.nef" in errors[0][1]
-    assert not main_window.is_developing()
+    assert not main_window.raw.is_developing()
 
 
 # ----------------------------------------------------------------- region first

@@ -9,8 +9,8 @@ creates its own :class:`JobRunner` (the window's ``runner`` only reports the win
 and offers ``shutdown()``, which the window calls when it closes.
 
 The photographer's path: a camera RAW opens with its development options asked
-(:mod:`.raw_dialog`), a half-size preview at once and the full image developed on
-``raw_runner``; a region marked on the input (Shift + drag, or View > Preview region) is
+(:mod:`.raw_dialog`), a half-size preview at once and the full image developed in the
+background (:mod:`.raw_development`); a region marked on the input (Shift + drag, or View > Preview region) is
 restored first and drawn over the output, and again whenever a parameter changes
 (:mod:`.region_preview`); File > Batch… runs the method over a folder (:mod:`.batch_dialog`).
 """
@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
 from workbench.core import io, pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.image import Image
-from workbench.core.jobs import RunContext
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 from workbench.core.registry import Method
@@ -58,6 +57,7 @@ from .device_box import DeviceBox
 from .histogram import HistogramView
 from .history import HistoryEntry, HistoryList
 from .method_panel import MethodSelector, ParametersBox, PresetStore
+from .raw_development import RawDevelopment
 from .region_preview import RegionPreview
 from .settings import WindowSettings, default_settings
 from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
@@ -83,14 +83,6 @@ def is_raw_path(path: str | Path) -> bool:
     return Path(path).suffix.lower() in io.RAW_SUFFIXES
 
 
-def _develop(path: Path, options: io.RawOptions, ctx: RunContext) -> Image:
-    """The job that develops a RAW at full size (one LibRaw call: cancelled before or after it)."""
-    ctx.progress(0.0, "developing")
-    image = io.read_image(path, raw=options)
-    ctx.progress(1.0, "developed")
-    return image
-
-
 class MainWindow(QMainWindow):
     """The workbench window.
 
@@ -111,9 +103,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = WindowSettings(settings if settings is not None else default_settings())
         self.runner = JobRunner(self)
-        self.raw_runner = JobRunner(self)
-        self._developing: Path | None = None
-        self._reference_after_development: Path | None = None
+        self.raw = RawDevelopment(self)
         self._batch_dialog: BatchDialog | None = None
         self._clean: Image | None = None
         self._problem: Problem | None = None
@@ -351,9 +341,9 @@ class MainWindow(QMainWindow):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
-        self.raw_runner.finished.connect(self._on_developed)
-        self.raw_runner.failed.connect(self._on_development_failed)
-        self.raw_runner.cancelled.connect(self._on_development_cancelled)
+        self.raw.developed.connect(self._on_developed)
+        self.raw.failed.connect(self._on_development_failed)
+        self.raw.cancelled.connect(self._on_development_cancelled)
         self.region.busy_changed.connect(self._update_cancel_action)
         if self.selector.current_method():
             self._method_chosen(self.selector.current_method())
@@ -500,8 +490,8 @@ class MainWindow(QMainWindow):
         paths = [Path(path) for path in paths]
         if not paths or not self.open_image(paths[0]):
             return False
-        if len(paths) > 1 and self.is_developing():
-            self._reference_after_development = paths[1]
+        if len(paths) > 1 and self.raw.is_developing():
+            self.raw.reference_after = paths[1]
         elif len(paths) > 1:
             return self.open_reference(paths[1])
         return True
@@ -558,17 +548,11 @@ class MainWindow(QMainWindow):
         self.settings.set_last_folder(path.resolve().parent)
         self.runner.cancel()
         self.region.cancel()
-        self._stop_developing()
-        self._developing = path
+        self.raw.start(path, options)
         self._shown = None
         self._show_raw_preview(preview)
         self.statusBar().showMessage(f"Developing {path.name} at full size ({options.describe()})…")
-        self.raw_runner.start(lambda ctx: _develop(path, options, ctx), "cpu")
         return True
-
-    def is_developing(self) -> bool:
-        """True while a RAW's full-size development runs (its half-size preview is shown)."""
-        return self._developing is not None
 
     def edit_raw_options(self) -> bool:
         """File > Camera RAW options…: change how RAW files are developed; True when saved."""
@@ -585,43 +569,27 @@ class MainWindow(QMainWindow):
         self._show_camera(preview.metadata)
         self.setWindowTitle(f"{TITLE} - {name}")
 
-    def _on_developed(self, image: object) -> None:
-        if self._developing is None or not isinstance(image, Image):
-            return
-        reference = self._reference_after_development
-        self._stop_developing()
+    def _on_developed(self, image: Image, reference: Path | None) -> None:
         self.set_images(image, None, same_scene=True)
         self.statusBar().showMessage("; ".join(image.notices), 8000)
         if reference is not None:
             self.open_reference(reference)
 
     def _on_development_failed(self, message: str) -> None:
-        if self._developing is None:
-            return
-        self._stop_developing()
+        self.statusBar().clearMessage()
         self._show_input_state()
         self._error("Cannot open file", message)
 
     def _on_development_cancelled(self) -> None:
-        if self._developing is None:
-            return
-        self._stop_developing()
+        self.statusBar().clearMessage()
         self._show_input_state()
-
-    def _stop_developing(self) -> None:
-        """Forget the RAW being developed (cancelling its job if it still runs) and its reference."""
-        if self._developing is not None:
-            self._developing = None
-            self._reference_after_development = None
-            self.raw_runner.cancel()
-            self.statusBar().clearMessage()
 
     def _waiting_for_development(self) -> bool:
         """True (and says so in the status bar) while a RAW is still being developed."""
-        if self._developing is None:
+        if self.raw.path is None:
             return False
         self.statusBar().showMessage(
-            f"One moment: {self._developing.name} is still being developed at full size.", 4000
+            f"One moment: {self.raw.path.name} is still being developed at full size.", 4000
         )
         return True
 
@@ -643,7 +611,8 @@ class MainWindow(QMainWindow):
         """
         self.runner.cancel()
         self.region.cancel()
-        self._stop_developing()
+        if self.raw.stop():
+            self.statusBar().clearMessage()
         self._clean = reference if reference is not None else observed
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
         self._input_caption = caption or describe_image(observed, "input")
@@ -970,7 +939,7 @@ class MainWindow(QMainWindow):
         self._shut_down_pages()
         if self._batch_dialog is not None:
             self._batch_dialog.shutdown()
-        for worker in (self.runner, self.region, self.raw_runner):
+        for worker in (self.runner, self.region, self.raw):
             if not worker.shutdown(CLOSE_GRACE_MS):
                 log.warning("waiting for a running job to reach a point where it can stop")
                 worker.shutdown(CLOSE_PATIENCE_MS)
