@@ -1,0 +1,119 @@
+"""Running a comparison: each method in turn under one progress bar and one cancel flag."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import pipeline
+from ..jobs import RunContext
+from ..pipeline import Result
+from ..problem import Problem
+from .maps import error_map, removed_noise
+from .plan import MethodRun, check_plan
+
+
+@dataclass
+class Comparison:
+    """The results of several methods on one problem, in the order they ran.
+
+    Attributes:
+        problem: the observation (and reference, when known) every method was given.
+        results: one Result per method.
+    """
+
+    problem: Problem
+    results: list[Result]
+
+    @property
+    def baseline(self) -> Result | None:
+        """The BM3D result the gains are measured against (CBM3D first for colour inputs), or None."""
+        order = ("cbm3d", "bm3d") if self.problem.observed.is_color else ("bm3d", "cbm3d")
+        by_name = {result.method: result for result in self.results}
+        return next((by_name[name] for name in order if name in by_name), None)
+
+    def gain(self, result: Result) -> float | None:
+        """PSNR of ``result`` minus PSNR of the baseline in dB; None without a reference or baseline."""
+        base = self.baseline
+        if base is None or result.psnr is None or base.psnr is None:
+            return None
+        if math.isinf(result.psnr) or math.isinf(base.psnr):
+            return None
+        return result.psnr - base.psnr
+
+    def error_maps(self) -> dict[str, np.ndarray] | None:
+        """Per method, |result - reference| averaged over channels (H×W, [0, 1]); None without a reference."""
+        reference = self.problem.reference
+        if reference is None:
+            return None
+        return {
+            result.method: error_map(result.image.pixels, reference.pixels)
+            for result in self.results
+            if result.image.pixels.shape == reference.pixels.shape
+        }
+
+    def noise_maps(self) -> dict[str, np.ndarray] | None:
+        """Per method, input - result averaged over channels (H×W, [-1, 1]); None when sizes differ."""
+        observed = self.problem.observed.pixels
+        maps = {
+            result.method: removed_noise(observed, result.image.pixels)
+            for result in self.results
+            if result.image.pixels.shape == observed.shape
+        }
+        return maps or None
+
+    def input_psnr(self) -> tuple[float | None, float | None]:
+        """(PSNR, SSIM) of the observation itself against the reference, when both have one size."""
+        if self.problem.reference is None:
+            return None, None
+        return pipeline.score(self.problem.observed.pixels, self.problem.reference.pixels)
+
+
+def run_comparison(
+    problem: Problem,
+    runs: Sequence[MethodRun],
+    ctx: RunContext | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> Comparison:
+    """Run each method in turn on ``problem``.
+
+    Progress goes to ``ctx`` as one fraction over the whole comparison (method
+    ``i`` of ``n`` covers ``[i/n, (i+1)/n]``) with messages like
+    ``"nlm (2/3): ..."``; previews pass through; cancelling ``ctx`` stops the
+    method that is running and the comparison. ``on_result`` gets each result as its method
+    finishes (so that a caller can keep the finished ones of a cancelled comparison).
+
+    Raises:
+        ParameterError: see :func:`check_plan` (raised before any method runs).
+        Cancelled: the context was cancelled.
+    """
+    ctx = ctx or RunContext()
+    resolved = check_plan(problem, runs)
+    results = []
+    count = len(runs)
+    for index, run in enumerate(runs):
+        label = f"{run.method} ({index + 1}/{count})"
+        ctx.progress(index / count, label)
+        child = RunContext(
+            device=ctx.device,
+            on_progress=_scaled_progress(ctx, index, count, label),
+            on_preview=ctx.on_preview,
+            preview_interval=ctx.preview_interval,
+            cancel_event=ctx.cancel_event,
+        )
+        results.append(pipeline.restore(problem, run.method, resolved[run.method], child))
+        if on_result is not None:
+            on_result(results[-1])
+    ctx.progress(1.0, "comparison done")
+    return Comparison(problem, results)
+
+
+def _scaled_progress(ctx: RunContext, index: int, count: int, label: str) -> Callable[[float, str], None]:
+    def report(fraction: float, message: str) -> None:
+        text = f"{label}: {message}" if message else label
+        ctx.progress((index + fraction) / count, text)
+
+    return report
