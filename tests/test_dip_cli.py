@@ -65,3 +65,22 @@ def test_method_runs_through_the_pipeline_and_says_what_it_returned():
     assert result.image.pixels.shape == (16, 16, 1)
     assert result.extras["iterations"] == 4 and result.extras["stop_reason"] == "cap"
     assert "running average" in result.extras["dip_output"]
+
+
+def test_cli_stops_by_the_discrepancy_rule_when_given_the_noise_level(noisy_pair, tmp_path, capsys):
+    noisy, clean = noisy_pair
+    out = tmp_path / "out.png"
+    argv = ["dip", str(noisy), "-o", str(out), "--auto-stop", "--noise-sigma", "25.5", "--iters", "3000"]
+    assert main([*argv, "--patience", "50000", "--reference", str(clean)]) == 0
+    printed = capsys.readouterr().out
+    assert "discrepancy principle, sigma 25.5/255" in printed and "stopped by auto_stop" in printed
+
+
+def test_the_method_takes_the_noise_level_of_the_problem_unless_told_otherwise():
+    pixels = np.full((16, 16, 1), 0.5, dtype=np.float32)
+    noisy = pixels + np.random.default_rng(2).normal(0, 0.1, pixels.shape).astype(np.float32)
+    problem = Problem(Image(noisy), Task.DENOISE, noise_sigma=0.1)
+    values = {"iterations": 3000, "es_patience": 50_000}
+    assert pipeline.restore(problem, "dip", values).extras["stop_rule"] == "discrepancy"
+    unknown = pipeline.restore(problem, "dip", {**values, "iterations": 5, "noise_sigma": 0})
+    assert unknown.extras["stop_rule"] is None

@@ -1,11 +1,15 @@
-"""ES-WMV: the windowed variance and the stopping rule on synthetic sequences."""
+"""ES-WMV and the discrepancy rule on synthetic sequences; the windowed variance."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
-from workbench.core.dip import EsWmv, WindowVariance
+from workbench.core.dip import Discrepancy, EsWmv, WindowVariance
+from workbench.core.dip.forward import noise_floor
+from workbench.core.image import Image
+from workbench.core.problem import Problem, Task
 
 
 def test_rule_fires_patience_steps_after_the_minimum_and_remembers_it():
@@ -70,3 +74,21 @@ def test_window_variance_is_none_until_full_then_the_mean_pixel_variance():
 def test_window_needs_two_outputs():
     with pytest.raises(ValueError):
         WindowVariance(1)
+
+
+def test_discrepancy_fires_once_where_the_smoothed_loss_reaches_the_floor():
+    rule = Discrepancy(floor=1.0, smoothing=0.5)
+    losses = [4.0, 2.0, 1.0, 0.5, 0.5, 0.1]
+    fired = [rule.update(iteration, loss) for iteration, loss in enumerate(losses, start=1)]
+    # smoothed: 4, 3, 2, 1.25, 0.875 (at most the floor: fires at step 5), 0.4875
+    assert rule.smoothed == pytest.approx(0.4875)
+    assert fired == [False, False, False, False, True, False]
+    assert rule.fired_at == 5
+
+
+def test_the_noise_floor_is_the_variance_over_the_samples_that_carry_noise():
+    image = Image(np.zeros((10, 10, 3), np.float32))
+    assert noise_floor(Problem(image), 0.1) == pytest.approx(0.01)
+    mask = np.zeros((10, 10), bool)
+    mask[:, :4] = True
+    assert noise_floor(Problem(image, Task.INPAINT, mask=mask), 0.1) == pytest.approx(0.004)

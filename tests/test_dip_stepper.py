@@ -117,21 +117,43 @@ def test_seconds_and_iterations_grow_and_the_average_differs_from_the_current():
 
 def test_auto_stop_fires_and_returns_the_pick_at_the_variance_minimum():
     settings = light(Task.DENOISE, iterations=400, es_window=5, es_patience=3)
-    stepper = DipStepper(problem_for(Task.DENOISE), settings, auto_stop=True)
+    stepper = DipStepper(problem_for(Task.DENOISE), settings, auto_stop=True, noise_sigma=0)
     outcome = stepper.run()
     assert outcome.stop_reason == "auto_stop"
-    assert outcome.choice == "auto_stop"
-    assert outcome.es_fired_at == outcome.iterations == outcome.es_iteration + 3
+    assert outcome.choice == "auto_stop" and outcome.stop_rule == "es_wmv"
+    assert outcome.es_fired_at == outcome.fired_at == outcome.iterations == outcome.es_iteration + 3
     assert "auto-stop pick" in outcome.description
     np.testing.assert_array_equal(outcome.pixels, stepper.auto_stop_pick())
 
 
 def test_run_past_goes_to_the_cap_and_marks_where_auto_stop_fired():
     settings = light(Task.DENOISE, iterations=40, es_window=5, es_patience=2)
-    outcome = DipStepper(problem_for(Task.DENOISE), settings, auto_stop=True, run_past=True).run()
+    stepper = DipStepper(problem_for(Task.DENOISE), settings, auto_stop=True, run_past=True, noise_sigma=0)
+    outcome = stepper.run()
     assert outcome.iterations == 40 and outcome.stop_reason == "cap"
     assert outcome.es_fired_at is not None and outcome.es_fired_at < 40
     assert outcome.choice == "auto_stop"
+
+
+def test_a_known_noise_level_stops_where_the_smoothed_loss_reaches_the_noise_variance():
+    problem = problem_for(Task.DENOISE)
+    assert problem.noise_sigma == pytest.approx(25 / 255)
+    settings = light(Task.DENOISE, iterations=1000, es_patience=100_000)
+    stepper = DipStepper(problem, settings, auto_stop=True)
+    outcome = stepper.run()
+    assert outcome.stop_reason == "auto_stop" and outcome.stop_rule == "discrepancy"
+    assert outcome.fired_at == outcome.iterations < 1000 and outcome.es_fired_at is None
+    assert stepper.discrepancy.smoothed <= stepper.discrepancy.floor == pytest.approx((25 / 255) ** 2)
+    assert "discrepancy principle, sigma 25.0/255" in outcome.description
+    assert metrics.psnr(outcome.pixels, problem.reference.pixels) > degraded_psnr(problem) + 5
+
+
+def test_noise_sigma_zero_or_an_unknown_level_leaves_es_wmv_alone():
+    settings = light(Task.DENOISE, iterations=2)
+    assert DipStepper(problem_for(Task.DENOISE), settings, noise_sigma=0).discrepancy is None
+    unknown = Problem(problem_for(Task.DENOISE).observed)
+    assert DipStepper(unknown, settings).discrepancy is None
+    assert DipStepper(unknown, settings, noise_sigma=0.1).discrepancy.floor == pytest.approx(0.01)
 
 
 def _run_in_thread(stepper: DipStepper, ctx: RunContext) -> tuple[threading.Thread, dict]:

@@ -87,6 +87,16 @@ def test_gaussian_noise_std_matches_sigma_in_8bit_units(sigma):
     assert degradation.task is Task.DENOISE
 
 
+def test_added_gaussian_noise_is_known_to_the_problem_and_other_degradations_leave_it_unknown():
+    image = smooth_image()
+    noisy, degradation = operators.degrade(image, "gaussian_noise", {"sigma": 15}, seed=0)
+    assert degradation.problem(noisy, image).noise_sigma == pytest.approx(15 / 255)
+    _, blurred = operators.degrade(image, "blur", {"noise_sigma": 2}, seed=0)
+    assert blurred.noise_sigma == pytest.approx(2 / 255)
+    for name, values in (("blur", {"noise_sigma": 0}), ("poisson_gaussian", {}), ("jpeg", {})):
+        assert operators.degrade(image, name, values, seed=0)[1].noise_sigma is None
+
+
 def test_gaussian_noise_clips_by_default_and_not_when_asked():
     image = flat_image(0.05)
     clipped, _ = operators.degrade(image, "gaussian_noise", {"sigma": 50}, seed=0)

@@ -98,6 +98,28 @@ def test_auto_stop_marker_is_drawn_where_it_fired(panel, qtbot):
     assert [marker.value() for marker in markers] == [outcome.es_fired_at]
 
 
+def test_a_known_noise_level_is_filled_in_and_stops_the_run_by_the_discrepancy_rule(panel, qtbot):
+    assert panel.noise_sigma.value() == 0 and panel.noise_sigma.text() == "unknown"
+    known = tiny_problem()
+    known.noise_sigma = 0.1
+    panel.set_problem(known)
+    assert panel.noise_sigma.value() == pytest.approx(25.5)
+    panel.iterations.setValue(2000)
+    panel.patience.setValue(50_000)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as finished:
+        panel.start()
+    outcome = finished.args[0]
+    assert outcome.stop_rule == "discrepancy" and outcome.iterations < 2000
+    lines = [item for item in panel.loss_plot.items if item.__class__.__name__ == "InfiniteLine"]
+    assert sorted(line.angle for line in lines) == [0, 90]
+    assert "auto-stop (discrepancy)" in [line.label.format for line in lines if line.label is not None]
+    panel.set_problem(tiny_problem())
+    assert panel.noise_sigma.value() == 0
+    panel.noise_sigma.setValue(12)
+    panel.set_problem(known)
+    assert panel.noise_sigma.value() == 12
+
+
 def test_start_without_a_problem_says_so(qtbot):
     panel = DipPanel()
     qtbot.addWidget(panel)

@@ -31,7 +31,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--preset", default="auto", choices=PRESETS, help="auto = paper on a GPU, light on a CPU"
     )
     parser.add_argument("--iters", type=int, default=0, help="step cap (default: the preset's)")
-    parser.add_argument("--auto-stop", action="store_true", help="stop by ES-WMV and keep its pick")
+    parser.add_argument(
+        "--auto-stop",
+        action="store_true",
+        help="stop by ES-WMV, or by the discrepancy principle when --noise-sigma is given, and keep the pick",
+    )
+    parser.add_argument(
+        "--noise-sigma",
+        type=float,
+        default=0.0,
+        help="the input's noise std in 8-bit units, when known: --auto-stop then also stops where the "
+        "smoothed loss reaches its variance (default: unknown)",
+    )
     parser.add_argument("--run-past", action="store_true", help="with --auto-stop: go on to the cap")
     parser.add_argument("--window", type=int, default=0, help="ES-WMV window W (default: the preset's)")
     parser.add_argument("--patience", type=int, default=0, help="ES-WMV patience P (default: the preset's)")
@@ -57,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.out, args.log):
         if path is not None and path.exists() and not args.overwrite:
             raise InputError(f"{path}: exists (use --overwrite to replace it)")
-    if min(args.iters, args.window, args.patience, args.threads) < 0:
-        raise ParameterError("--iters, --window, --patience and --threads must not be negative")
+    if min(args.iters, args.window, args.patience, args.threads, args.noise_sigma) < 0:
+        raise ParameterError(
+            "--iters, --window, --patience, --threads and --noise-sigma must not be negative"
+        )
     problem = _problem(args)
     device = resolve_device(args.device)
     settings = preset_settings(args.preset, problem.task, problem.scale, device.type)
@@ -73,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         run_past=args.run_past,
         pick=args.pick,
         amp=device.type == "cuda",
+        noise_sigma=args.noise_sigma / 255.0,
     )
     preset = resolve_preset(args.preset, device.type)
     print(f"preset {preset} on {device}, cap {settings.iterations} iterations", file=sys.stderr)

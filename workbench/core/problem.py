@@ -51,6 +51,8 @@ class Problem:
         scale: integer up-scaling factor (super-resolution); the result is
             ``scale`` times larger than ``observed`` in each direction.
         reference: the clean image x when known (for PSNR/SSIM).
+        noise_sigma: std of the white Gaussian noise in ``observed`` ([0, 1] scale) when known,
+            e.g. because the workbench added it; None when unknown.
     """
 
     observed: Image
@@ -59,6 +61,7 @@ class Problem:
     kernel: np.ndarray | None = None
     scale: int = 1
     reference: Image | None = None
+    noise_sigma: float | None = None
 
     def require(self) -> None:
         """Check that the task has what it needs; raise ParameterError naming what is missing."""

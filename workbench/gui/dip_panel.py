@@ -38,7 +38,7 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import RunContext, resolve_device
 from workbench.core.problem import Problem
 
-from .form_widgets import button_grid, int_spin, push_button
+from .form_widgets import button_grid, float_spin, int_spin, push_button
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 330
@@ -49,17 +49,20 @@ REFRESH_MS = 200
 SNAPSHOT_SECONDS = 0.3
 """How often the worker copies the current and average outputs for the previews."""
 
+STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
+"""How the plots and the status name the rule that stopped a run."""
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
 
 
 class DipFeed:
-    """What the worker hands to the GUI: new records, the latest previews and where ES-WMV fired."""
+    """What the worker hands to the GUI: new records, the latest previews and where a stopping rule fired."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: list[StepRecord] = []
         self._previews: tuple[np.ndarray, np.ndarray] | None = None
         self.fired_at: int | None = None
+        self.stop_rule: str | None = None
         self._last_snapshot = -1e9
 
     def push(self, record: StepRecord, stepper: DipStepper) -> None:
@@ -73,7 +76,7 @@ class DipFeed:
             self._records.append(record)
             if previews is not None:
                 self._previews = previews
-            self.fired_at = stepper.early_stop.fired_at
+            self.fired_at, self.stop_rule = stepper.fired_at, stepper.stop_rule
 
     def take(self) -> tuple[list[StepRecord], tuple[np.ndarray, np.ndarray] | None]:
         """GUI side: the records since the last call and the newest previews (None if none came)."""
@@ -95,6 +98,8 @@ class RunCurves:
     es_iterations: list[int] = field(default_factory=list)
     es_stat: list[float] = field(default_factory=list)
     fired_at: int | None = None
+    stop_rule: str | None = None
+    noise_floor: float | None = None
 
     def extend(self, records: list[StepRecord]) -> None:
         for record in records:
@@ -144,8 +149,22 @@ class DipPanel(QWidget):
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)
         self.iterations = int_spin(0, 100_000, 0, "0 = the preset's cap", step=100)
-        self.auto_stop = QCheckBox("Automatic stop (ES-WMV)")
+        self.auto_stop = QCheckBox("Automatic stop")
+        self.auto_stop.setToolTip(
+            "ES-WMV (needs nothing), and the discrepancy principle when the noise σ is known; the first to "
+            "fire stops the run"
+        )
         self.auto_stop.setChecked(True)
+        self.noise_sigma = float_spin(
+            0,
+            100,
+            0,
+            1,
+            "noise std of the input in 8-bit units, when known: automatic stop then also fires where the "
+            "smoothed loss reaches the noise variance (filled in when the image was degraded here)",
+        )
+        self.noise_sigma.setSpecialValueText("unknown")
+        self._known_sigma = 0.0
         self.run_past = QCheckBox("Run on past it")
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
@@ -157,6 +176,7 @@ class DipPanel(QWidget):
         form.addRow("Preset", self.preset)
         form.addRow("Iterations", self.iterations)
         form.addRow(self.auto_stop, self.run_past)
+        form.addRow("Noise σ (/255)", self.noise_sigma)
         form.addRow("Window W", self.window)
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
@@ -234,7 +254,15 @@ class DipPanel(QWidget):
             return
         reference = "with a reference (PSNR curves)" if problem.reference is not None else "no reference"
         self.problem_label.setText(f"{describe_problem(problem)}, {reference}.")
+        self._follow_known_sigma(problem)
         self._show_preset_values()
+
+    def _follow_known_sigma(self, problem: Problem) -> None:
+        """Fill in the noise σ the workbench added to this image; a value the user typed stays."""
+        known = round(problem.noise_sigma * 255.0, 2) if problem.noise_sigma else 0.0
+        if self.noise_sigma.value() == self._known_sigma:
+            self.noise_sigma.setValue(known)
+        self._known_sigma = known
 
     def _show_preset_values(self) -> None:
         """Show what 0 ("preset") means in the iteration, W and P boxes for this preset and problem."""
@@ -288,6 +316,7 @@ class DipPanel(QWidget):
                 auto_stop=self.auto_stop.isChecked(),
                 run_past=self.run_past.isChecked(),
                 amp=device.type == "cuda",
+                noise_sigma=self.noise_sigma.value() / 255.0,
             )
         except (WorkbenchError, ValueError) as error:
             self.status.setText(f"Cannot start: {error}")
@@ -301,6 +330,7 @@ class DipPanel(QWidget):
         self._feed = DipFeed()
         run_number = len(self.history) + 1
         self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
+        self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
         self.runner.start(_job(stepper, self._feed), self.device)
         self._set_running(True)
         self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations.")
@@ -346,7 +376,7 @@ class DipPanel(QWidget):
             return
         if records:
             self.curves.extend(records)
-            self.curves.fired_at = self._feed.fired_at
+            self.curves.fired_at, self.curves.stop_rule = self._feed.fired_at, self._feed.stop_rule
             self.redraw()
             self._show_rate(records[-1])
         if previews is not None:
@@ -371,8 +401,18 @@ class DipPanel(QWidget):
                 self.psnr_plot.plot(run.iterations, run.psnr_avg, pen=solid, name=f"{run.label} average")
             self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
             if run.fired_at is not None:
+                label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
                 for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
-                    plot.addItem(pg.InfiniteLine(run.fired_at, angle=90, pen=dashed, label="auto-stop"))
+                    plot.addItem(pg.InfiniteLine(run.fired_at, angle=90, pen=dashed, label=label))
+            if latest and run.noise_floor:
+                floor = pg.InfiniteLine(
+                    np.log10(run.noise_floor),
+                    angle=0,
+                    pen=dashed,
+                    label="noise variance σ²",
+                    labelOpts={"position": 0.9},
+                )
+                self.loss_plot.addItem(floor)
 
     def _show_rate(self, record: StepRecord) -> None:
         rate = record.iteration / record.seconds if record.seconds > 0 else 0.0
@@ -381,7 +421,7 @@ class DipPanel(QWidget):
         if record.psnr_avg is not None:
             text += f" · average {record.psnr_avg:.2f} dB"
         if self.curves.fired_at is not None:
-            text += f" · auto-stop fired at {self.curves.fired_at}"
+            text += f" · auto-stop ({STOP_RULES[self.curves.stop_rule]}) fired at {self.curves.fired_at}"
         if self.stepper is not None and self.stepper.paused:
             text += " · paused"
         self.status.setText(text)

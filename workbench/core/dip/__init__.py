@@ -1,8 +1,8 @@
 """Deep Image Prior: an untrained hourglass fitted to one degraded image, stopped early.
 
 ``build_net`` makes the hourglass, ``preset_settings`` the settings of a named preset for a
-task, and :class:`DipStepper` runs it step by step (records, previews, pause, stop and
-ES-WMV automatic stopping).
+task, and :class:`DipStepper` runs it step by step (records, previews, pause, stop, and
+automatic stopping by ES-WMV or, when the noise level is known, the discrepancy principle).
 
 The names load on first use (PEP 562), so that importing ``workbench.core.dip.choices`` (as the
 method registry does) does not import torch.
@@ -14,6 +14,7 @@ import importlib
 from typing import Any
 
 _HOMES = {
+    "Discrepancy": "early_stop",
     "EsWmv": "early_stop",
     "WindowVariance": "early_stop",
     "NetConfig": "net",

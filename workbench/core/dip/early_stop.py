@@ -1,4 +1,7 @@
-"""ES-WMV (Wang et al., TMLR): stop Deep Image Prior without the clean image.
+"""Stopping Deep Image Prior without the clean image: ES-WMV, and the discrepancy principle.
+
+ES-WMV (Wang et al., TMLR) needs nothing but the outputs. The discrepancy principle
+(:class:`Discrepancy`) needs the noise level of the observation, and is then the sharper rule.
 
 The statistic at step t is the windowed moving variance of the outputs,
 ``VAR_t = mean over pixels of (1/W) Σ_{i<W} (x_{t-i} - mean_window)²``: small while the
@@ -93,3 +96,36 @@ class EsWmv:
     @property
     def fired(self) -> bool:
         return self.fired_at is not None
+
+
+@dataclass
+class Discrepancy:
+    """Morozov's discrepancy principle on the data-fit loss, for an observation of known noise level.
+
+    At the clean image the loss ||A(x) - y||² (mean over y's samples) equals the noise variance
+    on average, so a fit that goes below it has started to reproduce the noise. The rule follows
+    an exponential moving average of the per-step loss (the input jitter makes single steps
+    noisy) and fires the first time it falls to ``floor``.
+
+    Attributes:
+        floor: the loss expected at the clean image (see ``forward.noise_floor``), [0, 1] scale.
+        smoothing: weight of the past in the moving average.
+        smoothed: the moving average so far (None before the first loss).
+        fired_at: the iteration at which it fired (None while it has not).
+    """
+
+    floor: float
+    smoothing: float = 0.98
+    smoothed: float | None = None
+    fired_at: int | None = None
+
+    def update(self, iteration: int, loss: float) -> bool:
+        """Feed one step's loss; True at the one step where the rule fires."""
+        if self.smoothed is None:
+            self.smoothed = loss
+        else:
+            self.smoothed = self.smoothing * self.smoothed + (1.0 - self.smoothing) * loss
+        if self.fired_at is None and self.smoothed <= self.floor:
+            self.fired_at = iteration
+            return True
+        return False

@@ -32,3 +32,13 @@ def observation(problem: Problem, device: torch.device) -> torch.Tensor:
     if problem.task is Task.INPAINT:
         pixels = pixels * np.asarray(problem.mask, dtype=np.float32)[:, :, None]
     return to_tensor(pixels, device)
+
+
+def noise_floor(problem: Problem, sigma: float) -> float:
+    """The loss ||A(x) - y||² (mean over all of y's samples) expected at the clean image x.
+
+    ``sigma`` is the std of the white noise in y ([0, 1] scale). Inpainting's unknown pixels are
+    zero in both A(x) and y, so only the mask's fraction of samples carries noise.
+    """
+    observed = float(np.mean(problem.mask)) if problem.task is Task.INPAINT else 1.0
+    return sigma**2 * observed

@@ -1,7 +1,8 @@
 """Deep Image Prior as a restoration method: every task, through the DIP stepper.
 
-The output is the image the run chose: the ES-WMV pick when automatic stopping fired,
-else the running average of the outputs. ``ctx.notes`` says which, and where it stopped.
+The output is the image the run chose: the pick of the automatic stop when a rule fired
+(ES-WMV, or the discrepancy principle when the noise level is known), else the running average
+of the outputs. ``ctx.notes`` says which, and where it stopped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from ..dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from ..jobs import RunContext
-from ..params import BoolParam, ChoiceParam, IntParam, ParamSpec, SeedParam
+from ..params import AUTO, BoolParam, ChoiceParam, FloatParam, IntParam, ParamSpec, SeedParam
 from ..problem import Problem, Task
 from ..registry import Method, register
 
@@ -26,10 +27,26 @@ PARAMS = ParamSpec(
             choices=PRESETS,
         ),
         IntParam("iterations", 0, "step cap; 0 = the preset's", minimum=0, maximum=100_000, step=100),
-        BoolParam("auto_stop", True, "stop by ES-WMV (no clean image needed) and keep its pick"),
+        BoolParam(
+            "auto_stop",
+            True,
+            "stop without the clean image (ES-WMV, and the discrepancy principle when the noise level "
+            "is known) and keep the pick",
+        ),
+        FloatParam(
+            "noise_sigma",
+            AUTO,
+            "noise std of the input for the discrepancy stop; auto = the sigma the workbench added "
+            "when it degraded the image, else unknown (ES-WMV alone); 0 = do not use it",
+            minimum=0.0,
+            maximum=100.0,
+            step=1.0,
+            unit="/255",
+            allow_auto=True,
+        ),
         IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
         IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
-        ChoiceParam("pick", "average", "what auto-stop keeps at the variance minimum", choices=PICKS),
+        ChoiceParam("pick", "average", "what auto-stop keeps where its rule fired", choices=PICKS),
         SeedParam("seed", 0, "seeds the net, its input and the jitter"),
         IntParam(
             "threads",
@@ -69,6 +86,7 @@ def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
         auto_stop=params["auto_stop"],
         pick=params["pick"],
         amp=device.type == "cuda",
+        noise_sigma=None if params["noise_sigma"] == AUTO else params["noise_sigma"] / 255.0,
     )
     with cpu_threads(params["threads"]):
         outcome = stepper.run(ctx)
@@ -79,6 +97,7 @@ def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
             "stop_reason": outcome.stop_reason,
             "es_iteration": outcome.es_iteration,
             "es_fired_at": outcome.es_fired_at,
+            "stop_rule": outcome.stop_rule,
         }
     )
     return outcome.pixels

@@ -26,6 +26,8 @@ class Degradation:
         kernel: kh×kw float32 blur kernel summing to 1 (deblurring), else None.
         scale: the down-sampling factor (super-resolution), else 1.
         params: the resolved parameter values that produced it.
+        noise_sigma: std of the white Gaussian noise it added ([0, 1] scale; before any clipping),
+            None when it added none or noise of another kind.
     """
 
     observed: np.ndarray
@@ -34,6 +36,7 @@ class Degradation:
     kernel: np.ndarray | None = None
     scale: int = 1
     params: dict[str, Any] = field(default_factory=dict)
+    noise_sigma: float | None = None
 
     def problem(self, observed: Image, reference: Image | None = None) -> Problem:
         """The restoration problem posed by ``observed`` (an Image holding :attr:`observed`).
@@ -52,6 +55,7 @@ class Degradation:
             kernel=self.kernel,
             scale=self.scale,
             reference=reference,
+            noise_sigma=self.noise_sigma,
         )
 
 

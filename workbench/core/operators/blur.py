@@ -16,7 +16,7 @@ from ..params import BoolParam, ChoiceParam, FloatParam, IntParam, ParamSpec, Pa
 from ..problem import Task
 from .base import Degradation, Operator, register
 from .kernels import box_kernel, centred_psf, gaussian_kernel, motion_kernel
-from .noise_models import CLIP_HELP, add_gaussian
+from .noise_models import CLIP_HELP, add_gaussian, added_sigma
 
 DEFAULT_BOX_SIZE = 5
 
@@ -57,7 +57,13 @@ def _blur(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degrada
     kernel = make_kernel(params)
     blurred = circular_blur(pixels, kernel)
     observed = add_gaussian(blurred, params["noise_sigma"], rng, params["clip"])
-    return Degradation(observed=observed, task=Task.DEBLUR, kernel=kernel, params=params)
+    return Degradation(
+        observed=observed,
+        task=Task.DEBLUR,
+        kernel=kernel,
+        params=params,
+        noise_sigma=added_sigma(params["noise_sigma"]),
+    )
 
 
 register(

@@ -20,9 +20,16 @@ def add_gaussian(pixels: np.ndarray, sigma: float, rng: np.random.Generator, cli
     return np.clip(noisy, 0.0, 1.0) if clip else noisy
 
 
+def added_sigma(sigma: float) -> float | None:
+    """The std a degradation reports for Gaussian noise of ``sigma`` in 8-bit units (None for none)."""
+    return sigma / 255.0 if sigma > 0 else None
+
+
 def _gaussian_noise(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degradation:
     observed = add_gaussian(pixels, params["sigma"], rng, params["clip"])
-    return Degradation(observed=observed, task=Task.DENOISE, params=params)
+    return Degradation(
+        observed=observed, task=Task.DENOISE, params=params, noise_sigma=added_sigma(params["sigma"])
+    )
 
 
 def _poisson_gaussian(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degradation:
