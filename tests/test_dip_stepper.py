@@ -137,14 +137,15 @@ def test_run_past_goes_to_the_cap_and_marks_where_auto_stop_fired():
 
 def test_a_known_noise_level_stops_where_the_smoothed_loss_reaches_the_noise_variance():
     problem = problem_for(Task.DENOISE)
-    assert problem.noise_sigma == pytest.approx(25 / 255)
+    noise = problem.observed.pixels - problem.reference.pixels
+    assert problem.noise_sigma == pytest.approx(np.sqrt(np.mean(noise.astype(np.float64) ** 2)))
     settings = light(Task.DENOISE, iterations=1000, es_patience=100_000)
     stepper = DipStepper(problem, settings, auto_stop=True)
     outcome = stepper.run()
     assert outcome.stop_reason == "auto_stop" and outcome.stop_rule == "discrepancy"
     assert outcome.fired_at == outcome.iterations < 1000 and outcome.es_fired_at is None
-    assert stepper.discrepancy.smoothed <= stepper.discrepancy.floor == pytest.approx((25 / 255) ** 2)
-    assert "discrepancy principle, sigma 25.0/255" in outcome.description
+    assert stepper.discrepancy.smoothed <= stepper.discrepancy.floor == pytest.approx(problem.noise_sigma**2)
+    assert f"discrepancy principle, sigma {problem.noise_sigma * 255:.1f}/255" in outcome.description
     assert metrics.psnr(outcome.pixels, problem.reference.pixels) > degraded_psnr(problem) + 5
 
 

@@ -89,10 +89,14 @@ def test_gaussian_noise_std_matches_sigma_in_8bit_units(sigma):
 
 def test_added_gaussian_noise_is_known_to_the_problem_and_other_degradations_leave_it_unknown():
     image = smooth_image()
-    noisy, degradation = operators.degrade(image, "gaussian_noise", {"sigma": 15}, seed=0)
-    assert degradation.problem(noisy, image).noise_sigma == pytest.approx(15 / 255)
-    _, blurred = operators.degrade(image, "blur", {"noise_sigma": 2}, seed=0)
-    assert blurred.noise_sigma == pytest.approx(2 / 255)
+    noisy, degradation = operators.degrade(image, "gaussian_noise", {"sigma": 15, "clip": False}, seed=0)
+    assert degradation.problem(noisy, image).noise_sigma == pytest.approx(15 / 255, rel=0.03)
+    dark = flat_image(0.02)
+    clipped, degradation = operators.degrade(dark, "gaussian_noise", {"sigma": 25}, seed=0)
+    measured = np.sqrt(np.mean((clipped.pixels - dark.pixels) ** 2))
+    assert degradation.noise_sigma == pytest.approx(measured) and measured < 0.8 * 25 / 255
+    _, blurred = operators.degrade(image, "blur", {"noise_sigma": 2, "clip": False}, seed=0)
+    assert blurred.noise_sigma == pytest.approx(2 / 255, rel=0.05)
     for name, values in (("blur", {"noise_sigma": 0}), ("poisson_gaussian", {}), ("jpeg", {})):
         assert operators.degrade(image, name, values, seed=0)[1].noise_sigma is None
 

@@ -51,8 +51,8 @@ class Problem:
         scale: integer up-scaling factor (super-resolution); the result is
             ``scale`` times larger than ``observed`` in each direction.
         reference: the clean image x when known (for PSNR/SSIM).
-        noise_sigma: std of the white Gaussian noise in ``observed`` ([0, 1] scale) when known,
-            e.g. because the workbench added it; None when unknown.
+        noise_sigma: std of the white Gaussian noise in ``observed`` ([0, 1] scale) when known:
+            given by the user, or measured when the workbench added it; None when unknown.
     """
 
     observed: Image

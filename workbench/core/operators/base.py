@@ -26,8 +26,8 @@ class Degradation:
         kernel: kh×kw float32 blur kernel summing to 1 (deblurring), else None.
         scale: the down-sampling factor (super-resolution), else 1.
         params: the resolved parameter values that produced it.
-        noise_sigma: std of the white Gaussian noise it added ([0, 1] scale; before any clipping),
-            None when it added none or noise of another kind.
+        noise_sigma: std of the white Gaussian noise it added ([0, 1] scale; measured after any
+            clipping), None when it added none or noise of another kind.
     """
 
     observed: np.ndarray

@@ -62,7 +62,7 @@ def _blur(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degrada
         task=Task.DEBLUR,
         kernel=kernel,
         params=params,
-        noise_sigma=added_sigma(params["noise_sigma"]),
+        noise_sigma=added_sigma(blurred, observed, params["noise_sigma"]),
     )
 
 

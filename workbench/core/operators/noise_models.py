@@ -20,16 +20,22 @@ def add_gaussian(pixels: np.ndarray, sigma: float, rng: np.random.Generator, cli
     return np.clip(noisy, 0.0, 1.0) if clip else noisy
 
 
-def added_sigma(sigma: float) -> float | None:
-    """The std a degradation reports for Gaussian noise of ``sigma`` in 8-bit units (None for none)."""
-    return sigma / 255.0 if sigma > 0 else None
+def added_sigma(noiseless: np.ndarray, observed: np.ndarray, sigma: float) -> float | None:
+    """The std of the noise a degradation left in ``observed`` ([0, 1] scale), None when it added none.
+
+    It is measured, not taken from ``sigma`` (8-bit units): clipping to [0, 1] removes some of
+    the noise near black and white (a 4 % smaller std on the bundled sample at sigma 25), and
+    this is the level the loss of a fit reaches at the clean image.
+    """
+    if sigma <= 0:
+        return None
+    return float(np.sqrt(np.mean((observed.astype(np.float64) - noiseless) ** 2)))
 
 
 def _gaussian_noise(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degradation:
     observed = add_gaussian(pixels, params["sigma"], rng, params["clip"])
-    return Degradation(
-        observed=observed, task=Task.DENOISE, params=params, noise_sigma=added_sigma(params["sigma"])
-    )
+    sigma = added_sigma(pixels, observed, params["sigma"])
+    return Degradation(observed=observed, task=Task.DENOISE, params=params, noise_sigma=sigma)
 
 
 def _poisson_gaussian(pixels: np.ndarray, params: dict, rng: np.random.Generator) -> Degradation:
