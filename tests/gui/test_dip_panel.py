@@ -140,3 +140,18 @@ def test_attach_follows_the_window_and_puts_kept_runs_in_its_history(main_window
     assert main_window.shown_result() is not None
     assert main_window.shown_result().method == "dip"
     panel.shutdown()
+
+
+def test_degrading_in_the_window_fills_in_the_noise_it_added(main_window, qtbot):
+    panel = attach(main_window)
+    problem = tiny_problem()
+    main_window.set_images(problem.reference, None)
+    assert panel.noise_sigma.value() == 0
+    assert main_window.degrade("gaussian_noise", {"sigma": 20, "clip": False}, 0)
+    assert panel.noise_sigma.value() == pytest.approx(
+        round(main_window.current_problem().noise_sigma * 255, 2)
+    )
+    assert panel.noise_sigma.value() == pytest.approx(20, rel=0.1)
+    main_window.use_clean_image()
+    assert panel.noise_sigma.value() == 0
+    panel.shutdown()

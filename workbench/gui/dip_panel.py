@@ -162,6 +162,7 @@ class DipPanel(QWidget):
             1,
             "noise std of the input in 8-bit units, when known: automatic stop then also fires where the "
             "smoothed loss reaches the noise variance (filled in when the image was degraded here)",
+            2,
         )
         self.noise_sigma.setSpecialValueText("unknown")
         self._known_sigma = 0.0
