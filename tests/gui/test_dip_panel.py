@@ -155,3 +155,9 @@ def test_degrading_in_the_window_fills_in_the_noise_it_added(main_window, qtbot)
     main_window.use_clean_image()
     assert panel.noise_sigma.value() == 0
     panel.shutdown()
+
+
+def test_the_log_axes_label_only_the_1_2_and_5_ticks_of_a_decade(panel):
+    axis = panel.loss_plot.getAxis("left")
+    values = [np.log10(value) for value in (0.1, 0.09, 0.05, 0.03, 0.02, 0.01)]
+    assert axis.logTickStrings(values, 1.0, 1.0) == ["0.1", "", "0.05", "", "0.02", "0.01"]

@@ -39,6 +39,7 @@ from workbench.core.jobs import RunContext, resolve_device
 from workbench.core.problem import Problem
 
 from .form_widgets import button_grid, float_spin, int_spin, push_button
+from .log_axis import sparse_log_axes
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 330
@@ -205,10 +206,12 @@ class DipPanel(QWidget):
         self.status.setWordWrap(True)
 
         self.plots = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss")
+        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss", axisItems=sparse_log_axes())
         self.loss_plot.setLogMode(y=True)
         self.psnr_plot = self.plots.addPlot(row=1, col=0, title="PSNR (dB): output and average")
-        self.es_plot = self.plots.addPlot(row=2, col=0, title="ES-WMV statistic (variance)")
+        self.es_plot = self.plots.addPlot(
+            row=2, col=0, title="ES-WMV statistic (variance)", axisItems=sparse_log_axes()
+        )
         self.es_plot.setLogMode(y=True)
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)

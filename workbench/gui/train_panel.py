@@ -46,6 +46,7 @@ from workbench.core.train.trainer import Trainer
 
 from . import export_dialog
 from .form_widgets import button_grid, float_spin, int_spin, push_button
+from .log_axis import sparse_log_axes
 from .train_run import (
     EarlierRun,
     TrainCurves,
@@ -256,7 +257,9 @@ class TrainPanel(QWidget):
 
     def _build_plots(self) -> None:
         self.plots = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0, title="Training loss (MSE per step)")
+        self.loss_plot = self.plots.addPlot(
+            row=0, col=0, title="Training loss (MSE per step)", axisItems=sparse_log_axes()
+        )
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLimits(minYRange=LOSS_MIN_DECADES)
         self.loss_plot.setLabel("bottom", "step")
