@@ -243,7 +243,7 @@ def test_grid_without_reference_is_one_row(fakes, problem):
 
 def test_export_writes_results_grid_metrics_and_rerun_record(fakes, tmp_path):
     noisy, clean = _pair(channels=3)
-    problem = Problem(Image(noisy, bit_depth=16), reference=Image(clean, bit_depth=16))
+    problem = Problem(Image(noisy, bit_depth=16), reference=Image(clean, bit_depth=16), noise_sigma=0.1)
     runs = compare.settings_for(["bm3d", "cmp_box", "cmp_median"], ["sigma=30", "seed=7"])
     comparison = compare.run_comparison(problem, runs)
     compare.export_comparison(comparison, tmp_path / "out", stem="noisy")
@@ -268,6 +268,7 @@ def test_export_writes_results_grid_metrics_and_rerun_record(fakes, tmp_path):
     plan = compare.read_rerun(out / "comparison.json")
     assert plan.input == out / "input.png" and plan.reference == out / "reference.png"
     assert plan.runs[1] == compare.MethodRun("cmp_box", {"sigma": 30.0, "size": 3})
+    assert plan.noise_sigma == pytest.approx(0.1)
 
 
 def test_export_refuses_to_overwrite_and_writes_nothing(fakes, problem, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 from workbench.core import compare, io
@@ -53,7 +54,7 @@ def _from_rerun(args: argparse.Namespace) -> tuple[Problem, list[compare.MethodR
     plan = compare.read_rerun(args.rerun)
     args.input, args.reference, args.mask, args.kernel = plan.input, plan.reference, plan.mask, plan.kernel
     args.task, args.scale = plan.task.value, plan.scale
-    return _problem(args), plan.runs
+    return dataclasses.replace(_problem(args), noise_sigma=plan.noise_sigma), plan.runs
 
 
 def _check_reference(problem: Problem, reference: Image | None, path: Path | None) -> None:

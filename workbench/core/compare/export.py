@@ -49,7 +49,8 @@ def result_filename(stem: str, method: str) -> str:
 
 
 def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapping[str, str]) -> dict:
-    """The JSON that ``workbench compare --rerun`` reads: inputs, task, every parameter (seeds included)."""
+    """The JSON that ``workbench compare --rerun`` reads: inputs, task, known noise level, every parameter
+    (seeds included)."""
     problem = comparison.problem
     base = comparison.baseline
     return {
@@ -60,6 +61,7 @@ def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapp
         "kernel": files.get("kernel"),
         "task": problem.task.value,
         "scale": problem.scale,
+        "noise_sigma": problem.noise_sigma,
         "sources": dict(sources),
         "baseline": base.method if base is not None else None,
         "methods": [
@@ -187,6 +189,7 @@ class RerunPlan:
     task: Task
     scale: int
     runs: list[MethodRun]
+    noise_sigma: float | None = None
 
 
 def read_rerun(path: str | Path) -> RerunPlan:
@@ -218,6 +221,7 @@ def read_rerun(path: str | Path) -> RerunPlan:
             task=Task.parse(record.get("task", "denoise")),
             scale=int(record.get("scale", 1)),
             runs=[MethodRun(entry["method"], dict(entry["params"])) for entry in record["methods"]],
+            noise_sigma=float(record["noise_sigma"]) if record.get("noise_sigma") else None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(f"{path}: incomplete comparison record ({error})") from None
