@@ -6,7 +6,8 @@
                                             # train the shipped dncnn further (a new cosine schedule)
 
 The shipped dncnn is three runs of this script: 50 min from scratch (lr 1e-3), then 60 min
-(--init, lr 3e-4), then 70 min (--init, lr 2e-4); its card lists them.
+(--init, lr 3e-4), then 70 min (--init, lr 2e-4); its card lists them. The shipped ffdnet is
+one run, ``ffdnet --minutes 38``, started from that dncnn file.
 
 ``dncnn``: a DnCNN body (12 convs, 64 wide, batch norm, residual) run on the 2× pixel-unshuffled
 image, which is about 4× cheaper per pixel than the full-resolution DnCNN and so learns far more
