@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.core import io  # noqa: E402
 from workbench.core.dip import DipStepper, preset_settings  # noqa: E402
 from workbench.core.dip.threads import cpu_threads  # noqa: E402
-from workbench.core.image import Image  # noqa: E402
+from workbench.core.image import Image, centre_crop  # noqa: E402
 from workbench.core.problem import Problem, Task  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
@@ -68,10 +68,7 @@ def time_to_reach(records: list, level: float) -> tuple[float | None, int | None
 
 
 def noisy_problem(path: Path, crop: int, sigma: float, seed: int) -> Problem:
-    clean = io.read_image(path).pixels
-    if crop:
-        top, left = (clean.shape[0] - crop) // 2, (clean.shape[1] - crop) // 2
-        clean = clean[top : top + crop, left : left + crop]
+    clean = centre_crop(io.read_image(path).pixels, crop)
     noise = np.random.default_rng(seed).normal(0.0, sigma / 255.0, clean.shape)
     noisy = np.clip(clean + noise, 0.0, 1.0).astype(np.float32)
     return Problem(Image(noisy), Task.DENOISE, reference=Image(np.ascontiguousarray(clean)))

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.core import io  # noqa: E402
 from workbench.core.dip import DipStepper, Discrepancy, StepRecord, preset_settings  # noqa: E402
-from workbench.core.image import Image  # noqa: E402
+from workbench.core.image import Image, centre_crop  # noqa: E402
 from workbench.core.noise import estimate_sigma  # noqa: E402
 from workbench.core.problem import Problem, Task  # noqa: E402
 
@@ -44,9 +44,7 @@ IMAGES = (
 
 def noisy_crop(path: Path, side: int) -> Problem:
     """The centred side×side crop of ``path`` with unclipped Gaussian noise of SIGMA (8-bit units)."""
-    clean = io.read_image(path).pixels
-    top, left = (clean.shape[0] - side) // 2, (clean.shape[1] - side) // 2
-    clean = np.ascontiguousarray(clean[top : top + side, left : left + side])
+    clean = centre_crop(io.read_image(path).pixels, side)
     noise = np.random.default_rng(0).normal(0.0, SIGMA / 255.0, clean.shape)
     return Problem(Image((clean + noise).astype(np.float32)), Task.DENOISE, reference=Image(clean))
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workbench.core import operators  # noqa: E402
-from workbench.core.image import Image  # noqa: E402
+from workbench.core.image import Image, centre_crop  # noqa: E402
 from workbench.core.io import read_image  # noqa: E402
 from workbench.core.metrics import psnr  # noqa: E402
 from workbench.core.pipeline import restore  # noqa: E402
@@ -41,15 +41,6 @@ SETTINGS = ((10.0, 2.0), (30.0, 5.0), (100.0, 5.0))
 DEFAULT_IMAGES = "01,02,04,05,07,09"
 COLUMNS = ("noisy", "bm3d(auto)", "bm3d(oracle)", "vst_bm3d")
 BASELINE = "bm3d(auto)"
-
-
-def centre_crop(pixels: np.ndarray, side: int) -> np.ndarray:
-    """The side×side centre of H×W×C ``pixels`` (all of it when side is 0 or larger than the image)."""
-    height, width = pixels.shape[:2]
-    if side <= 0:
-        return pixels
-    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
-    return np.ascontiguousarray(pixels[top : top + side, left : left + side])
 
 
 def score_image(clean: np.ndarray, peak: float, read_sigma: float, seed: int, clip: bool) -> dict[str, float]:

@@ -78,6 +78,15 @@ def from_uint(array: np.ndarray) -> np.ndarray:
     raise ValueError(f"expected uint8 or uint16 samples, got {array.dtype}")
 
 
+def centre_crop(pixels: np.ndarray, side: int) -> np.ndarray:
+    """The central crop of at most ``side``×``side`` pixels of an H×W×C array (all of it for side <= 0)."""
+    if side <= 0:
+        return pixels
+    height, width = pixels.shape[:2]
+    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
+    return np.ascontiguousarray(pixels[top : top + side, left : left + side])
+
+
 def to_uint8(pixels: np.ndarray) -> np.ndarray:
     """float [0, 1] -> uint8, clipped and rounded to nearest."""
     return np.round(np.clip(pixels, 0.0, 1.0) * 255.0).astype(np.uint8)

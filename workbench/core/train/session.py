@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from ..errors import InputError, ParameterError
+from ..image import centre_crop
 from ..jobs import RunContext
 from ..metrics import psnr
 from ..models import build_model
@@ -69,13 +70,6 @@ class PreparedRun:
 
     trainer: Trainer
     validation: ValidationImage | None
-
-
-def centre_crop(pixels: np.ndarray, side: int = VALIDATION_SIDE) -> np.ndarray:
-    """The central crop of at most ``side``×``side`` pixels of an H×W×C array."""
-    height, width = pixels.shape[:2]
-    top, left = max(0, (height - side) // 2), max(0, (width - side) // 2)
-    return np.ascontiguousarray(pixels[top : top + side, left : left + side])
 
 
 def with_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
@@ -159,8 +153,8 @@ def _data_and_validation(
     if current is None or reference is None or current.shape != reference.shape:
         return images, None
     validation = ValidationImage(
-        centre_crop(with_channels(current, channels)),
-        centre_crop(with_channels(reference, channels)),
+        centre_crop(with_channels(current, channels), VALIDATION_SIDE),
+        centre_crop(with_channels(reference, channels), VALIDATION_SIDE),
         settings.sigma_min,
         "a crop of the open image against its reference",
     )
@@ -173,7 +167,7 @@ def noisy_copy(clean: np.ndarray, settings: TrainSettings, label: str) -> Valida
     Gaussian noise follows the benchmark protocol (``add_gaussian``); Poisson–Gaussian noise is
     drawn by the training noise model itself, from a generator seeded with ``VALIDATION_SEED``.
     """
-    crop = centre_crop(clean)
+    crop = centre_crop(clean, VALIDATION_SIDE)
     sigma = (settings.sigma_min + settings.sigma_max) / 2
     if settings.noise == "gaussian":
         return ValidationImage(
