@@ -6,16 +6,14 @@ previews of the current output and of the average a few times a second, iteratio
 second and time left, and Start / Pause / Resume / Stop and keep / Cancel. Each new run's
 curves are drawn over the earlier runs' (faded), so tuning is visual.
 
-The run happens in a :class:`~workbench.gui.worker.JobRunner` thread. The worker appends
-step records and preview snapshots to a :class:`DipFeed`; a timer on the GUI thread drains
+The run happens in a :class:`~workbench.gui.worker.JobRunner` thread (see :mod:`.dip_run`). The
+worker appends step records and preview snapshots to a feed; a timer on the GUI thread drains
 it, so the worker never waits on the GUI and the GUI never touches the network.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -32,12 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
-from workbench.core.dip.choices import DEFAULT_CPU_THREADS
-from workbench.core.dip.threads import cpu_threads
 from workbench.core.errors import WorkbenchError
-from workbench.core.jobs import RunContext, resolve_device
+from workbench.core.jobs import resolve_device
 from workbench.core.problem import Problem
 
+from .dip_run import DipFeed, RunCurves, dip_job
 from .form_widgets import button_grid, float_spin, int_spin, push_button
 from .log_axis import sparse_log_axes
 from .worker import JobRunner
@@ -47,70 +44,9 @@ CONTROLS_WIDTH = 330
 REFRESH_MS = 200
 """How often the panel drains the feed and redraws (a few times a second)."""
 
-SNAPSHOT_SECONDS = 0.3
-"""How often the worker copies the current and average outputs for the previews."""
-
 STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
 """How the plots and the status name the rule that stopped a run."""
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
-
-
-class DipFeed:
-    """What the worker hands to the GUI: new records, the latest previews and where a stopping rule fired."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._records: list[StepRecord] = []
-        self._previews: tuple[np.ndarray, np.ndarray] | None = None
-        self.fired_at: int | None = None
-        self.stop_rule: str | None = None
-        self._last_snapshot = -1e9
-
-    def push(self, record: StepRecord, stepper: DipStepper) -> None:
-        """Worker side: add a record; copy previews when ``SNAPSHOT_SECONDS`` have passed."""
-        previews = None
-        now = time.monotonic()
-        if now - self._last_snapshot >= SNAPSHOT_SECONDS:
-            self._last_snapshot = now
-            previews = (stepper.current(), stepper.average())
-        with self._lock:
-            self._records.append(record)
-            if previews is not None:
-                self._previews = previews
-            self.fired_at, self.stop_rule = stepper.fired_at, stepper.stop_rule
-
-    def take(self) -> tuple[list[StepRecord], tuple[np.ndarray, np.ndarray] | None]:
-        """GUI side: the records since the last call and the newest previews (None if none came)."""
-        with self._lock:
-            records, self._records = self._records, []
-            previews, self._previews = self._previews, None
-        return records, previews
-
-
-@dataclass
-class RunCurves:
-    """The curves of one run, as plotted."""
-
-    label: str
-    iterations: list[int] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    psnr: list[float] = field(default_factory=list)
-    psnr_avg: list[float] = field(default_factory=list)
-    es_iterations: list[int] = field(default_factory=list)
-    es_stat: list[float] = field(default_factory=list)
-    fired_at: int | None = None
-    stop_rule: str | None = None
-    noise_floor: float | None = None
-
-    def extend(self, records: list[StepRecord]) -> None:
-        for record in records:
-            self.iterations.append(record.iteration)
-            self.loss.append(max(record.loss, 1e-12))
-            self.psnr.append(np.nan if record.psnr is None else record.psnr)
-            self.psnr_avg.append(np.nan if record.psnr_avg is None else record.psnr_avg)
-            if record.es_stat is not None:
-                self.es_iterations.append(record.iteration)
-                self.es_stat.append(max(record.es_stat, 1e-12))
 
 
 class DipPanel(QWidget):
@@ -335,7 +271,7 @@ class DipPanel(QWidget):
         run_number = len(self.history) + 1
         self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
         self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
-        self.runner.start(_job(stepper, self._feed), self.device)
+        self.runner.start(dip_job(stepper, self._feed), self.device)
         self._set_running(True)
         self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations.")
         self._timer.start()
@@ -458,16 +394,6 @@ class DipPanel(QWidget):
 
     def _on_cancelled(self) -> None:
         self._end("Cancelled; nothing kept.")
-
-
-def _job(stepper: DipStepper, feed: DipFeed):
-    """The worker function: run ``stepper`` to its end, feeding records and previews to ``feed``."""
-
-    def run(ctx: RunContext) -> DipOutcome:
-        with cpu_threads(DEFAULT_CPU_THREADS):
-            return stepper.run(ctx, on_record=lambda record: feed.push(record, stepper))
-
-    return run
 
 
 def _display(pixels: np.ndarray) -> np.ndarray:
