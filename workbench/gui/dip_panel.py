@@ -343,14 +343,17 @@ class DipPanel(QWidget):
             if run.fired_at is not None:
                 label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
                 for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
-                    plot.addItem(pg.InfiniteLine(run.fired_at, angle=90, pen=dashed, label=label))
+                    marker = pg.InfiniteLine(
+                        run.fired_at, angle=90, pen=dashed, label=label, labelOpts={"position": 0.2}
+                    )
+                    plot.addItem(marker)
             if latest and run.noise_floor:
                 floor = pg.InfiniteLine(
                     np.log10(run.noise_floor),
                     angle=0,
                     pen=dashed,
                     label="noise variance σ²",
-                    labelOpts={"position": 0.9},
+                    labelOpts={"position": 0.1},
                 )
                 self.loss_plot.addItem(floor)
 
