@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -46,7 +47,7 @@ BODY = {"channels": 1, "depth": 12, "width": 64, "batch_norm": True}
 RECIPES = {
     "dncnn": {
         "architecture": "dncnn",
-        "kwargs": BODY | {"unshuffle": 2},
+        "kwargs": BODY | {"unshuffle": 2, "stem": 64},
         "noise": NoiseModel("gaussian", 25.0, 25.0),
         "lr": 1e-3,
         "output": "dncnn_gray_s25.pt",
@@ -80,6 +81,12 @@ def main() -> int:
         "--init", type=Path, help="start from this weight file of the same architecture (a fresh schedule)"
     )
     parser.add_argument("--lr", type=float, help="starting learning rate (default: the recipe's)")
+    parser.add_argument(
+        "--distill-minutes",
+        type=float,
+        default=10.0,
+        help="with --init of a dncnn without a stem: minutes spent fitting the new stem to its first layer",
+    )
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("WORKBENCH_THREADS", "2")))
     recipe = RECIPES[args.recipe]
@@ -103,7 +110,9 @@ def main() -> int:
         trainer.config.max_seconds = config.max_seconds
     else:
         trainer = Trainer(config, source)
-        if args.init is not None:
+        if args.init is not None and needs_stem(trainer.model, args.init):
+            start_from_unstemmed(trainer, args.init, args.distill_minutes)
+        elif args.init is not None:
             trainer.model.load_state_dict(load_weights(args.init).model.state_dict())
         elif args.recipe == "ffdnet":
             start_from_dncnn(trainer, args.out / RECIPES["dncnn"]["output"])
@@ -158,6 +167,45 @@ def start_from_dncnn(trainer: Trainer, path: Path) -> None:
     first = state["body.0.weight"]
     state["body.0.weight"] = torch.cat([first, torch.zeros_like(first[:, :1])], dim=1)
     trainer.model.load_state_dict(state)
+
+
+def needs_stem(model: torch.nn.Module, path: Path) -> bool:
+    """True when ``model`` has a full-resolution stem and the weights in ``path`` do not."""
+    old = load_weights(path).model
+    return getattr(model, "stem", None) is not None and getattr(old, "stem", None) is None
+
+
+def start_from_unstemmed(trainer: Trainer, path: Path, minutes: float) -> None:
+    """Start a stemmed dncnn from an unstemmed one of the same body.
+
+    Every body layer after the first is copied. The new front (the full-resolution 3×3 stem and
+    the 4×4 stride-2 convolution after it) is fitted, alone, to reproduce the old first layer's
+    rectified output on noisy training patches (mean squared error, Adam 1e-3 cosine to 1e-5 over
+    ``minutes``), so the body receives the features it was trained on.
+    """
+    old = load_weights(path).model.eval()
+    new = trainer.model
+    state = {name: value for name, value in old.state_dict().items() if not name.startswith("body.0.")}
+    new.load_state_dict(state, strict=False)
+    old_front, new_front = old.body[:2], torch.nn.Sequential(new.stem, new.body[:2])
+    parameters = list(new_front.parameters())
+    optimiser = torch.optim.Adam(parameters, lr=1e-3)
+    started, step = time.time(), 0
+    while (spent := time.time() - started) < minutes * 60:
+        lr = 1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + math.cos(math.pi * spent / (minutes * 60)))
+        for group in optimiser.param_groups:
+            group["lr"] = lr
+        noisy = trainer.source.next(trainer.rng, trainer.generator).inputs
+        with torch.no_grad():
+            target = old_front(torch.nn.functional.pixel_unshuffle(noisy, 2))
+        loss = torch.nn.functional.mse_loss(new_front(noisy), target)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        step += 1
+        if step % 200 == 0:
+            relative = loss.item() / target.square().mean().item()
+            print(f"stem fit step {step} loss {loss.item():.3e} relative {relative:.4f}", flush=True)
 
 
 def watch_psnr(watch: NoisySet):

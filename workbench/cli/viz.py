@@ -82,6 +82,7 @@ def _filters(args: argparse.Namespace) -> int:
     _save(grid.pixels, args.out, args.overwrite)
     kind = "colour" if grid.colour else "gray"
     print(f"{args.out}: {grid.weight_shape[0]} filters of layer {grid.layer} {grid.weight_shape} ({kind})")
+    print(grid.stats.summary())
     return 0
 
 

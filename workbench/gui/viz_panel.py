@@ -352,7 +352,7 @@ class VizPanel(QWidget):
         out, inputs, height, width = grid.weight_shape
         self.filters_caption.setText(
             f"{out} filters of {grid.layer} ({inputs} input channel(s), {height}×{width}; {kind}); "
-            "each tile scaled to its own range"
+            f"each tile scaled to its own range.\n{grid.stats.summary()}"
         )
 
     # ------------------------------------------------------------- images and jobs

@@ -9,6 +9,7 @@ import numpy as np
 
 from workbench.core.errors import ParameterError
 
+from .filter_stats import FilterStats, filter_stats
 from .layers import named_layers
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
@@ -28,6 +29,7 @@ class FilterGrid:
         layer: the name of the convolution in the model (e.g. "body.0").
         weight_shape: (out_channels, in_channels, kernel height, kernel width).
         colour: True when each tile shows a three-input-channel filter as RGB.
+        stats: zero-sum count and orientation selectivity of the drawn filters, against random ones.
     """
 
     pixels: np.ndarray
@@ -35,6 +37,7 @@ class FilterGrid:
     layer: str
     weight_shape: tuple[int, int, int, int]
     colour: bool
+    stats: FilterStats
 
 
 def first_conv(model) -> tuple[str, object]:
@@ -77,14 +80,14 @@ def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
 def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     """The first layer's O×I×h×w ``weight`` as filters on the image itself.
 
-    A model that pixel-unshuffles its input by r (``unshuffle`` attribute, the workbench's DnCNN
-    variants and FFDNet) convolves r² sub-images; that equals a stride-r convolution of the image
+    A model whose first layer reads its input pixel-unshuffled by r (``input_fold`` attribute: the
+    workbench's DnCNN variants without a stem, and FFDNet) convolves r² sub-images; that equals a stride-r convolution of the image
     with an (r·h)×(r·w) kernel, which is returned as O×C×(r·h)×(r·w) (a noise-level map channel
     past the C·r² image channels is left out). Other weights are returned unchanged.
     """
     import torch
 
-    factor = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
+    factor = int(getattr(getattr(model, "net", model), "input_fold", 1) or 1)
     image_channels = weight.shape[1] // (factor * factor)
     if factor <= 1 or image_channels < 1:
         return weight
@@ -111,4 +114,5 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
     factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
-    return FilterGrid(tile_grid(tiles, layout), layout, name, tuple(weight.shape), colour)
+    pixels = tile_grid(tiles, layout)
+    return FilterGrid(pixels, layout, name, tuple(weight.shape), colour, filter_stats(weight))

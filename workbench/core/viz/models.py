@@ -89,12 +89,13 @@ PLAIN_LAYERS = (
 
 
 def _is_plain_stack(net: nn.Module) -> bool:
-    """True when the layers run in module order with no hidden re-sampling: a DnCNN, or a Sequential
-    made only of ``PLAIN_LAYERS`` (the DIP hourglass is a Sequential of levels that re-sample)."""
+    """True when the layers run in module order with no hidden re-sampling: a full-resolution DnCNN,
+    or a Sequential made only of ``PLAIN_LAYERS`` (the DIP hourglass is a Sequential of levels that
+    re-sample). A DnCNN that pixel-unshuffles re-samples in its forward pass, out of the module list."""
     from workbench.core.models import DnCNN
 
     if isinstance(net, DnCNN):
-        return True
+        return net.unshuffle == 1
     return isinstance(net, nn.Sequential) and all(isinstance(m, PLAIN_LAYERS) for m in net.modules())
 
 

@@ -1,0 +1,94 @@
+"""Numbers that say whether first-layer filters look like edge detectors rather than noise.
+
+Two per-filter measures on an O×I×h×w weight array (float, any units):
+
+- **zero-sum ratio** |Σw| / Σ|w|: 0 for a filter that ignores flat regions (a derivative, an edge
+  or texture detector), 1 for an all-positive blur.
+- **orientation selectivity**: the filter's power spectrum (zero-padded to ``SPECTRUM_SIZE``, DC
+  left out, summed over input channels) split into ``ORIENTATION_BINS`` bins of angle in [0, π);
+  the largest bin's energy over the mean bin's. 1 for an isotropic filter; an oriented edge
+  detector puts most energy in one or two bins.
+
+Random filters of the same size are the baseline: small kernels are somewhat oriented by chance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+SPECTRUM_SIZE = 32
+ORIENTATION_BINS = 8
+ZERO_SUM_LIMIT = 0.1
+"""A filter counts as zero-sum when its zero-sum ratio is below this."""
+
+
+@dataclass(frozen=True)
+class FilterStats:
+    """Summary of a filter bank.
+
+    Attributes:
+        filters: number of filters (output channels).
+        kernel: (height, width) of a filter.
+        zero_sum: filters whose zero-sum ratio is under ``ZERO_SUM_LIMIT``.
+        selectivity: median orientation selectivity.
+        random_selectivity: median orientation selectivity of Gaussian random filters of the same
+            shape (the chance level).
+    """
+
+    filters: int
+    kernel: tuple[int, int]
+    zero_sum: int
+    selectivity: float
+    random_selectivity: float
+
+    def summary(self) -> str:
+        """One line for a caption or a benchmark table."""
+        height, width = self.kernel
+        return (
+            f"{self.filters} filters {height}×{width}: {self.zero_sum} zero-sum; orientation "
+            f"selectivity {self.selectivity:.2f} (random filters: {self.random_selectivity:.2f})"
+        )
+
+
+def zero_sum_ratio(weight: np.ndarray) -> np.ndarray:
+    """|Σw| / Σ|w| per filter of an O×I×h×w ``weight``: O values in [0, 1]."""
+    flat = weight.reshape(weight.shape[0], -1).astype(np.float64)
+    return np.abs(flat.sum(1)) / np.maximum(np.abs(flat).sum(1), 1e-12)
+
+
+def orientation_selectivity(weight: np.ndarray) -> np.ndarray:
+    """Largest over mean angular energy bin of each filter's spectrum: O values, 1 or more."""
+    spectrum = np.abs(np.fft.fft2(weight.astype(np.float64), s=(SPECTRUM_SIZE, SPECTRUM_SIZE))) ** 2
+    power = spectrum.sum(1)
+    frequencies = np.fft.fftfreq(SPECTRUM_SIZE)
+    fy, fx = np.meshgrid(frequencies, frequencies, indexing="ij")
+    angle = np.mod(np.arctan2(fy, fx), np.pi)
+    bins = np.minimum((angle / np.pi * ORIENTATION_BINS).astype(int), ORIENTATION_BINS - 1)
+    not_dc = (fy != 0) | (fx != 0)
+    energy = np.stack(
+        [power[:, (bins == index) & not_dc].sum(1) for index in range(ORIENTATION_BINS)], axis=1
+    )
+    return energy.max(1) / np.maximum(energy.mean(1), 1e-30)
+
+
+def filter_stats(weight: np.ndarray) -> FilterStats:
+    """:class:`FilterStats` of an O×I×h×w ``weight`` (the baseline: :func:`random_selectivity`)."""
+    shape = tuple(int(size) for size in weight.shape[1:])
+    return FilterStats(
+        filters=int(weight.shape[0]),
+        kernel=shape[1:],
+        zero_sum=int((zero_sum_ratio(weight) < ZERO_SUM_LIMIT).sum()),
+        selectivity=float(np.median(orientation_selectivity(weight))),
+        random_selectivity=random_selectivity(shape),
+    )
+
+
+@lru_cache(maxsize=16)
+def random_selectivity(shape: tuple[int, int, int], filters: int = 1000, seed: int = 0) -> float:
+    """Median orientation selectivity of ``filters`` Gaussian random filters of I×h×w ``shape``
+    drawn from ``numpy.random.default_rng(seed)`` (kept: the live views ask again and again)."""
+    random = np.random.default_rng(seed).standard_normal((filters, *shape))
+    return float(np.median(orientation_selectivity(random)))
