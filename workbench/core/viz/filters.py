@@ -81,9 +81,10 @@ def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     """The first layer's O×I×h×w ``weight`` as filters on the image itself.
 
     A model whose first layer reads its input pixel-unshuffled by r (``input_fold`` attribute: the
-    workbench's DnCNN variants without a stem, and FFDNet) convolves r² sub-images; that equals a stride-r convolution of the image
-    with an (r·h)×(r·w) kernel, which is returned as O×C×(r·h)×(r·w) (a noise-level map channel
-    past the C·r² image channels is left out). Other weights are returned unchanged.
+    workbench's DnCNN variants without a stem, and FFDNet) convolves r² sub-images; that equals a
+    stride-r convolution of the image with an (r·h)×(r·w) kernel, which is returned as
+    O×C×(r·h)×(r·w) (a noise-level map channel past the C·r² image channels is left out). Other
+    weights are returned unchanged.
     """
     import torch
 
