@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -43,6 +42,7 @@ from workbench.core.train.noise import NoiseModel  # noqa: E402
 from workbench.core.train.trainer import StepRecord, TrainConfig, Trainer  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+STEM_START_SCALE = 0.01
 BODY = {"channels": 1, "depth": 12, "width": 64, "batch_norm": True}
 RECIPES = {
     "dncnn": {
@@ -81,12 +81,6 @@ def main() -> int:
         "--init", type=Path, help="start from this weight file of the same architecture (a fresh schedule)"
     )
     parser.add_argument("--lr", type=float, help="starting learning rate (default: the recipe's)")
-    parser.add_argument(
-        "--distill-minutes",
-        type=float,
-        default=10.0,
-        help="with --init of a dncnn without a stem: minutes spent fitting the new stem to its first layer",
-    )
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("WORKBENCH_THREADS", "2")))
     recipe = RECIPES[args.recipe]
@@ -111,7 +105,7 @@ def main() -> int:
     else:
         trainer = Trainer(config, source)
         if args.init is not None and needs_stem(trainer.model, args.init):
-            start_from_unstemmed(trainer, args.init, args.distill_minutes)
+            start_from_unstemmed(trainer, args.init)
         elif args.init is not None:
             trainer.model.load_state_dict(load_weights(args.init).model.state_dict())
         elif args.recipe == "ffdnet":
@@ -175,37 +169,20 @@ def needs_stem(model: torch.nn.Module, path: Path) -> bool:
     return getattr(model, "stem", None) is not None and getattr(old, "stem", None) is None
 
 
-def start_from_unstemmed(trainer: Trainer, path: Path, minutes: float) -> None:
+def start_from_unstemmed(trainer: Trainer, path: Path) -> None:
     """Start a stemmed dncnn from an unstemmed one of the same body.
 
-    Every body layer after the first is copied. The new front (the full-resolution 3×3 stem and
-    the 4×4 stride-2 convolution after it) is fitted, alone, to reproduce the old first layer's
-    rectified output on noisy training patches (mean squared error, Adam 1e-3 cosine to 1e-5 over
-    ``minutes``), so the body receives the features it was trained on.
+    Every body layer after the first is copied. The new front starts fresh: the 4×4 stride-2
+    convolution at its orthogonal initialisation, the full-resolution stem at 1/100 of it, so the
+    stem's filters grow along what the denoising loss asks for rather than keeping the random
+    pattern they start from (Adam has no force that removes a harmless random component).
     """
-    old = load_weights(path).model.eval()
-    new = trainer.model
-    state = {name: value for name, value in old.state_dict().items() if not name.startswith("body.0.")}
-    new.load_state_dict(state, strict=False)
-    old_front, new_front = old.body[:2], torch.nn.Sequential(new.stem, new.body[:2])
-    parameters = list(new_front.parameters())
-    optimiser = torch.optim.Adam(parameters, lr=1e-3)
-    started, step = time.time(), 0
-    while (spent := time.time() - started) < minutes * 60:
-        lr = 1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + math.cos(math.pi * spent / (minutes * 60)))
-        for group in optimiser.param_groups:
-            group["lr"] = lr
-        noisy = trainer.source.next(trainer.rng, trainer.generator).inputs
-        with torch.no_grad():
-            target = old_front(torch.nn.functional.pixel_unshuffle(noisy, 2))
-        loss = torch.nn.functional.mse_loss(new_front(noisy), target)
-        optimiser.zero_grad(set_to_none=True)
-        loss.backward()
-        optimiser.step()
-        step += 1
-        if step % 200 == 0:
-            relative = loss.item() / target.square().mean().item()
-            print(f"stem fit step {step} loss {loss.item():.3e} relative {relative:.4f}", flush=True)
+    state = load_weights(path).model.state_dict()
+    trainer.model.load_state_dict(
+        {name: value for name, value in state.items() if not name.startswith("body.0.")}, strict=False
+    )
+    with torch.no_grad():
+        trainer.model.stem[0].weight.mul_(STEM_START_SCALE)
 
 
 def watch_psnr(watch: NoisySet):

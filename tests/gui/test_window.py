@@ -128,14 +128,14 @@ def test_cancel_stops_the_job_and_keeps_the_earlier_result_then_runs_again(
     choose(main_window, "gui_test_slow")
     with qtbot.waitSignal(main_window.runner.progress, timeout=5000):
         main_window.run_method()
-    assert main_window.progress.isVisibleTo(main_window)
+    assert main_window.job_status.progress.isVisibleTo(main_window)
     with qtbot.waitSignal(main_window.runner.cancelled, timeout=5000):
         press(qtbot, main_window, Qt.Key.Key_Escape)
     assert not main_window.runner.is_running()
     assert main_window.shown_result() is first
     assert main_window.history.count() == 1
     assert np.array_equal(main_window.viewer.output_pixels(), first.image.pixels)
-    assert not main_window.progress.isVisibleTo(main_window)
+    assert not main_window.job_status.progress.isVisibleTo(main_window)
 
     main_window.params_box.panel.editors["steps"].set_value(3)
     run_and_wait(qtbot, main_window)

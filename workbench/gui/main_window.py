@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,11 +32,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +53,7 @@ from .degrade_panel import DegradePanel
 from .device_box import DeviceBox
 from .histogram import HistogramView
 from .history import HistoryEntry, HistoryList
+from .job_status import JobStatus
 from .method_panel import MethodSelector, ParametersBox, PresetStore
 from .raw_development import RawDevelopment
 from .region_preview import RegionPreview
@@ -110,7 +108,6 @@ class MainWindow(QMainWindow):
         self._input_caption = ""
         self._shown: HistoryEntry | None = None
         self._job: tuple[str, str] | None = None
-        self._job_started = 0.0
         self._extra_docks: list[QDockWidget] = []
         self._deferred: dict[QWidget, Callable[[], None]] = {}
         self.live_net: object | None = None
@@ -210,19 +207,7 @@ class MainWindow(QMainWindow):
         self.camera_label = QLabel()
         self.camera_label.setContentsMargins(6, 0, 6, 0)
         bar.addPermanentWidget(self.camera_label)
-        self.job_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)
-        self.elapsed = QLabel()
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel (Esc)")
-        for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
-            bar.addPermanentWidget(widget)
-        self.clock = QTimer(self)
-        self.clock.setInterval(100)
-        self.clock.timeout.connect(self._tick)
+        self.job_status = JobStatus(bar, self)
 
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -328,7 +313,7 @@ class MainWindow(QMainWindow):
         self.selector.method_chosen.connect(self._method_chosen)
         self.selector.task_chosen.connect(self._task_chosen)
         self.run_button.clicked.connect(self.run_method)
-        self.cancel_button.clicked.connect(self.cancel_job)
+        self.job_status.cancel_button.clicked.connect(self.cancel_job)
         self.device_box.currentIndexChanged.connect(
             lambda _index: self.settings.set_device(self.device_box.device())
         )
@@ -737,12 +722,9 @@ class MainWindow(QMainWindow):
             return False
         name = method.name
         self._job = (method.label, self._input_caption)
-        self._job_started = time.monotonic()
         self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
-        self.job_label.setText(f"{method.label}: starting…")
-        self.progress.setValue(0)
+        self.job_status.show_started(method.label)
         self._set_busy(True)
-        self.clock.start()
         return True
 
     def cancel_job(self) -> None:
@@ -750,7 +732,7 @@ class MainWindow(QMainWindow):
         self.region.cancel()
         if self.runner.is_running():
             self.runner.cancel()
-            self.job_label.setText("Cancelling…")
+            self.job_status.show_cancelling()
 
     def _update_cancel_action(self) -> None:
         self.cancel_action.setEnabled(self.runner.is_running() or self.region.is_running())
@@ -787,8 +769,7 @@ class MainWindow(QMainWindow):
     def _on_progress(self, fraction: float, message: str) -> None:
         if self._job is None:
             return
-        self.progress.setValue(round(fraction * 1000))
-        self.job_label.setText(f"{self._job[0]}: {message}" if message else self._job[0])
+        self.job_status.show_progress(self._job[0], fraction, message)
 
     def _on_preview(self, pixels: object) -> None:
         if self._job is None:
@@ -824,18 +805,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Cancelled; the input and earlier results are unchanged.", 6000)
 
     def _job_done(self) -> None:
-        self.clock.stop()
         self._job = None
+        self.job_status.show_idle()
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.job_label, self.progress, self.elapsed, self.cancel_button):
-            widget.setVisible(busy)
         self.cancel_action.setEnabled(busy or self.region.is_running())
         self.run_button.setText("Restart  (Ctrl+R)" if busy else "Run  (Ctrl+R)")
-
-    def _tick(self) -> None:
-        self.elapsed.setText(f"{time.monotonic() - self._job_started:.1f} s")
 
     # ------------------------------------------------------------- showing
 
@@ -931,7 +907,7 @@ class MainWindow(QMainWindow):
         interrupted is waited for with the window already hidden (a thread must never
         outlive the application).
         """
-        self.clock.stop()
+        self.job_status.show_idle()
         self._fit_docks_to_page(0)
         self.settings.set_layout(self.saveGeometry(), self.saveState())
         self.settings.sync()
