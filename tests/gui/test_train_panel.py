@@ -67,10 +67,10 @@ def test_a_run_draws_loss_and_validation_curves_and_cancel_keeps_its_network(pan
     assert not panel.start_button.isEnabled() and panel.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: len(panel.curves.steps) >= 4 and len(panel.curves.val_psnr) >= 2, timeout=60_000)
     assert started == [panel.trainer.model]
-    steps, log_losses = panel.loss_curve.getData()
+    steps, log_losses = panel.plots.loss_curve.getData()
     assert len(steps) >= 4 and np.all(np.isfinite(log_losses))
-    assert panel.loss_plot.ctrl.logYCheck.isChecked()
-    assert len(panel.psnr_curve.getData()[0]) >= 2
+    assert panel.plots.loss_plot.ctrl.logYCheck.isChecked()
+    assert len(panel.plots.psnr_curve.getData()[0]) >= 2
     assert "steps/s" in panel.status.text() and "left" in panel.status.text()
     with qtbot.waitSignal(panel.runner.cancelled, timeout=30_000):
         panel.cancel_button.click()
@@ -166,14 +166,14 @@ def test_earlier_runs_stay_drawn_under_the_next_one_until_cleared(panel, qtbot):
     train(panel, qtbot)
     assert [run.label for run in panel.earlier] == ["run 1: dncnn 8×3, lr 0.001"]
     assert panel.earlier[0].curves.steps == [record.step for record in first.history]
-    legend = [label.text for _, label in panel.loss_plot.legend.items]
+    legend = [label.text for _, label in panel.plots.loss_plot.legend.items]
     assert "run 1: dncnn 8×3, lr 0.001" in legend
     for _ in range(3):
         train(panel, qtbot)
     assert [run.label.split(":")[0] for run in panel.earlier] == ["run 2", "run 3", "run 4"]
-    assert len(panel.psnr_plot.listDataItems()) == 1 + 3
+    assert len(panel.plots.psnr_plot.listDataItems()) == 1 + 3
     panel.forget_button.click()
-    assert panel.earlier == [] and len(panel.psnr_plot.listDataItems()) == 1
+    assert panel.earlier == [] and len(panel.plots.psnr_plot.listDataItems()) == 1
     assert not panel.forget_button.isEnabled()
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyqtgraph as pg
 import torch
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -46,7 +45,7 @@ from workbench.core.train.trainer import Trainer
 
 from . import export_dialog
 from .form_widgets import button_grid, float_spin, int_spin, push_button
-from .log_axis import sparse_log_axes
+from .train_plots import EARLIER_COLOURS, TrainPlots
 from .train_run import (
     EarlierRun,
     TrainCurves,
@@ -62,14 +61,8 @@ CONTROLS_WIDTH = 340
 """Pixels of the settings column; the curves take the rest."""
 REFRESH_MS = 250
 """How often the panel drains the feed and redraws (a few times a second)."""
-AXIS_WIDTH = 56
-"""Pixels of both plots' left axes, so that their steps line up."""
-LOSS_MIN_DECADES = 1.0
-"""Smallest span of the loss axis, in decades (a log axis shows no tick labels inside one decade)."""
-EARLIER_RUNS = 3
+EARLIER_RUNS = len(EARLIER_COLOURS)
 """How many earlier runs' curves stay drawn under the current one."""
-EARLIER_COLOURS = ("#9e9e9e", "#e6a15c", "#74b979")
-"""Muted pens of the earlier runs, oldest first."""
 NOISE_KINDS = (
     ("gaussian", "Gaussian", "signal-independent noise of std sigma"),
     (
@@ -126,7 +119,6 @@ class TrainPanel(QWidget):
         self.validation_label = ""
         self.curves = TrainCurves()
         self.earlier: list[EarlierRun] = []
-        self._earlier_items: list = []
         self.run_number = 0
         self.target_steps = 0
         self._validation = None
@@ -158,7 +150,7 @@ class TrainPanel(QWidget):
         self.data_label.setWordWrap(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self._build_plots()
+        self.plots = TrainPlots()
         controls = QWidget()
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 0, 0)
@@ -253,27 +245,6 @@ class TrainPanel(QWidget):
         )
         self.buttons = button_grid(
             (self.start_button, self.cancel_button, self.save_button, self.apply_button, self.forget_button)
-        )
-
-    def _build_plots(self) -> None:
-        self.plots = pg.GraphicsLayoutWidget()
-        self.loss_plot = self.plots.addPlot(
-            row=0, col=0, title="Training loss (MSE per step)", axisItems=sparse_log_axes()
-        )
-        self.loss_plot.setLogMode(y=True)
-        self.loss_plot.setLimits(minYRange=LOSS_MIN_DECADES)
-        self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.addLegend(offset=(-10, 10))
-        self.psnr_plot = self.plots.addPlot(row=1, col=0, title="Validation PSNR (dB)")
-        self.psnr_plot.setLabel("bottom", "step")
-        self.psnr_plot.setXLink(self.loss_plot)
-        for plot in (self.loss_plot, self.psnr_plot):
-            plot.getAxis("left").setWidth(AXIS_WIDTH)
-        self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#9ecae1", width=1), name="per step")
-        self.smooth_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#08519c", width=2), name="smoothed")
-        self._origin = self.loss_plot.plot([], [], pen=pg.mkPen(None))
-        self.psnr_curve = self.psnr_plot.plot(
-            [], [], pen=pg.mkPen("#d62728", width=2), symbol="o", symbolSize=5, symbolBrush="#d62728"
         )
 
     # ------------------------------------------------------------------ form
@@ -462,7 +433,7 @@ class TrainPanel(QWidget):
         job = train_job(prepared, self._feed, checkpoint, self.validate_every.value())
         self.runner.start(job, self.device)
         self._set_running(True)
-        self.psnr_plot.setTitle(self._validation_title())
+        self.plots.set_validation_title(self._validation_title())
         self.status.setText(f"Training from step {prepared.trainer.step_count}…")
         self.redraw()
         self._timer.start()
@@ -481,17 +452,7 @@ class TrainPanel(QWidget):
         self._draw_earlier()
 
     def _draw_earlier(self) -> None:
-        for plot, item in self._earlier_items:
-            plot.removeItem(item)
-        self._earlier_items = []
-        colours = EARLIER_COLOURS[-len(self.earlier) :] if self.earlier else ()
-        for run, colour in zip(self.earlier, colours, strict=True):
-            pen = pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine)
-            loss = self.loss_plot.plot(run.curves.steps, run.curves.smooth, pen=pen, name=run.label)
-            psnr = self.psnr_plot.plot(run.curves.val_steps, run.curves.val_psnr, pen=pen)
-            for plot, item in ((self.loss_plot, loss), (self.psnr_plot, psnr)):
-                item.setZValue(-1)
-                self._earlier_items.append((plot, item))
+        self.plots.draw_earlier(self.earlier)
         self.forget_button.setEnabled(bool(self.earlier))
 
     def _validation_title(self) -> str:
@@ -576,12 +537,8 @@ class TrainPanel(QWidget):
         self._show_rate()
 
     def redraw(self) -> None:
-        """Draw the current curves; an unseen point at step 0 keeps the step-0 validation score in view."""
-        curves = self.curves
-        self._origin.setData([0] if curves.loss else [], curves.loss[:1])
-        self.loss_curve.setData(curves.steps, curves.loss)
-        self.smooth_curve.setData(curves.steps, curves.smooth)
-        self.psnr_curve.setData(curves.val_steps, curves.val_psnr)
+        """Draw the current run's curves."""
+        self.plots.draw(self.curves)
 
     def _show_rate(self) -> None:
         if not self.curves.steps:
