@@ -42,12 +42,11 @@ from workbench.core.train.noise import NoiseModel  # noqa: E402
 from workbench.core.train.trainer import StepRecord, TrainConfig, Trainer  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
-STEM_START_SCALE = 0.01
 BODY = {"channels": 1, "depth": 12, "width": 64, "batch_norm": True}
 RECIPES = {
     "dncnn": {
         "architecture": "dncnn",
-        "kwargs": BODY | {"unshuffle": 2, "stem": 64},
+        "kwargs": BODY | {"unshuffle": 2},
         "noise": NoiseModel("gaussian", 25.0, 25.0),
         "lr": 1e-3,
         "output": "dncnn_gray_s25.pt",
@@ -104,9 +103,7 @@ def main() -> int:
         trainer.config.max_seconds = config.max_seconds
     else:
         trainer = Trainer(config, source)
-        if args.init is not None and needs_stem(trainer.model, args.init):
-            start_from_unstemmed(trainer, args.init)
-        elif args.init is not None:
+        if args.init is not None:
             trainer.model.load_state_dict(load_weights(args.init).model.state_dict())
         elif args.recipe == "ffdnet":
             start_from_dncnn(trainer, args.out / RECIPES["dncnn"]["output"])
@@ -161,28 +158,6 @@ def start_from_dncnn(trainer: Trainer, path: Path) -> None:
     first = state["body.0.weight"]
     state["body.0.weight"] = torch.cat([first, torch.zeros_like(first[:, :1])], dim=1)
     trainer.model.load_state_dict(state)
-
-
-def needs_stem(model: torch.nn.Module, path: Path) -> bool:
-    """True when ``model`` has a full-resolution stem and the weights in ``path`` do not."""
-    old = load_weights(path).model
-    return getattr(model, "stem", None) is not None and getattr(old, "stem", None) is None
-
-
-def start_from_unstemmed(trainer: Trainer, path: Path) -> None:
-    """Start a stemmed dncnn from an unstemmed one of the same body.
-
-    Every body layer after the first is copied. The new front starts fresh: the 4×4 stride-2
-    convolution at its orthogonal initialisation, the full-resolution stem at 1/100 of it, so the
-    stem's filters grow along what the denoising loss asks for rather than keeping the random
-    pattern they start from (Adam has no force that removes a harmless random component).
-    """
-    state = load_weights(path).model.state_dict()
-    trainer.model.load_state_dict(
-        {name: value for name, value in state.items() if not name.startswith("body.0.")}, strict=False
-    )
-    with torch.no_grad():
-        trainer.model.stem[0].weight.mul_(STEM_START_SCALE)
 
 
 def watch_psnr(watch: NoisySet):

@@ -10,7 +10,6 @@ from workbench.core.models import DnCNN, FFDNet, UNet, build_model
 SMALL = [
     ("dncnn", {"depth": 4, "width": 8}),
     ("dncnn", {"depth": 3, "width": 8, "unshuffle": 2}),
-    ("dncnn", {"depth": 3, "width": 8, "unshuffle": 2, "stem": 4}),
     ("ffdnet", {"depth": 3, "width": 8}),
     ("unet", {"width": 4}),
 ]
@@ -45,24 +44,6 @@ def test_dncnn_layer_names_match_the_published_pytorch_model():
     assert names[:2] == ["body.0.weight", "body.0.bias"]
     assert "body.3.running_var" in names
     assert names[-1] == "body.47.weight"
-
-
-def test_stem_reads_the_same_image_window_as_the_unshuffled_first_layer():
-    torch.manual_seed(0)
-    stemmed = DnCNN(depth=3, width=4, unshuffle=2, stem=4)
-    assert stemmed.input_fold == 1 and DnCNN(unshuffle=2).input_fold == 2
-    assert stemmed.stem[0].weight.shape == (4, 1, 3, 3)
-    for parameter in [*stemmed.stem.parameters(), *stemmed.body[0].parameters()]:
-        torch.nn.init.constant_(parameter, 1.0)
-    image = torch.ones(1, 1, 16, 16, requires_grad=True)
-    stemmed.body[0](stemmed.stem(image))[0, :, 3, 3].sum().backward()
-    rows, cols = torch.nonzero(image.grad[0, 0], as_tuple=True)
-    assert (int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())) == (4, 9, 4, 9)
-
-
-def test_a_stem_needs_two_times_unshuffling():
-    with pytest.raises(ValueError, match="unshuffle=2"):
-        DnCNN(depth=3, stem=4)
 
 
 def test_noise_level_models_need_sigma():

@@ -7,6 +7,7 @@ import pytest
 
 from workbench.core.viz.filter_stats import (
     filter_stats,
+    initial_correlation,
     orientation_selectivity,
     random_selectivity,
     zero_sum_ratio,
@@ -42,3 +43,19 @@ def test_stats_summarise_a_bank_against_random_filters_of_its_shape():
     assert (stats.filters, stats.kernel, stats.zero_sum) == (3, (3, 3), 2)
     assert stats.random_selectivity == random_selectivity((1, 3, 3))
     assert "2 zero-sum" in stats.summary()
+
+
+def test_initial_correlation_is_one_for_an_untouched_filter_and_falls_as_training_moves_it():
+    start = np.random.default_rng(0).standard_normal((3, 1, 3, 3))
+    moved = start.copy()
+    moved[1] += 0.5 * np.random.default_rng(1).standard_normal((1, 3, 3))
+    moved[2] = np.random.default_rng(2).standard_normal((1, 3, 3))
+    untouched, nudged, replaced = initial_correlation(2.0 * moved, start)
+    assert untouched == pytest.approx(1.0)
+    assert 0.5 < nudged < 1.0
+    assert abs(replaced) < 0.8
+
+
+def test_initial_correlation_needs_matching_shapes():
+    with pytest.raises(ValueError, match="cannot be compared"):
+        initial_correlation(np.zeros((2, 1, 3, 3)), np.zeros((3, 1, 3, 3)))

@@ -140,12 +140,3 @@ def test_filters_of_an_unshuffling_dncnn_are_folded_into_image_space_kernels():
     )
     assert torch.allclose(direct, packed, atol=1e-5)
     assert filter_grid(net).weight_shape == (4, 1, 6, 6)
-
-
-def test_filters_of_a_stemmed_dncnn_are_its_full_resolution_stem():
-    from workbench.core.models import DnCNN
-    from workbench.core.viz.models import wrap_model
-
-    grid = filter_grid(wrap_model(DnCNN(depth=3, width=4, unshuffle=2, stem=6)))
-    assert grid.layer == "stem.0"
-    assert grid.weight_shape == (6, 1, 3, 3)

@@ -116,12 +116,11 @@ def test_gradient_support_sees_through_zero_weights():
     assert gradient_support_rf(stack).theoretical_rf == 13
 
 
-@pytest.mark.parametrize("stem", [0, 4])
-def test_unshuffled_dncnn_field_is_measured_in_image_pixels(stem):
+def test_unshuffled_dncnn_field_is_measured_in_image_pixels():
     from workbench.core.models import DnCNN
     from workbench.core.viz.models import wrap_model
 
-    report = receptive_fields(wrap_model(DnCNN(depth=3, width=4, unshuffle=2, stem=stem)))
+    report = receptive_fields(wrap_model(DnCNN(depth=3, width=4, unshuffle=2)))
     assert report.method == GRADIENT_SUPPORT
     assert report.theoretical_rf == 6 + 4 + 4
 

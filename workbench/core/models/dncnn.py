@@ -27,11 +27,6 @@ class DnCNN(nn.Module):
         unshuffle: 1 for the classic full-resolution network; 2 runs the same body on the 2×
             pixel-unshuffled image (4 sub-images per channel, about 4× cheaper per pixel, twice
             the receptive field in image pixels); H and W must then be even.
-        stem: with ``unshuffle=2``, this many full-resolution 3×3 filters read the image first
-            (plus the noise-level map), and a 4×4 stride-2 convolution takes their rectified
-            output to the half-resolution body (the same 6×6 image window as the unshuffled
-            body's first 3×3 layer). The first layer is then a bank of plain image filters, as in
-            the paper; 0 leaves it out (the body reads the unshuffled image).
     """
 
     uses_sigma: bool
@@ -45,28 +40,20 @@ class DnCNN(nn.Module):
         noise_map: bool = False,
         residual: bool = True,
         unshuffle: int = 1,
-        stem: int = 0,
     ) -> None:
         super().__init__()
         if depth < 2:
             raise ValueError("DnCNN needs at least 2 convolutions")
-        if stem and unshuffle != 2:
-            raise ValueError("a full-resolution stem needs unshuffle=2")
         self.channels = channels
         self.depth = depth
         self.uses_sigma = noise_map
         self.residual = residual
         self.unshuffle = unshuffle
         packed = channels * unshuffle * unshuffle
-        if stem:
-            self.stem = nn.Sequential(
-                nn.Conv2d(channels + int(noise_map), stem, 3, padding=1, bias=True), nn.ReLU(inplace=True)
-            )
-            first = nn.Conv2d(stem, width, 2 * unshuffle, stride=unshuffle, padding=unshuffle // 2)
-        else:
-            self.stem = None
-            first = nn.Conv2d(packed + int(noise_map), width, 3, padding=1, bias=True)
-        layers: list[nn.Module] = [first, nn.ReLU(inplace=True)]
+        layers: list[nn.Module] = [
+            nn.Conv2d(packed + int(noise_map), width, 3, padding=1, bias=True),
+            nn.ReLU(inplace=True),
+        ]
         for _ in range(depth - 2):
             layers.append(nn.Conv2d(width, width, 3, padding=1, bias=not batch_norm))
             if batch_norm:
@@ -75,8 +62,6 @@ class DnCNN(nn.Module):
         layers.append(nn.Conv2d(width, packed, 3, padding=1, bias=not batch_norm))
         self.body = nn.Sequential(*layers)
         initialise(self.body)
-        if self.stem is not None:
-            initialise_convs(self.stem)
 
     @property
     def receptive_radius(self) -> int:
@@ -88,19 +73,11 @@ class DnCNN(nn.Module):
         """Height and width must be multiples of this."""
         return self.unshuffle
 
-    @property
-    def input_fold(self) -> int:
-        """Pixel-unshuffle factor of the input the first convolution reads (1 with a stem)."""
-        return 1 if self.stem is not None else self.unshuffle
-
     def forward(self, noisy: torch.Tensor, sigma: torch.Tensor | None = None) -> torch.Tensor:
         """Denoise N×C×H×W ``noisy`` (values near [0, 1]); ``sigma`` is N, on the [0, 1] scale."""
-        fold = self.input_fold
-        features = functional.pixel_unshuffle(noisy, fold) if fold > 1 else noisy
+        features = functional.pixel_unshuffle(noisy, self.unshuffle) if self.unshuffle > 1 else noisy
         if self.uses_sigma:
             features = torch.cat([features, sigma_map(sigma, features)], dim=1)
-        if self.stem is not None:
-            features = self.stem(features)
         out = self.body(features)
         if self.unshuffle > 1:
             out = functional.pixel_shuffle(out, self.unshuffle)
@@ -113,17 +90,12 @@ def initialise(body: nn.Sequential) -> None:
     With the default initialisation and batch norm the first output is large noise and training
     stalls for hundreds of steps; starting from the identity it learns at once.
     """
-    initialise_convs(body)
-    nn.init.zeros_([layer for layer in body if isinstance(layer, nn.Conv2d)][-1].weight)
-
-
-def initialise_convs(layers: nn.Sequential) -> None:
-    """Orthogonal filters and zero biases for every convolution in ``layers``."""
-    for conv in layers:
-        if isinstance(conv, nn.Conv2d):
-            nn.init.orthogonal_(conv.weight)
-            if conv.bias is not None:
-                nn.init.zeros_(conv.bias)
+    convs = [layer for layer in body if isinstance(layer, nn.Conv2d)]
+    for conv in convs:
+        nn.init.orthogonal_(conv.weight)
+        if conv.bias is not None:
+            nn.init.zeros_(conv.bias)
+    nn.init.zeros_(convs[-1].weight)
 
 
 def sigma_map(sigma: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:

@@ -10,6 +10,8 @@ Two per-filter measures on an O×I×h×w weight array (float, any units):
   detector puts most energy in one or two bins.
 
 Random filters of the same size are the baseline: small kernels are somewhat oriented by chance.
+When a network's initial weights are known, :func:`initial_correlation` says how much of each
+trained filter is still its random starting point.
 """
 
 from __future__ import annotations
@@ -92,3 +94,22 @@ def random_selectivity(shape: tuple[int, int, int], filters: int = 1000, seed: i
     drawn from ``numpy.random.default_rng(seed)`` (kept: the live views ask again and again)."""
     random = np.random.default_rng(seed).standard_normal((filters, *shape))
     return float(np.median(orientation_selectivity(random)))
+
+
+def initial_correlation(weight: np.ndarray, initial: np.ndarray) -> np.ndarray:
+    """Pearson correlation of each trained filter with the same filter at initialisation.
+
+    Args:
+        weight, initial: O×I×h×w arrays of the same shape.
+
+    Returns:
+        O values in [-1, 1]; near 1 means training left the filter's random pattern in place.
+    """
+    if weight.shape != initial.shape:
+        raise ValueError(f"weights of shape {weight.shape} and {initial.shape} cannot be compared")
+    trained = weight.reshape(weight.shape[0], -1).astype(np.float64)
+    start = initial.reshape(initial.shape[0], -1).astype(np.float64)
+    trained = trained - trained.mean(1, keepdims=True)
+    start = start - start.mean(1, keepdims=True)
+    norms = np.linalg.norm(trained, axis=1) * np.linalg.norm(start, axis=1)
+    return (trained * start).sum(1) / np.maximum(norms, 1e-30)

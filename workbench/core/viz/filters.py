@@ -80,15 +80,14 @@ def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
 def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     """The first layer's O×I×h×w ``weight`` as filters on the image itself.
 
-    A model whose first layer reads its input pixel-unshuffled by r (``input_fold`` attribute: the
-    workbench's DnCNN variants without a stem, and FFDNet) convolves r² sub-images; that equals a
-    stride-r convolution of the image with an (r·h)×(r·w) kernel, which is returned as
-    O×C×(r·h)×(r·w) (a noise-level map channel past the C·r² image channels is left out). Other
-    weights are returned unchanged.
+    A model that pixel-unshuffles its input by r (``unshuffle`` attribute, the workbench's DnCNN
+    variants and FFDNet) convolves r² sub-images; that equals a stride-r convolution of the image
+    with an (r·h)×(r·w) kernel, which is returned as O×C×(r·h)×(r·w) (a noise-level map channel
+    past the C·r² image channels is left out). Other weights are returned unchanged.
     """
     import torch
 
-    factor = int(getattr(getattr(model, "net", model), "input_fold", 1) or 1)
+    factor = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
     image_channels = weight.shape[1] // (factor * factor)
     if factor <= 1 or image_channels < 1:
         return weight
