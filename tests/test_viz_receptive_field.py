@@ -123,6 +123,8 @@ def test_unshuffled_dncnn_field_is_measured_in_image_pixels():
     report = receptive_fields(wrap_model(DnCNN(depth=3, width=4, unshuffle=2)))
     assert report.method == GRADIENT_SUPPORT
     assert report.theoretical_rf == 6 + 4 + 4
+    assert "2×-unshuffled" in report.note
+    assert receptive_fields(conv_stack(3)).note == ""
 
 
 def test_up_sampling_net_is_measured_not_recurred():

@@ -119,6 +119,8 @@ def _rf(args: argparse.Namespace) -> int:
         write_json(args.json, record)
     bound = "at least " if report.clipped else ""
     print(f"theoretical receptive field: {bound}{report.theoretical_rf} px ({report.method})")
+    if report.note:
+        print(report.note)
     print(f"effective field radius_95: {field.radius_95:.1f} px at {at} on {record['effective_rf']['input']}")
     return 0
 

@@ -398,7 +398,7 @@ class VizPanel(QWidget):
         bound = "at least " if report.clipped else ""
         self.rf_summary.setText(
             f"Theoretical receptive field: {bound}{report.theoretical_rf}×{report.theoretical_rf} px "
-            f"({report.method})."
+            f"({report.method}). {report.note}".strip()
         )
 
     def _show_erf(self, field, report: RFReport, overlay: np.ndarray) -> None:

@@ -76,6 +76,8 @@ class RFReport:
         clipped: the measured field reached the border of the largest probe image, so the
             values are lower bounds.
         probe_size: side of the probe image used by the gradient-support method (0 otherwise).
+        note: what a reader of the layer table must know (empty when nothing), e.g. that the
+            layers run on a pixel-unshuffled image.
     """
 
     layers: list[LayerRF] = field(default_factory=list)
@@ -83,6 +85,7 @@ class RFReport:
     method: str = RECURRENCE
     clipped: bool = False
     probe_size: int = 0
+    note: str = ""
 
 
 def _pair_first(value) -> int:
@@ -267,6 +270,15 @@ def needs_measuring(model) -> bool:
 def receptive_fields(model, max_size: int = 512, device: object = "cpu") -> RFReport:
     """The recurrence for a plain stack, the gradient-support measurement otherwise (see
     :func:`needs_measuring`)."""
-    if needs_measuring(model):
-        return gradient_support_rf(model, max_size=max_size, device=device)
-    return recurrence_rf(model)
+    report = (
+        gradient_support_rf(model, max_size=max_size, device=device)
+        if needs_measuring(model)
+        else recurrence_rf(model)
+    )
+    fold = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
+    if fold > 1:
+        report.note = (
+            f"The layers run on the {fold}×-unshuffled image: kernel and stride are in its pixels, "
+            "rf in image pixels."
+        )
+    return report
