@@ -61,6 +61,17 @@ def test_filters_follow_the_live_network_when_refreshed(panel, qtbot):
     assert panel.filters_view.pixmap().toImage() != before
 
 
+def test_live_filters_say_how_much_they_moved_since_the_run_began(panel):
+    assert "correlation with the filters at the start of the run: 1.00" in panel.filters_caption.text()
+    replacement = torch.randn(4, 1, 3, 3, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        panel.network().net[0].weight.copy_(replacement)
+    panel.refresh_filters()
+    assert "start of the run: 1.00" not in panel.filters_caption.text()
+    panel.model_box.setCurrentText("dncnn17")
+    assert "start of the run" not in panel.filters_caption.text()
+
+
 def test_live_box_refreshes_on_a_timer(panel, qtbot):
     panel._live_timer.setInterval(10)
     calls = []

@@ -30,6 +30,7 @@ class FilterGrid:
         weight_shape: (out_channels, in_channels, kernel height, kernel width).
         colour: True when each tile shows a three-input-channel filter as RGB.
         stats: zero-sum count and orientation selectivity of the drawn filters, against random ones.
+        weights: the drawn filters, float32 O×I×h×w (folded into image space where that applies).
     """
 
     pixels: np.ndarray
@@ -38,6 +39,7 @@ class FilterGrid:
     weight_shape: tuple[int, int, int, int]
     colour: bool
     stats: FilterStats
+    weights: np.ndarray
 
 
 def first_conv(model) -> tuple[str, object]:
@@ -115,4 +117,4 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
     pixels = tile_grid(tiles, layout)
-    return FilterGrid(pixels, layout, name, tuple(weight.shape), colour, filter_stats(weight))
+    return FilterGrid(pixels, layout, name, tuple(weight.shape), colour, filter_stats(weight), weight)
