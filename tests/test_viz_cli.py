@@ -15,8 +15,9 @@ from workbench.core import io
 from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image
 from workbench.core.models import DnCNN
-from workbench.core.viz import GRADIENT_SUPPORT, RECURRENCE, receptive_fields
-from workbench.core.viz.models import resolve_model, wrap_model
+from workbench.core.viz import GRADIENT_SUPPORT, RECURRENCE, filter_grid, receptive_fields
+from workbench.core.viz.filters import start_correlation
+from workbench.core.viz.models import initial_seed, resolve_model, wrap_model
 
 
 @pytest.fixture
@@ -133,3 +134,44 @@ def test_dncnn_without_shipped_weights_says_it_is_untrained(monkeypatch):
 
     monkeypatch.setattr(models, "shipped_dncnn_files", list)
     assert resolve_model("dncnn").notice.startswith("no shipped DnCNN weights found")
+
+
+def trained_from_scratch(tmp_path, steps: int) -> Path:
+    """A workbench weight file of a tiny DnCNN after ``steps`` trainer steps from seed 3."""
+    from workbench.core.train.batches import SupervisedBatches
+    from workbench.core.train.noise import NoiseModel
+    from workbench.core.train.trainer import TrainConfig, Trainer
+
+    images = [np.random.default_rng(0).random((32, 32, 1), dtype=np.float32)]
+    source = SupervisedBatches(images, NoiseModel("gaussian", 25.0, 25.0), patch=16, batch=2)
+    config = TrainConfig("dncnn", {"depth": 3, "width": 4}, steps=steps, lr=0.05, seed=3)
+    trainer = Trainer(config, source)
+    trainer.run()
+    return trainer.export(tmp_path / f"tiny_{steps}.pt", {})
+
+
+def test_weight_file_trained_from_scratch_is_compared_with_its_rebuilt_initialisation(tmp_path, capsys):
+    untouched = resolve_model(str(trained_from_scratch(tmp_path, 0)))
+    assert "seed 3" in untouched.start_label
+    grid = filter_grid(untouched)
+    assert start_correlation(untouched, grid) == pytest.approx(1.0)
+    trained_path = trained_from_scratch(tmp_path, 40)
+    trained = resolve_model(str(trained_path))
+    assert start_correlation(trained, filter_grid(trained)) < 0.999
+    assert main(["viz", "filters", "--model", str(trained_path), "-o", str(tmp_path / "f.png")]) == 0
+    printed = capsys.readouterr().out
+    assert "median correlation with its initialisation (rebuilt from the card: seed 3)" in printed
+
+
+def test_initial_seed_is_known_only_for_a_first_run_from_scratch():
+    assert initial_seed({"seed": 0}) == 0
+    assert initial_seed({"seed": 0, "runs": [{"from": "scratch"}, {"from": "run 1"}]}) == 0
+    assert initial_seed({"seed": 0, "started_from": "dncnn_gray_s25.pt"}) is None
+    assert initial_seed({"seed": 0, "runs": [{"from": "dncnn_gray_s25.pt"}]}) is None
+    assert initial_seed({}) is None
+
+
+def test_published_weights_have_no_known_start(small_dncnn_file):
+    net = resolve_model(str(small_dncnn_file))
+    assert net.start_filters is None
+    assert start_correlation(net, filter_grid(net)) is None

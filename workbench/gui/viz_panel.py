@@ -43,7 +43,7 @@ from workbench.core.viz import (
     receptive_fields,
     rf_plot,
 )
-from workbench.core.viz.filter_stats import initial_correlation
+from workbench.core.viz.filters import start_correlation
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_model
 from workbench.core.viz.tiles import GridLayout
 
@@ -81,7 +81,6 @@ class VizPanel(QWidget):
         self.runner = runner or JobRunner(self)
         self._net: VizNet | None = None
         self._live: VizNet | None = None
-        self._live_start: np.ndarray | None = None
         self._image: Image | None = None
         self._report: RFReport | None = None
         self._features = None
@@ -214,7 +213,7 @@ class VizPanel(QWidget):
     def set_model(self, module: object) -> None:
         """Show ``module`` (a torch network another panel is running) as the 'live network'."""
         self._live = wrap_model(module, "live network")
-        self._live_start = self._first_layer(self._live)
+        self._live.remember_start("the filters at the start of the run")
         if self.model_box.findText(LIVE) < 0:
             self.model_box.addItem(LIVE)
         self.live_box.setEnabled(True)
@@ -283,24 +282,8 @@ class VizPanel(QWidget):
         out, inputs, height, width = grid.weight_shape
         self.filters_caption.setText(
             f"{out} filters of {grid.layer} ({inputs} input channel(s), {height}×{width}; {kind}); "
-            f"each tile scaled to its own range.\n{grid.stats.summary()}{self._moved_since_start(grid)}"
+            f"each tile scaled to its own range.\n{grid.stats.summary()}{_moved_since_start(net, grid)}"
         )
-
-    @staticmethod
-    def _first_layer(net: VizNet) -> np.ndarray | None:
-        """A copy of ``net``'s first-layer filters as drawn, or None when it has none."""
-        try:
-            return filter_grid(net).weights.copy()
-        except WorkbenchError:
-            return None
-
-    def _moved_since_start(self, grid) -> str:
-        """For the live network: how much of each filter is still what it was when the run began."""
-        start = self._live_start
-        if self._net is not self._live or start is None or start.shape != grid.weights.shape:
-            return ""
-        median = float(np.median(initial_correlation(grid.weights, start)))
-        return f"; median correlation with the filters at the start of the run: {median:.2f}"
 
     # ------------------------------------------------------------- images and jobs
 
@@ -435,6 +418,12 @@ class VizPanel(QWidget):
         """Stop the live refresh and any job; False if a job thread is still running after the wait."""
         self._live_timer.stop()
         return self.runner.shutdown(timeout_ms)
+
+
+def _moved_since_start(net: VizNet, grid) -> str:
+    """How much of each filter is still what the network started from, when that is known."""
+    correlation = start_correlation(net, grid)
+    return "" if correlation is None else f"; median correlation with {net.start_label}: {correlation:.2f}"
 
 
 def _snapshot(net: VizNet) -> VizNet:

@@ -9,7 +9,7 @@ import numpy as np
 
 from workbench.core.errors import ParameterError
 
-from .filter_stats import FilterStats, filter_stats
+from .filter_stats import FilterStats, filter_stats, initial_correlation
 from .layers import named_layers
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
@@ -118,3 +118,12 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
     pixels = tile_grid(tiles, layout)
     return FilterGrid(pixels, layout, name, tuple(weight.shape), colour, filter_stats(weight), weight)
+
+
+def start_correlation(model, grid: FilterGrid) -> float | None:
+    """Median correlation of ``grid``'s filters with the ones ``model`` started from
+    (``start_filters``, see ``VizNet``), or None when that start is not known."""
+    start = getattr(model, "start_filters", None)
+    if start is None or start.shape != grid.weights.shape:
+        return None
+    return float(np.median(initial_correlation(grid.weights, start)))

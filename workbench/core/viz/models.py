@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -32,6 +33,9 @@ class VizNet(nn.Module):
             forward pass does things its module list does not show, such as functional pooling).
         label: what to call it in titles; notice: what the user should know (e.g. random weights).
         hidden_prefix: left out of layer names, so they read as the wrapped net's own ("body.0").
+        start_filters: the first-layer filters (O×I×h×w, as :func:`filter_grid` draws them) the
+            network started from, when known: a live run's at its start, or a weight file's
+            initialisation rebuilt from its card; None otherwise. ``start_label`` names that start.
     """
 
     def __init__(
@@ -55,6 +59,18 @@ class VizNet(nn.Module):
         self.label = label or type(net).__name__
         self.hidden_prefix = "net."
         self.notice = notice
+        self.start_filters: np.ndarray | None = None
+        self.start_label = ""
+
+    def remember_start(self, label: str) -> None:
+        """Keep the current first-layer filters as the start that later ones are compared with."""
+        from .filters import filter_grid
+
+        try:
+            self.start_filters = filter_grid(self).weights.copy()
+        except ParameterError:
+            self.start_filters = None
+        self.start_label = label
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """1×C×H×W -> the net's output, or for a residual model the noise it estimates (x - output)."""
@@ -187,7 +203,26 @@ def _from_file(path: Path) -> VizNet:
     from workbench.core.models.published import open_weights
 
     loaded = open_weights(path)
-    return wrap_model(loaded.model.eval(), f"{loaded.architecture} ({path.name})")
+    net = wrap_model(loaded.model.eval(), f"{loaded.architecture} ({path.name})")
+    seed = initial_seed(loaded.card)
+    if seed is not None:
+        from workbench.core.models import build_model
+
+        torch.manual_seed(seed)
+        initial = wrap_model(build_model(loaded.architecture, **loaded.kwargs))
+        initial.remember_start("")
+        net.start_filters = initial.start_filters
+        net.start_label = f"its initialisation (rebuilt from the card: seed {seed})"
+    return net
+
+
+def initial_seed(card: dict) -> int | None:
+    """The seed a workbench weight file's network was initialised with, when its first run began
+    from scratch (the trainer seeds torch with it, then builds the model); else None."""
+    runs = card.get("runs")
+    from_scratch = runs[0].get("from") == "scratch" if runs else not card.get("started_from")
+    seed = card.get("seed")
+    return int(seed) if from_scratch and isinstance(seed, int) else None
 
 
 def shipped_dncnn_files() -> list[Path]:
