@@ -160,7 +160,9 @@ def test_weight_file_trained_from_scratch_is_compared_with_its_rebuilt_initialis
     assert start_correlation(trained, filter_grid(trained)) < 0.999
     assert main(["viz", "filters", "--model", str(trained_path), "-o", str(tmp_path / "f.png")]) == 0
     printed = capsys.readouterr().out
-    assert "median correlation with its initialisation (rebuilt from the card: seed 3)" in printed
+    assert (
+        "median correlation with the filters at its initialisation (rebuilt from the card: seed 3)" in printed
+    )
 
 
 def test_initial_seed_is_known_only_for_a_first_run_from_scratch():

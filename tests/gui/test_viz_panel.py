@@ -125,6 +125,29 @@ def test_click_on_the_image_places_the_effective_field(panel, qtbot, image):
     assert "theoretical field 9 px" in panel.erf_caption.text()
 
 
+def test_effective_field_at_the_start_of_a_live_run_uses_the_network_as_it_began(panel, qtbot, image):
+    assert panel.erf_at_start.isEnabled()
+    with torch.no_grad():
+        for parameter in panel.network().net.parameters():
+            parameter.zero_()
+    panel.set_image(image)
+    panel.erf_at_start.setChecked(True)
+    with qtbot.waitSignal(panel.runner.finished, timeout=10_000):
+        assert panel.place_erf(20, 9)
+    assert panel.erf_result.heat.max() > 0
+    assert "network at the start of the run" in panel.erf_caption.text()
+    panel.erf_at_start.setChecked(False)
+    with qtbot.waitSignal(panel.runner.failed, timeout=10_000):
+        assert panel.place_erf(20, 9)
+    assert "does not depend on the input" in panel.status_label.text()
+
+
+def test_named_untrained_model_has_no_separate_start(panel):
+    panel.model_box.setCurrentText("dncnn17")
+    assert not panel.erf_at_start.isEnabled()
+    assert not panel.erf_at_start.isChecked()
+
+
 def test_effective_field_without_an_image_asks_for_one(panel):
     assert not panel.place_erf(1, 1)
     assert "open an image first" in panel.status_label.text()
@@ -142,3 +165,12 @@ def test_attach_adds_the_panel_and_follows_the_window_image(main_window, image):
     main_window.image_changed.emit(image)
     assert panel.erf_view.has_picture()
     assert panel.shutdown(5000)
+
+
+def test_a_denoiser_that_began_as_the_identity_offers_no_field_at_its_start(panel):
+    from workbench.core.models import DnCNN
+
+    panel.set_model(DnCNN(depth=3, width=4))
+    assert panel.network().start_is_constant()
+    assert not panel.erf_at_start.isEnabled()
+    assert "identity" in panel.erf_at_start.toolTip()

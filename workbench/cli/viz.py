@@ -86,7 +86,7 @@ def _filters(args: argparse.Namespace) -> int:
     print(grid.stats.summary())
     correlation = start_correlation(net, grid)
     if correlation is not None:
-        print(f"median correlation with {net.start_label}: {correlation:.2f}")
+        print(f"median correlation with the filters at {net.start_label}: {correlation:.2f}")
     return 0
 
 

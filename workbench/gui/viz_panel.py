@@ -51,6 +51,14 @@ from .pixel_label import PixelLabel
 from .worker import JobRunner
 
 LIVE = "live network"
+START_TIP = (
+    "the field of the network as it began: a live run's network at its first step, or a weight "
+    "file's initialisation rebuilt from the seed on its card"
+)
+CONSTANT_START_TIP = (
+    "this network began as the identity (its last layer all zeros), so at its start no output "
+    "pixel depended on the input: there is no field to show"
+)
 LIVE_INTERVAL_MS = 1000
 """How often the filter grid follows a live network (while the Live box is ticked)."""
 
@@ -82,6 +90,7 @@ class VizPanel(QWidget):
         self._net: VizNet | None = None
         self._live: VizNet | None = None
         self._image: Image | None = None
+        self._erf_label = ""
         self._report: RFReport | None = None
         self._features = None
         self._feature_layout: GridLayout | None = None
@@ -182,8 +191,11 @@ class VizPanel(QWidget):
             "Open an image, then click a pixel to see which input pixels it depends on."
         )
         self.erf_caption.setWordWrap(True)
+        self.erf_at_start = QCheckBox("At its start")
+        self.erf_at_start.setToolTip(START_TIP)
         tab = QWidget()
         layout = QVBoxLayout(tab)
+        layout.addWidget(self.erf_at_start)
         layout.addWidget(self.erf_view, 1)
         layout.addWidget(self.erf_caption)
         return tab
@@ -213,7 +225,7 @@ class VizPanel(QWidget):
     def set_model(self, module: object) -> None:
         """Show ``module`` (a torch network another panel is running) as the 'live network'."""
         self._live = wrap_model(module, "live network")
-        self._live.remember_start("the filters at the start of the run")
+        self._live.keep_start("the start of the run")
         if self.model_box.findText(LIVE) < 0:
             self.model_box.addItem(LIVE)
         self.live_box.setEnabled(True)
@@ -245,6 +257,11 @@ class VizPanel(QWidget):
         self.rf_plot_view.set_pixels(None)
         self.rf_summary.clear()
         self._fill_layers(net)
+        usable_start = net.start_network() is not None and not net.start_is_constant()
+        self.erf_at_start.setEnabled(usable_start)
+        if not usable_start:
+            self.erf_at_start.setChecked(False)
+        self.erf_at_start.setToolTip(START_TIP if not net.start_is_constant() else CONSTANT_START_TIP)
         self._show_image()
         self.refresh_filters()
         self.model_changed.emit()
@@ -303,8 +320,9 @@ class VizPanel(QWidget):
         self.erf_view.set_pixels(self._image.pixels)
         self.erf_caption.setText("Click a pixel: its effective receptive field is drawn over the image.")
 
-    def _start(self, kind: str, job) -> bool:
-        net = self.network()
+    def _start(self, kind: str, job, net: VizNet | None = None) -> bool:
+        """Run ``job(ctx, copy of net)`` in the background; ``net`` defaults to the shown network."""
+        net = net or self.network()
         if net is None:
             return False
         self.status_label.setText(f"computing the {kind}…")
@@ -338,7 +356,11 @@ class VizPanel(QWidget):
         if not self._need_image():
             return False
         pixels, report = self._image.pixels, self._report
-        return self._start("effective field", lambda ctx, net: _erf_job(ctx, net, pixels, (x, y), report))
+        start = self._net.start_network() if self.erf_at_start.isChecked() and self._net else None
+        self._erf_label = f", network at {self._net.start_label}" if start is not None else ""
+        return self._start(
+            "effective field", lambda ctx, net: _erf_job(ctx, net, pixels, (x, y), report), start
+        )
 
     @Slot(object)
     def _on_finished(self, outcome: object) -> None:
@@ -410,8 +432,9 @@ class VizPanel(QWidget):
         self.erf_view.set_pixels(overlay, logical_size=(width, height))
         bound = "at least " if report.clipped else ""
         self.erf_caption.setText(
-            f"Pixel {field.at}: 95 % of |d out / d in| lies within {field.radius_95:.1f} px; "
-            f"theoretical field {bound}{report.theoretical_rf} px (square). Click another pixel."
+            f"Pixel {field.at}{self._erf_label}: 95 % of |d out / d in| lies within "
+            f"{field.radius_95:.1f} px; theoretical field {bound}{report.theoretical_rf} px (square). "
+            "Click another pixel."
         )
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
@@ -423,7 +446,11 @@ class VizPanel(QWidget):
 def _moved_since_start(net: VizNet, grid) -> str:
     """How much of each filter is still what the network started from, when that is known."""
     correlation = start_correlation(net, grid)
-    return "" if correlation is None else f"; median correlation with {net.start_label}: {correlation:.2f}"
+    return (
+        ""
+        if correlation is None
+        else f"; median correlation with the filters at {net.start_label}: {correlation:.2f}"
+    )
 
 
 def _snapshot(net: VizNet) -> VizNet:

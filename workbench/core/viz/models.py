@@ -8,6 +8,8 @@ The workbench's denoisers take ``(noisy, sigma)`` and residual ones return ``noi
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +35,10 @@ class VizNet(nn.Module):
             forward pass does things its module list does not show, such as functional pooling).
         label: what to call it in titles; notice: what the user should know (e.g. random weights).
         hidden_prefix: left out of layer names, so they read as the wrapped net's own ("body.0").
-        start_filters: the first-layer filters (O×I×h×w, as :func:`filter_grid` draws them) the
-            network started from, when known: a live run's at its start, or a weight file's
-            initialisation rebuilt from its card; None otherwise. ``start_label`` names that start.
+        start_network: returns the network as it was at its start, when that is known (a live
+            run's start, or a weight file's initialisation rebuilt from its card), else None;
+            ``start_label`` names that start ("the start of the run") and ``start_filters`` holds
+            its first-layer filters (O×I×h×w, as :func:`filter_grid` draws them) or None.
     """
 
     def __init__(
@@ -59,18 +62,33 @@ class VizNet(nn.Module):
         self.label = label or type(net).__name__
         self.hidden_prefix = "net."
         self.notice = notice
+        self.start_network: Callable[[], VizNet | None] = lambda: None
         self.start_filters: np.ndarray | None = None
         self.start_label = ""
 
-    def remember_start(self, label: str) -> None:
-        """Keep the current first-layer filters as the start that later ones are compared with."""
+    def set_start(self, start: VizNet, label: str) -> None:
+        """Remember ``start``, this network as it began, called ``label``. It is held by a function,
+        not as a submodule, so it stays out of the layer list and out of job snapshots."""
         from .filters import filter_grid
 
+        self.start_network = lambda: start
+        self.start_label = label
         try:
-            self.start_filters = filter_grid(self).weights.copy()
+            self.start_filters = filter_grid(start).weights.copy()
         except ParameterError:
             self.start_filters = None
-        self.start_label = label
+
+    def start_is_constant(self) -> bool:
+        """True when the start network's last convolution is all zeros: the workbench's denoisers
+        begin as the identity, so their noise estimate is 0 and no pixel of it depends on the input."""
+        start = self.start_network()
+        convs = [module for module in start.modules() if isinstance(module, nn.Conv2d)] if start else []
+        return bool(convs) and not bool(convs[-1].weight.detach().any())
+
+    def keep_start(self, label: str) -> None:
+        """Remember a copy of the network as it is now as its start (a live run, before its first step)."""
+        start = wrap_model(copy.deepcopy(self.net), f"{self.label} at {label}")
+        self.set_start(start, label)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """1×C×H×W -> the net's output, or for a residual model the noise it estimates (x - output)."""
@@ -209,10 +227,11 @@ def _from_file(path: Path) -> VizNet:
         from workbench.core.models import build_model
 
         torch.manual_seed(seed)
-        initial = wrap_model(build_model(loaded.architecture, **loaded.kwargs))
-        initial.remember_start("")
-        net.start_filters = initial.start_filters
-        net.start_label = f"its initialisation (rebuilt from the card: seed {seed})"
+        label = f"its initialisation (rebuilt from the card: seed {seed})"
+        initial = wrap_model(
+            build_model(loaded.architecture, **loaded.kwargs).eval(), f"{net.label} at {label}"
+        )
+        net.set_start(initial, label)
     return net
 
 
