@@ -226,12 +226,11 @@ def _from_file(path: Path) -> VizNet:
     if seed is not None:
         from workbench.core.models import build_model
 
-        torch.manual_seed(seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            fresh = build_model(loaded.architecture, **loaded.kwargs).eval()
         label = f"its initialisation (rebuilt from the card: seed {seed})"
-        initial = wrap_model(
-            build_model(loaded.architecture, **loaded.kwargs).eval(), f"{net.label} at {label}"
-        )
-        net.set_start(initial, label)
+        net.set_start(wrap_model(fresh, f"{net.label} at {label}"), label)
     return net
 
 
