@@ -51,6 +51,8 @@ from .pixel_label import PixelLabel
 from .worker import JobRunner
 
 LIVE = "live network"
+LIVE_INTERVAL_MS = 1000
+"""How often the filter grid follows a live network (while the Live box is ticked)."""
 START_TIP = (
     "the field of the network as it began: a live run's network at its first step, or a weight "
     "file's initialisation rebuilt from the seed on its card"
@@ -59,8 +61,6 @@ CONSTANT_START_TIP = (
     "this network began as the identity (its last layer all zeros), so at its start no output "
     "pixel depended on the input: there is no field to show"
 )
-LIVE_INTERVAL_MS = 1000
-"""How often the filter grid follows a live network (while the Live box is ticked)."""
 
 
 def _cell(value: object) -> QTableWidgetItem:
