@@ -22,7 +22,7 @@ from workbench.core.train.evaluate import add_gaussian
 from workbench.core.train.noise import NoiseModel
 from workbench.core.train.session import denoise_with, noise_level, noisy_copy, prepare_run
 from workbench.core.train.setup import TrainSettings
-from workbench.core.train.trainer import TrainConfig, Trainer
+from workbench.core.train.trainer import TrainConfig, Trainer, make_optimizer
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 
@@ -166,11 +166,52 @@ def test_train_cli_trains_resumes_and_writes_weights(tmp_path, capsys):
         "5:30",
         "--checkpoint",
         str(tmp_path / "w.ckpt"),
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.02",
+        "--weight-decay",
+        "1e-4",
     ]
     assert cli_main([*common, "--steps", "2"]) == 0
     assert cli_main([*common, "--steps", "4", "--resume"]) == 0
     assert "4 steps" in capsys.readouterr().out
-    assert load_weights(tmp_path / "w.pt").card["noise"]["sigma_range"] == [5.0, 30.0]
+    card = load_weights(tmp_path / "w.pt").card
+    assert card["noise"]["sigma_range"] == [5.0, 30.0]
+    assert (card["optimizer"], card["weight_decay"]) == ("sgd", 1e-4)
+
+
+def test_sgd_with_weight_decay_trains_resumes_and_is_on_the_card(tmp_path):
+    source = SupervisedBatches(_smooth_images(), NoiseModel("gaussian", 25, 25), patch=16, batch=4, align=2)
+    model = {"depth": 3, "width": 8}
+    config = TrainConfig("dncnn", model, steps=40, lr=0.05, optimizer="sgd", weight_decay=1e-4)
+    trainer = Trainer(config, source)
+    assert isinstance(trainer.optimizer, torch.optim.SGD)
+    assert trainer.optimizer.param_groups[0]["momentum"] == 0.9
+    assert trainer.optimizer.param_groups[0]["weight_decay"] == 1e-4
+    trainer.run()
+    losses = [record.loss for record in trainer.history]
+    assert np.mean(losses[-10:]) < np.mean(losses[:10])
+    trainer.save_checkpoint(tmp_path / "sgd.ckpt")
+    assert isinstance(Trainer.resume(tmp_path / "sgd.ckpt", source).optimizer, torch.optim.SGD)
+    card = load_weights(trainer.export(tmp_path / "sgd.pt", {})).card
+    assert (card["optimizer"], card["weight_decay"]) == ("sgd", 1e-4)
+
+
+def test_weight_decay_shrinks_weights_that_get_no_gradient():
+    weight = torch.nn.Parameter(torch.ones(3))
+    config = TrainConfig(lr=0.1, optimizer="sgd", weight_decay=0.5)
+    optimiser = make_optimizer(config, [weight])
+    weight.grad = torch.zeros(3)
+    optimiser.step()
+    assert torch.allclose(weight.detach(), torch.full((3,), 0.95))
+
+
+def test_an_unknown_optimizer_or_negative_decay_is_refused():
+    with pytest.raises(ParameterError, match="unknown optimizer 'lbfgs'"):
+        make_optimizer(TrainConfig(optimizer="lbfgs"), [torch.nn.Parameter(torch.ones(1))])
+    with pytest.raises(ParameterError, match="weight decay"):
+        make_optimizer(TrainConfig(weight_decay=-1.0), [torch.nn.Parameter(torch.ones(1))])
 
 
 def test_train_cli_names_a_bad_sigma(tmp_path, capsys):

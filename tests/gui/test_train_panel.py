@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import torch
 
 from workbench.core.models.weights import load_weights
 from workbench.core.train.trainer import Trainer
@@ -164,10 +165,10 @@ def test_earlier_runs_stay_drawn_under_the_next_one_until_cleared(panel, qtbot):
     first = train(panel, qtbot)
     panel.lr.setValue(0.002)
     train(panel, qtbot)
-    assert [run.label for run in panel.earlier] == ["run 1: dncnn 8×3, lr 0.001"]
+    assert [run.label for run in panel.earlier] == ["run 1: dncnn 8×3, adam lr 0.001"]
     assert panel.earlier[0].curves.steps == [record.step for record in first.history]
     legend = [label.text for _, label in panel.plots.loss_plot.legend.items]
-    assert "run 1: dncnn 8×3, lr 0.001" in legend
+    assert "run 1: dncnn 8×3, adam lr 0.001" in legend
     for _ in range(3):
         train(panel, qtbot)
     assert [run.label.split(":")[0] for run in panel.earlier] == ["run 2", "run 3", "run 4"]
@@ -232,3 +233,15 @@ def test_the_app_window_has_a_train_page_that_follows_the_open_image(
     assert page.problem is not None and page.problem.reference is not None
     assert "noisy.png, 32×24, with a reference" in page.data_label.text()
     window.close()
+
+
+def test_sgd_with_weight_decay_is_chosen_in_the_form_and_used_by_the_run(panel, qtbot):
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("sgd"))
+    assert panel.lr.value() == pytest.approx(0.05)
+    panel.weight_decay.setValue(1e-4)
+    trainer = train(panel, qtbot)
+    assert isinstance(trainer.optimizer, torch.optim.SGD)
+    assert trainer.optimizer.param_groups[0]["weight_decay"] == pytest.approx(1e-4)
+    panel.lr.setValue(0.02)
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("adam"))
+    assert panel.lr.value() == pytest.approx(0.02)

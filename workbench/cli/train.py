@@ -11,6 +11,7 @@ from workbench.core.image import Image
 from workbench.core.models import ARCHITECTURES
 from workbench.core.train.session import training_card
 from workbench.core.train.setup import MODES, TrainSettings, make_trainer
+from workbench.core.train.trainer import OPTIMIZERS
 
 from .common import add_device_option, progress_context
 
@@ -35,7 +36,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--minutes", type=float, help="stop after this much training time")
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=1e-3, help="starting learning rate (cosine to 1/100)")
+    parser.add_argument(
+        "--optimizer",
+        choices=OPTIMIZERS,
+        default="adam",
+        help="adam, or sgd with momentum 0.9 as in the DnCNN paper (give it a larger --lr, e.g. 0.05)",
+    )
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty (the paper: 1e-4)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--checkpoint", type=Path, help="checkpoint file, written every 100 steps and on cancel"
@@ -64,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         args.minutes,
         args.lr,
         args.seed,
+        args.optimizer,
+        args.weight_decay,
     )
     if args.resume and args.checkpoint is None:
         raise ParameterError("--resume needs --checkpoint FILE")

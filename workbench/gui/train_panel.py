@@ -78,6 +78,12 @@ MODES = (
     ("blindspot", "Blind-spot (the open image)", "the open noisy image alone (Noise2Void)"),
 )
 ARCHITECTURES = ("dncnn", "ffdnet", "unet")
+OPTIMIZER_CHOICES = (
+    ("adam", "Adam", "moves every weight by about the learning rate, whatever its gradient"),
+    ("sgd", "SGD, momentum 0.9", "moves weights along the mean gradient, as the DnCNN paper trains"),
+)
+DEFAULT_LR = (("adam", 1e-3), ("sgd", 0.05))
+"""Starting learning rate of each optimiser when the user has not set one."""
 MODE_LABELS = {"supervised": "supervised", "noise2noise": "Noise2Noise", "blindspot": "blind-spot"}
 
 
@@ -218,7 +224,14 @@ class TrainPanel(QWidget):
         self.patch = int_spin(
             8, 512, self._sizes.patch, "patch side in pixels (a multiple of 4 suits every net)", 8
         )
-        self.lr = float_spin(1e-5, 0.1, 1e-3, 1e-4, "Adam learning rate (cosine decay to 1/100 of it)", 5)
+        self.lr = float_spin(1e-5, 0.1, 1e-3, 1e-4, "learning rate (cosine decay to 1/100 of it)", 5)
+        self.optimizer = QComboBox()
+        for name, label, tip in OPTIMIZER_CHOICES:
+            self.optimizer.addItem(label, name)
+            self.optimizer.setItemData(self.optimizer.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.optimizer.currentIndexChanged.connect(self._optimizer_changed)
+        self.weight_decay = float_spin(0, 0.1, 0, 1e-4, "L2 penalty on every weight (the paper: 1e-4)", 5)
+        self.weight_decay.setSpecialValueText("none")
         self.validate_every = int_spin(1, 100_000, 20, "steps between two validation PSNR points", step=10)
         self.seed = int_spin(0, 2**31 - 1, 0, "seeds patches, noise and initialisation")
         self.checkpoint, checkpoint_row = _path_row("none (optional .ckpt file)", self._choose_checkpoint)
@@ -227,7 +240,9 @@ class TrainPanel(QWidget):
         self.form.addRow("Time limit (min)", self.minutes)
         self.form.addRow("Batch", self.batch)
         self.form.addRow("Patch", self.patch)
+        self.form.addRow("Optimizer", self.optimizer)
         self.form.addRow("Learning rate", self.lr)
+        self.form.addRow("Weight decay", self.weight_decay)
         self.form.addRow("Validate every", self.validate_every)
         self.form.addRow("Seed", self.seed)
         self.form.addRow("Checkpoint", checkpoint_row)
@@ -277,6 +292,13 @@ class TrainPanel(QWidget):
             tip = "the images' noise std in 8-bit units, given to level-aware networks (FFDNet, U-Net)"
         self.sigma.setToolTip(tip)
         self._show_data()
+
+    def _optimizer_changed(self) -> None:
+        """Swap the learning rate to the new optimiser's default while it is at the other's."""
+        defaults = dict(DEFAULT_LR)
+        chosen = str(self.optimizer.currentData())
+        if any(abs(self.lr.value() - lr) < 1e-9 for name, lr in defaults.items() if name != chosen):
+            self.lr.setValue(defaults[chosen])
 
     def _architecture_changed(self) -> None:
         self.depth.setEnabled(self.architecture.currentText() != "unet")
@@ -334,6 +356,8 @@ class TrainPanel(QWidget):
             minutes=self.minutes.value() or None,
             lr=self.lr.value(),
             seed=self.seed.value(),
+            optimizer=str(self.optimizer.currentData()),
+            weight_decay=self.weight_decay.value(),
         )
 
     def _model_kwargs(self) -> dict[str, int]:

@@ -126,7 +126,9 @@ class EarlierRun:
         size = "×".join(
             str(settings.model_kwargs[key]) for key in ("width", "depth") if key in settings.model_kwargs
         )
-        return cls(f"run {number}: {settings.architecture} {size}, lr {settings.lr:g}", curves)
+        decay = f", decay {settings.weight_decay:g}" if settings.weight_decay else ""
+        optimiser = f"{settings.optimizer} lr {settings.lr:g}{decay}"
+        return cls(f"run {number}: {settings.architecture} {size}, {optimiser}", curves)
 
 
 def prepare_job(settings: TrainSettings, current, reference, resume: Path | None):

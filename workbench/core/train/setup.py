@@ -47,11 +47,23 @@ class TrainSettings:
     minutes: float | None = None
     lr: float = 1e-3
     seed: int = 0
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
 
     def config(self) -> TrainConfig:
         kwargs = {"channels": self.channels} | self.model_kwargs
         seconds = self.minutes * 60 if self.minutes else None
-        return TrainConfig(self.architecture, kwargs, self.steps, self.lr, self.lr / 100, seconds, self.seed)
+        return TrainConfig(
+            self.architecture,
+            kwargs,
+            self.steps,
+            self.lr,
+            self.lr / 100,
+            seconds,
+            self.seed,
+            self.optimizer,
+            self.weight_decay,
+        )
 
 
 def make_source(settings: TrainSettings, images: list[np.ndarray] | None = None) -> BatchSource:

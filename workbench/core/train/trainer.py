@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..jobs import RunContext
 from ..models import build_model
 from ..models.weights import save_weights
@@ -36,9 +36,13 @@ class TrainConfig:
     Attributes:
         architecture, model_kwargs: the model (see ``workbench.core.models.build_model``).
         steps: optimiser steps; training also ends after ``max_seconds`` of stepping when set.
-        lr, lr_final: Adam learning rate, decayed along a cosine from ``lr`` to ``lr_final``
-            over the run's progress (the larger of the step and time fractions).
+        lr, lr_final: learning rate, decayed along a cosine from ``lr`` to ``lr_final`` over the
+            run's progress (the larger of the step and time fractions).
         seed: seeds patch sampling, noise and initialisation.
+        optimizer: "adam", or "sgd" (momentum 0.9, as the DnCNN paper trains; it wants a learning
+            rate some 10-100× Adam's). Adam moves every weight by about the learning rate whatever
+            its gradient, SGD in proportion to the mean gradient.
+        weight_decay: L2 penalty on every parameter (the DnCNN paper uses 1e-4 with SGD).
     """
 
     architecture: str = "dncnn"
@@ -48,6 +52,8 @@ class TrainConfig:
     lr_final: float = 1e-5
     max_seconds: float | None = None
     seed: int = 0
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
 
 
 @dataclass
@@ -71,7 +77,7 @@ class Trainer:
         self.device = torch.device(device)
         torch.manual_seed(config.seed)
         self.model = build_model(config.architecture, **config.model_kwargs).to(self.device)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.optimizer = make_optimizer(config, self.model.parameters())
         self.rng = np.random.default_rng(config.seed)
         self.generator = torch.Generator().manual_seed(config.seed)
         self.step_count = 0
@@ -202,12 +208,32 @@ class Trainer:
             "steps": self.step_count,
             "train_seconds": round(self.elapsed, 1),
             "lr": [self.config.lr, self.config.lr_final],
+            "optimizer": self.config.optimizer,
+            "weight_decay": self.config.weight_decay,
             "seed": self.config.seed,
             "validation": [list(pair) for pair in self.validation],
         }
         return save_weights(
             path, self.model, self.config.architecture, self.config.model_kwargs, facts | card
         )
+
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
+    """The optimiser ``config`` names, over ``parameters``.
+
+    Raises:
+        ParameterError: an unknown optimiser or a negative weight decay.
+    """
+    if config.optimizer not in OPTIMIZERS:
+        raise ParameterError(f"unknown optimizer {config.optimizer!r} (known: {', '.join(OPTIMIZERS)})")
+    if config.weight_decay < 0:
+        raise ParameterError(f"weight decay must be 0 or more, not {config.weight_decay}")
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(parameters, lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
+    return torch.optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
 
 
 def masked_mse(estimate: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
