@@ -39,7 +39,7 @@ from workbench.core.train.batches import SupervisedBatches  # noqa: E402
 from workbench.core.train.data import load_folder  # noqa: E402
 from workbench.core.train.evaluate import NoisySet  # noqa: E402
 from workbench.core.train.noise import NoiseModel  # noqa: E402
-from workbench.core.train.trainer import StepRecord, TrainConfig, Trainer  # noqa: E402
+from workbench.core.train.trainer import OPTIMIZERS, StepRecord, TrainConfig, Trainer  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
 BODY = {"channels": 1, "depth": 12, "width": 64, "batch_norm": True}
@@ -80,6 +80,10 @@ def main() -> int:
         "--init", type=Path, help="start from this weight file of the same architecture (a fresh schedule)"
     )
     parser.add_argument("--lr", type=float, help="starting learning rate (default: the recipe's)")
+    parser.add_argument(
+        "--optimizer", choices=OPTIMIZERS, default="adam", help="sgd: momentum 0.9, as in the DnCNN paper"
+    )
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty (the paper: 1e-4)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("WORKBENCH_THREADS", "2")))
     recipe = RECIPES[args.recipe]
@@ -96,6 +100,8 @@ def main() -> int:
         lr_final=1e-5,
         max_seconds=args.minutes * 60,
         seed=0,
+        optimizer=args.optimizer,
+        weight_decay=args.weight_decay,
     )
     resumed = args.resume and checkpoint.exists()
     if resumed:
