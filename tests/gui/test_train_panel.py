@@ -237,7 +237,7 @@ def test_the_app_window_has_a_train_page_that_follows_the_open_image(
 
 def test_sgd_with_weight_decay_is_chosen_in_the_form_and_used_by_the_run(panel, qtbot):
     panel.optimizer.setCurrentIndex(panel.optimizer.findData("sgd"))
-    assert panel.lr.value() == pytest.approx(0.05)
+    assert panel.lr.value() == pytest.approx(0.01)
     panel.weight_decay.setValue(1e-4)
     trainer = train(panel, qtbot)
     assert isinstance(trainer.optimizer, torch.optim.SGD)

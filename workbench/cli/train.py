@@ -41,7 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--optimizer",
         choices=OPTIMIZERS,
         default="adam",
-        help="adam, or sgd with momentum 0.9 as in the DnCNN paper (give it a larger --lr, e.g. 0.05)",
+        help="adam, or sgd with momentum 0.9 as in the DnCNN paper (give it --lr 0.01: 0.05 can "
+        "kill a batch-norm DnCNN in its first steps)",
     )
     parser.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty (the paper: 1e-4)")
     parser.add_argument("--seed", type=int, default=0)

@@ -82,7 +82,7 @@ OPTIMIZER_CHOICES = (
     ("adam", "Adam", "moves every weight by about the learning rate, whatever its gradient"),
     ("sgd", "SGD, momentum 0.9", "moves weights along the mean gradient, as the DnCNN paper trains"),
 )
-DEFAULT_LR = (("adam", 1e-3), ("sgd", 0.05))
+DEFAULT_LR = (("adam", 1e-3), ("sgd", 0.01))
 """Starting learning rate of each optimiser when the user has not set one."""
 MODE_LABELS = {"supervised": "supervised", "noise2noise": "Noise2Noise", "blindspot": "blind-spot"}
 
