@@ -59,3 +59,8 @@ def test_initial_correlation_is_one_for_an_untouched_filter_and_falls_as_trainin
 def test_initial_correlation_needs_matching_shapes():
     with pytest.raises(ValueError, match="cannot be compared"):
         initial_correlation(np.zeros((2, 1, 3, 3)), np.zeros((3, 1, 3, 3)))
+
+
+def test_selectivity_does_not_depend_on_how_many_filters_are_taken_at_once():
+    weight = np.random.default_rng(4).standard_normal((70, 3, 3, 3))
+    assert orientation_selectivity(weight, chunk=1) == pytest.approx(orientation_selectivity(weight, chunk=64))

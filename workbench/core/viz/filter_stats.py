@@ -61,18 +61,24 @@ def zero_sum_ratio(weight: np.ndarray) -> np.ndarray:
     return np.abs(flat.sum(1)) / np.maximum(np.abs(flat).sum(1), 1e-12)
 
 
-def orientation_selectivity(weight: np.ndarray) -> np.ndarray:
-    """Largest over mean angular energy bin of each filter's spectrum: O values, 1 or more."""
-    spectrum = np.abs(np.fft.fft2(weight.astype(np.float64), s=(SPECTRUM_SIZE, SPECTRUM_SIZE))) ** 2
-    power = spectrum.sum(1)
+def orientation_selectivity(weight: np.ndarray, chunk: int = 64) -> np.ndarray:
+    """Largest over mean angular energy bin of each filter's spectrum: O values, 1 or more.
+
+    Computed ``chunk`` filters at a time, so that filters with many input channels (the DIP net's
+    first layer reads 32) need little memory.
+    """
     frequencies = np.fft.fftfreq(SPECTRUM_SIZE)
     fy, fx = np.meshgrid(frequencies, frequencies, indexing="ij")
     angle = np.mod(np.arctan2(fy, fx), np.pi)
     bins = np.minimum((angle / np.pi * ORIENTATION_BINS).astype(int), ORIENTATION_BINS - 1)
     not_dc = (fy != 0) | (fx != 0)
-    energy = np.stack(
-        [power[:, (bins == index) & not_dc].sum(1) for index in range(ORIENTATION_BINS)], axis=1
-    )
+    masks = [(bins == index) & not_dc for index in range(ORIENTATION_BINS)]
+    energies = []
+    for start in range(0, weight.shape[0], chunk):
+        part = weight[start : start + chunk].astype(np.float64)
+        power = (np.abs(np.fft.fft2(part, s=(SPECTRUM_SIZE, SPECTRUM_SIZE))) ** 2).sum(1)
+        energies.append(np.stack([power[:, mask].sum(1) for mask in masks], axis=1))
+    energy = np.concatenate(energies)
     return energy.max(1) / np.maximum(energy.mean(1), 1e-30)
 
 
@@ -88,10 +94,16 @@ def filter_stats(weight: np.ndarray) -> FilterStats:
     )
 
 
+RANDOM_FILTER_BUDGET = 8192
+"""Input-channel kernels drawn for the random baseline (at most 1000 filters, at least 100)."""
+
+
 @lru_cache(maxsize=16)
-def random_selectivity(shape: tuple[int, int, int], filters: int = 1000, seed: int = 0) -> float:
-    """Median orientation selectivity of ``filters`` Gaussian random filters of I×h×w ``shape``
-    drawn from ``numpy.random.default_rng(seed)`` (kept: the live views ask again and again)."""
+def random_selectivity(shape: tuple[int, int, int], seed: int = 0) -> float:
+    """Median orientation selectivity of Gaussian random filters of I×h×w ``shape`` drawn from
+    ``numpy.random.default_rng(seed)``: 1000 of them, fewer for many input channels (about
+    ``RANDOM_FILTER_BUDGET`` kernels in all); kept, as the live views ask again and again."""
+    filters = max(100, min(1000, RANDOM_FILTER_BUDGET // shape[0]))
     random = np.random.default_rng(seed).standard_normal((filters, *shape))
     return float(np.median(orientation_selectivity(random)))
 
