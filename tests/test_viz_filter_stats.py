@@ -63,4 +63,5 @@ def test_initial_correlation_needs_matching_shapes():
 
 def test_selectivity_does_not_depend_on_how_many_filters_are_taken_at_once():
     weight = np.random.default_rng(4).standard_normal((70, 3, 3, 3))
-    assert orientation_selectivity(weight, chunk=1) == pytest.approx(orientation_selectivity(weight, chunk=64))
+    one_by_one = orientation_selectivity(weight, chunk=1)
+    assert one_by_one == pytest.approx(orientation_selectivity(weight, chunk=64))
