@@ -31,9 +31,8 @@ from workbench.core.train.batches import SupervisedBatches  # noqa: E402
 from workbench.core.train.data import load_folder  # noqa: E402
 from workbench.core.train.noise import NoiseModel  # noqa: E402
 from workbench.core.train.trainer import OPTIMIZERS, TrainConfig, Trainer  # noqa: E402
-from workbench.core.viz import first_conv  # noqa: E402
 from workbench.core.viz.filter_stats import filter_stats, initial_correlation  # noqa: E402
-from workbench.core.viz.filters import image_space_weight  # noqa: E402
+from workbench.core.viz.filters import first_layer_weights  # noqa: E402
 from workbench.core.viz.models import wrap_model  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
@@ -42,8 +41,7 @@ NETS = {"full resolution": 1, "2x unshuffled": 2}
 
 def first_layer(trainer: Trainer) -> np.ndarray:
     """The first-layer filters in image space, O×I×h×w."""
-    net = wrap_model(trainer.model)
-    return image_space_weight(net, first_conv(net)[1].weight.detach().cpu().numpy().copy())
+    return first_layer_weights(wrap_model(trainer.model))[1]
 
 
 def main() -> int:

@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workbench.core.viz import filter_grid  # noqa: E402
-from workbench.core.viz.filters import start_correlation  # noqa: E402
 from workbench.core.viz.models import resolve_model  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
@@ -47,18 +46,14 @@ def main() -> int:
         grid = filter_grid(net)
         stats = grid.stats
         height, width = stats.kernel
+        start = "-" if grid.start_correlation is None else f"{grid.start_correlation:.2f}"
         print(
             f"| {net.label or spec} | {grid.layer} | {stats.filters} × {height}×{width} | "
             f"{stats.zero_sum}/{stats.filters} | {stats.selectivity:.2f} | "
             f"{stats.random_selectivity:.2f} | {stats.selectivity / stats.random_selectivity:.2f} | "
-            f"{_start(net, grid)} |"
+            f"{start} |"
         )
     return 0
-
-
-def _start(net, grid) -> str:
-    correlation = start_correlation(net, grid)
-    return "-" if correlation is None else f"{correlation:.2f}"
 
 
 if __name__ == "__main__":

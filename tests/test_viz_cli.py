@@ -16,7 +16,6 @@ from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image
 from workbench.core.models import DnCNN
 from workbench.core.viz import GRADIENT_SUPPORT, RECURRENCE, filter_grid, receptive_fields
-from workbench.core.viz.filters import start_correlation
 from workbench.core.viz.models import initial_seed, resolve_model, wrap_model
 
 
@@ -153,11 +152,10 @@ def trained_from_scratch(tmp_path, steps: int) -> Path:
 def test_weight_file_trained_from_scratch_is_compared_with_its_rebuilt_initialisation(tmp_path, capsys):
     untouched = resolve_model(str(trained_from_scratch(tmp_path, 0)))
     assert "seed 3" in untouched.start_label
-    grid = filter_grid(untouched)
-    assert start_correlation(untouched, grid) == pytest.approx(1.0)
+    assert filter_grid(untouched).start_correlation == pytest.approx(1.0)
     trained_path = trained_from_scratch(tmp_path, 40)
     trained = resolve_model(str(trained_path))
-    assert start_correlation(trained, filter_grid(trained)) < 0.999
+    assert filter_grid(trained).start_correlation < 0.999
     assert main(["viz", "filters", "--model", str(trained_path), "-o", str(tmp_path / "f.png")]) == 0
     printed = capsys.readouterr().out
     assert (
@@ -176,4 +174,4 @@ def test_initial_seed_is_known_only_for_a_first_run_from_scratch():
 def test_published_weights_have_no_known_start(small_dncnn_file):
     net = resolve_model(str(small_dncnn_file))
     assert net.start_filters is None
-    assert start_correlation(net, filter_grid(net)) is None
+    assert filter_grid(net).start_correlation is None

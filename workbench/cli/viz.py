@@ -19,7 +19,6 @@ from workbench.core.viz import (
     receptive_fields,
     rf_plot,
 )
-from workbench.core.viz.filters import start_correlation
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model
 
 from .common import add_device_option, progress_context, write_json
@@ -83,10 +82,7 @@ def _filters(args: argparse.Namespace) -> int:
     _save(grid.pixels, args.out, args.overwrite)
     kind = "colour" if grid.colour else "gray"
     print(f"{args.out}: {grid.weight_shape[0]} filters of layer {grid.layer} {grid.weight_shape} ({kind})")
-    print(grid.stats.summary())
-    correlation = start_correlation(net, grid)
-    if correlation is not None:
-        print(f"median correlation with the filters at {net.start_label}: {correlation:.2f}")
+    print(grid.numbers())
     return 0
 
 

@@ -43,7 +43,6 @@ from workbench.core.viz import (
     receptive_fields,
     rf_plot,
 )
-from workbench.core.viz.filters import start_correlation
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_model
 from workbench.core.viz.tiles import GridLayout
 
@@ -257,11 +256,12 @@ class VizPanel(QWidget):
         self.rf_plot_view.set_pixels(None)
         self.rf_summary.clear()
         self._fill_layers(net)
-        usable_start = net.start_network() is not None and not net.start_is_constant()
+        constant = net.start_is_constant()
+        usable_start = net.start_network() is not None and not constant
         self.erf_at_start.setEnabled(usable_start)
         if not usable_start:
             self.erf_at_start.setChecked(False)
-        self.erf_at_start.setToolTip(START_TIP if not net.start_is_constant() else CONSTANT_START_TIP)
+        self.erf_at_start.setToolTip(CONSTANT_START_TIP if constant else START_TIP)
         self._show_image()
         self.refresh_filters()
         self.model_changed.emit()
@@ -299,7 +299,7 @@ class VizPanel(QWidget):
         out, inputs, height, width = grid.weight_shape
         self.filters_caption.setText(
             f"{out} filters of {grid.layer} ({inputs} input channel(s), {height}×{width}; {kind}); "
-            f"each tile scaled to its own range.\n{grid.stats.summary()}{_moved_since_start(net, grid)}"
+            f"each tile scaled to its own range.\n{grid.numbers()}"
         )
 
     # ------------------------------------------------------------- images and jobs
@@ -441,16 +441,6 @@ class VizPanel(QWidget):
         """Stop the live refresh and any job; False if a job thread is still running after the wait."""
         self._live_timer.stop()
         return self.runner.shutdown(timeout_ms)
-
-
-def _moved_since_start(net: VizNet, grid) -> str:
-    """How much of each filter is still what the network started from, when that is known."""
-    correlation = start_correlation(net, grid)
-    return (
-        ""
-        if correlation is None
-        else f"; median correlation with the filters at {net.start_label}: {correlation:.2f}"
-    )
 
 
 def _snapshot(net: VizNet) -> VizNet:

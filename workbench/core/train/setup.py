@@ -54,15 +54,15 @@ class TrainSettings:
         kwargs = {"channels": self.channels} | self.model_kwargs
         seconds = self.minutes * 60 if self.minutes else None
         return TrainConfig(
-            self.architecture,
-            kwargs,
-            self.steps,
-            self.lr,
-            self.lr / 100,
-            seconds,
-            self.seed,
-            self.optimizer,
-            self.weight_decay,
+            architecture=self.architecture,
+            model_kwargs=kwargs,
+            steps=self.steps,
+            lr=self.lr,
+            lr_final=self.lr / 100,
+            max_seconds=seconds,
+            seed=self.seed,
+            optimizer=self.optimizer,
+            weight_decay=self.weight_decay,
         )
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from workbench.core.errors import ParameterError
 
 from .filter_stats import FilterStats, filter_stats, initial_correlation
-from .layers import named_layers
+from .layers import input_unshuffle, named_layers
 from .tiles import GridLayout, enlarge, grid_layout, normalise, tile_grid
 
 MIN_TILE_PIXELS = 24
@@ -30,7 +30,9 @@ class FilterGrid:
         weight_shape: (out_channels, in_channels, kernel height, kernel width).
         colour: True when each tile shows a three-input-channel filter as RGB.
         stats: zero-sum count and orientation selectivity of the drawn filters, against random ones.
-        weights: the drawn filters, float32 O×I×h×w (folded into image space where that applies).
+        start_correlation: median correlation of the filters with the ones the model started from
+            (``start_filters`` and ``start_label`` of a ``VizNet``), or None when that is not known.
+        start_label: what that start was ("the start of the run"); empty when not known.
     """
 
     pixels: np.ndarray
@@ -39,7 +41,17 @@ class FilterGrid:
     weight_shape: tuple[int, int, int, int]
     colour: bool
     stats: FilterStats
-    weights: np.ndarray
+    start_correlation: float | None = None
+    start_label: str = ""
+
+    def numbers(self) -> str:
+        """One line for a caption: the filter statistics and, when known, the start correlation."""
+        if self.start_correlation is None:
+            return self.stats.summary()
+        return (
+            f"{self.stats.summary()}; median correlation with the filters at {self.start_label}: "
+            f"{self.start_correlation:.2f}"
+        )
 
 
 def first_conv(model) -> tuple[str, object]:
@@ -89,7 +101,7 @@ def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     """
     import torch
 
-    factor = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
+    factor = input_unshuffle(model)
     image_channels = weight.shape[1] // (factor * factor)
     if factor <= 1 or image_channels < 1:
         return weight
@@ -107,23 +119,27 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
     into image space (:func:`image_space_weight`). Tiles are enlarged to at least
     ``MIN_TILE_PIXELS`` pixels; ``weight_shape`` is the shape of the drawn (folded) filters.
     """
-    import torch
-
-    name, conv = first_conv(model)
-    with torch.no_grad():
-        weight = image_space_weight(model, conv.weight.detach().float().cpu().numpy().copy())
+    name, weight = first_layer_weights(model)
     tiles, colour, columns = _filter_tiles(weight)
     factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
-    pixels = tile_grid(tiles, layout)
-    return FilterGrid(pixels, layout, name, tuple(weight.shape), colour, filter_stats(weight), weight)
-
-
-def start_correlation(model, grid: FilterGrid) -> float | None:
-    """Median correlation of ``grid``'s filters with the ones ``model`` started from
-    (``start_filters``, see ``VizNet``), or None when that start is not known."""
     start = getattr(model, "start_filters", None)
-    if start is None or start.shape != grid.weights.shape:
-        return None
-    return float(np.median(initial_correlation(grid.weights, start)))
+    known = start is not None and start.shape == weight.shape
+    return FilterGrid(
+        tile_grid(tiles, layout),
+        layout,
+        name,
+        tuple(weight.shape),
+        colour,
+        filter_stats(weight),
+        float(np.median(initial_correlation(weight, start))) if known else None,
+        getattr(model, "start_label", "") if known else "",
+    )
+
+
+def first_layer_weights(model) -> tuple[str, np.ndarray]:
+    """(name, float32 O×I×h×w copy of the weights) of :func:`first_conv`, folded into image space
+    (:func:`image_space_weight`): the filters as the grid draws them."""
+    name, conv = first_conv(model)
+    return name, image_space_weight(model, conv.weight.detach().float().cpu().numpy().copy())

@@ -38,7 +38,7 @@ class VizNet(nn.Module):
         start_network: returns the network as it was at its start, when that is known (a live
             run's start, or a weight file's initialisation rebuilt from its card), else None;
             ``start_label`` names that start ("the start of the run") and ``start_filters`` holds
-            its first-layer filters (O×I×h×w, as :func:`filter_grid` draws them) or None.
+            its first-layer filters (O×I×h×w, as :func:`first_layer_weights` gives them) or None.
     """
 
     def __init__(
@@ -69,12 +69,12 @@ class VizNet(nn.Module):
     def set_start(self, start: VizNet, label: str) -> None:
         """Remember ``start``, this network as it began, called ``label``. It is held by a function,
         not as a submodule, so it stays out of the layer list and out of job snapshots."""
-        from .filters import filter_grid
+        from .filters import first_layer_weights
 
         self.start_network = lambda: start
         self.start_label = label
         try:
-            self.start_filters = filter_grid(start).weights.copy()
+            self.start_filters = first_layer_weights(start)[1]
         except ParameterError:
             self.start_filters = None
 

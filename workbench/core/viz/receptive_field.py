@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 
 from workbench.core.errors import ParameterError
 
-from .layers import named_layers
+from .layers import input_unshuffle, named_layers
 from .probe import input_channels, size_multiple
 
 RECURRENCE = "recurrence"
@@ -275,7 +275,7 @@ def receptive_fields(model, max_size: int = 512, device: object = "cpu") -> RFRe
         if needs_measuring(model)
         else recurrence_rf(model)
     )
-    fold = int(getattr(getattr(model, "net", model), "unshuffle", 1) or 1)
+    fold = input_unshuffle(model)
     if fold > 1:
         report.note = (
             f"The layers run on the {fold}×-unshuffled image: kernel and stride are in its pixels, "
