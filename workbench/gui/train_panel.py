@@ -82,7 +82,7 @@ OPTIMIZER_CHOICES = (
     ("adam", "Adam", "moves every weight by about the learning rate, whatever its gradient"),
     ("sgd", "SGD, momentum 0.9", "moves weights along the mean gradient, as the DnCNN paper trains"),
 )
-DEFAULT_LR = (("adam", 1e-3), ("sgd", 0.01))
+DEFAULT_LR = {"adam": 1e-3, "sgd": 0.01}
 """Starting learning rate of each optimiser when the user has not set one."""
 MODE_LABELS = {"supervised": "supervised", "noise2noise": "Noise2Noise", "blindspot": "blind-spot"}
 
@@ -295,10 +295,9 @@ class TrainPanel(QWidget):
 
     def _optimizer_changed(self) -> None:
         """Swap the learning rate to the new optimiser's default while it is at the other's."""
-        defaults = dict(DEFAULT_LR)
         chosen = str(self.optimizer.currentData())
-        if any(abs(self.lr.value() - lr) < 1e-9 for name, lr in defaults.items() if name != chosen):
-            self.lr.setValue(defaults[chosen])
+        if any(abs(self.lr.value() - lr) < 1e-9 for name, lr in DEFAULT_LR.items() if name != chosen):
+            self.lr.setValue(DEFAULT_LR[chosen])
 
     def _architecture_changed(self) -> None:
         self.depth.setEnabled(self.architecture.currentText() != "unet")
