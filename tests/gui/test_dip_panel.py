@@ -161,3 +161,15 @@ def test_the_log_axes_label_only_the_1_2_and_5_ticks_of_a_decade(panel):
     axis = panel.loss_plot.getAxis("left")
     values = [np.log10(value) for value in (0.1, 0.09, 0.05, 0.03, 0.02, 0.01)]
     assert axis.logTickStrings(values, 1.0, 1.0) == ["0.1", "", "0.05", "", "0.02", "0.01"]
+
+
+def test_empty_plots_show_a_step_frame_that_the_first_run_replaces(panel, qtbot):
+    x_range, psnr_range = panel.psnr_plot.viewRange()
+    assert x_range == pytest.approx([0, 1000]) and psnr_range == pytest.approx([15, 35])
+    assert not panel.loss_plot.getAxis("bottom").autoSIPrefix
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.iterations.setValue(25)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    qtbot.waitUntil(lambda: panel.loss_plot.viewRange()[0][1] < 30)

@@ -51,6 +51,7 @@ from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
 
 from .compare_tiles import SwipeView, Tile
+from .fitted_stack import FittedStack
 from .param_panel import ParamPanel
 from .worker import JobRunner
 
@@ -94,7 +95,7 @@ class CompareView(QWidget):
     def _build(self) -> None:
         self.methods = QListWidget()
         self.methods.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.params = QStackedWidget()
+        self.params = FittedStack()
         self.run_button = QPushButton("Compare")
         self.run_button.setToolTip("Run every ticked method in turn on the input")
         self.cancel_button = QPushButton("Cancel")

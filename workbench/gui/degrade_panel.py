@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from .fitted_stack import FittedStack
 from .param_panel import ParamPanel
 
 
@@ -48,7 +48,7 @@ class DegradePanel(QWidget):
         self.operators = core_operators()
         self.operator_box = QComboBox()
         self.panels: dict[str, ParamPanel] = {}
-        self.stack = QStackedWidget()
+        self.stack = FittedStack()
         for operator in self.operators:
             self.operator_box.addItem(operator.label, operator.name)
             self.operator_box.setItemData(

@@ -37,6 +37,7 @@ from workbench.core.problem import Problem
 from .dip_run import DipFeed, RunCurves, dip_job
 from .form_widgets import button_grid, float_spin, int_spin, push_button
 from .log_axis import sparse_log_axes
+from .plot_frame import frame_empty_plot
 from .worker import JobRunner
 
 CONTROLS_WIDTH = 330
@@ -46,6 +47,9 @@ REFRESH_MS = 200
 
 STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
 """How the plots and the status name the rule that stopped a run."""
+EMPTY_STEPS = 1000
+EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
+"""Before the first run: the loss (log10 of the MSE), PSNR (dB) and ES-WMV variance (log10) shown."""
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
 
 
@@ -152,6 +156,8 @@ class DipPanel(QWidget):
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)
         self.psnr_plot.addLegend(offset=(-10, 10))
+        for plot, y_range in zip(self._plots(), EMPTY_Y_RANGES, strict=True):
+            frame_empty_plot(plot, EMPTY_STEPS, y_range)
         self.previews = pg.GraphicsLayoutWidget()
         self.current_view = self.previews.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
         self.average_view = self.previews.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
@@ -325,7 +331,7 @@ class DipPanel(QWidget):
 
     def redraw(self) -> None:
         """Draw the earlier runs faded and the current one in full colour."""
-        for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
+        for plot in self._plots():
             plot.clear()
         runs = [*self.history, *([self.curves] if self.curves is not None else [])]
         for index, run in enumerate(runs):
@@ -342,7 +348,7 @@ class DipPanel(QWidget):
             self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
             if run.fired_at is not None:
                 label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
-                for plot in (self.loss_plot, self.psnr_plot, self.es_plot):
+                for plot in self._plots():
                     marker = pg.InfiniteLine(
                         run.fired_at, angle=90, pen=dashed, label=label, labelOpts={"position": 0.2}
                     )
@@ -356,6 +362,9 @@ class DipPanel(QWidget):
                     labelOpts={"position": 0.1},
                 )
                 self.loss_plot.addItem(floor)
+
+    def _plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
+        return self.loss_plot, self.psnr_plot, self.es_plot
 
     def _show_rate(self, record: StepRecord) -> None:
         rate = record.iteration / record.seconds if record.seconds > 0 else 0.0

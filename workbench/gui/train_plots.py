@@ -7,12 +7,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from .log_axis import sparse_log_axes
+from .plot_frame import frame_empty_plot
 from .train_run import EarlierRun, TrainCurves
 
 AXIS_WIDTH = 56
 """Pixels of both plots' left axes, so that their steps line up."""
 LOSS_MIN_DECADES = 1.0
 """Smallest span of the loss axis, in decades (a log axis shows no tick labels inside one decade)."""
+EMPTY_STEPS = 1000
+EMPTY_LOSS = (-3.0, -1.0)
+"""Before the first run: log10 of the per-step MSE shown."""
+EMPTY_PSNR = (20.0, 32.0)
+"""Before the first run: validation PSNR (dB) shown."""
 EARLIER_COLOURS = ("#9e9e9e", "#e6a15c", "#74b979")
 """Muted pens of the earlier runs, oldest first (at most this many are drawn)."""
 
@@ -32,8 +38,9 @@ class TrainPlots(pg.GraphicsLayoutWidget):
         self.psnr_plot = self.addPlot(row=1, col=0, title="Validation PSNR (dB)")
         self.psnr_plot.setLabel("bottom", "step")
         self.psnr_plot.setXLink(self.loss_plot)
-        for plot in (self.loss_plot, self.psnr_plot):
+        for plot, y_range in ((self.loss_plot, EMPTY_LOSS), (self.psnr_plot, EMPTY_PSNR)):
             plot.getAxis("left").setWidth(AXIS_WIDTH)
+            frame_empty_plot(plot, EMPTY_STEPS, y_range)
         self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#9ecae1", width=1), name="per step")
         self.smooth_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#08519c", width=2), name="smoothed")
         self._origin = self.loss_plot.plot([], [], pen=pg.mkPen(None))
