@@ -136,3 +136,11 @@ def test_description_carries_range_unit_and_auto():
         "auto": True,
     }
     assert SPEC.describe()[2]["choices"] == ["np", "refilter"]
+
+
+def test_summary_shows_floats_short_paths_by_name_and_an_empty_path_as_what_it_means():
+    spec = ParamSpec([FloatParam("strength", 0.1), PathParam("weights", "", empty="shipped")])
+    assert spec.summary({"strength": 1 / 3, "weights": ""}) == "strength=0.3333, weights=shipped"
+    assert spec.summary({"weights": "/models/dncnn_25.pth"}) == "weights=dncnn_25.pth"
+    assert spec.summary({"other": 2.0}) == "other=2"
+    assert spec.summary({}) == ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from .errors import ParameterError
@@ -42,6 +43,10 @@ class Param:
     def parse(self, text: str) -> Any:
         """Parse a command-line string and validate it."""
         return self.validate(text)
+
+    def show(self, value: Any) -> str:
+        """``value`` in a few characters, for a history line (floats to 4 significant digits)."""
+        return show_value(value)
 
     def describe(self) -> dict:
         """A JSON-friendly description (for ``workbench methods --json``)."""
@@ -164,13 +169,18 @@ class BoolParam(Param):
 
 @dataclass(frozen=True)
 class PathParam(Param):
-    """A file path (empty for none); the window shows a file chooser."""
+    """A file path; the window shows a file chooser. ``empty`` says what no path means."""
 
     file_filter: str = ""
+    empty: str = "none"
     kind: ClassVar[str] = "path"
 
     def validate(self, value: Any) -> str:
         return "" if value is None else str(value)
+
+    def show(self, value: Any) -> str:
+        """The file's name, or ``empty`` when there is no path."""
+        return PurePath(value).name if value else self.empty
 
 
 class ParamSpec:
@@ -230,6 +240,19 @@ class ParamSpec:
 
     def describe(self) -> list[dict]:
         return [param.describe() for param in self]
+
+    def summary(self, values: Mapping[str, Any]) -> str:
+        """``name=value, ...`` for ``values``, each shown by its parameter (names the spec does
+        not have are shown plainly); empty for no values."""
+        return ", ".join(
+            f"{name}={self._params[name].show(value) if name in self._params else show_value(value)}"
+            for name, value in values.items()
+        )
+
+
+def show_value(value: Any) -> str:
+    """A float to 4 significant digits, anything else as ``str``."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def split_assignments(assignments: Iterable[str]) -> dict[str, str]:

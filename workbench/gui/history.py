@@ -9,6 +9,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from workbench.core import registry
+from workbench.core.errors import ParameterError
+from workbench.core.params import ParamSpec
 from workbench.core.pipeline import Result
 
 from .display import thumbnail
@@ -31,9 +34,13 @@ class HistoryEntry:
         return f"PSNR {self.result.psnr:.2f} dB · SSIM {self.result.ssim:.3f}"
 
     def params_text(self) -> str:
-        return (
-            ", ".join(f"{name}={_short(value)}" for name, value in self.result.params.items()) or "defaults"
-        )
+        """The parameters as the method's spec shows them (a weight file by its name, none as
+        what it means); a method the registry does not hold shows them plainly."""
+        try:
+            spec = registry.get(self.result.method).params
+        except ParameterError:
+            spec = ParamSpec()
+        return spec.summary(self.result.params) or "defaults"
 
     def text(self) -> str:
         """Three lines: method and time; metrics and duration; parameters."""
@@ -42,10 +49,6 @@ class HistoryEntry:
             f"{self.metrics_text()}  ·  {self.result.seconds:.2f} s\n"
             f"{self.params_text()}"
         )
-
-
-def _short(value: object) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 class HistoryList(QListWidget):

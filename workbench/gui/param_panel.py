@@ -217,7 +217,7 @@ class PathEditor(ParamEditor):
     def __init__(self, param: PathParam, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
         self.line = QLineEdit()
-        self.line.setPlaceholderText("none")
+        self.line.setPlaceholderText(param.empty)
         self.browse = QPushButton("Browse…")
         self.row.addWidget(self.line, 1)
         self.row.addWidget(self.browse)

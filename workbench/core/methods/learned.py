@@ -42,6 +42,7 @@ def _params(sigma_help: str) -> ParamSpec:
                 "",
                 "weight file (.pt own format, .mat MatConvNet, .pth PyTorch); empty = shipped",
                 file_filter=WEIGHT_FILTER,
+                empty="shipped",
             ),
             FloatParam(
                 "sigma", AUTO, sigma_help, minimum=0.0, maximum=100.0, step=1.0, unit="/255", allow_auto=True
