@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -58,7 +58,8 @@ from .method_panel import MethodSelector, ParametersBox, PresetStore
 from .raw_development import RawDevelopment
 from .region_preview import RegionPreview
 from .settings import WindowSettings, default_settings
-from .viewer import SIDE_BY_SIDE, SPLIT, ImageViewer
+from .viewer import SPLIT, ImageViewer
+from .window_actions import build_actions
 from .worker import JobRunner
 
 TITLE = "Restoration Workbench"
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
             self._error,
             self,
         )
-        self._build_actions()
+        build_actions(self)
         self._set_busy(False)
         self._connect()
         self._restore_settings()
@@ -208,106 +209,6 @@ class MainWindow(QMainWindow):
         self.camera_label.setContentsMargins(6, 0, 6, 0)
         bar.addPermanentWidget(self.camera_label)
         self.job_status = JobStatus(bar, self)
-
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.open_action = self._action(
-            "&Open…", self.choose_and_open, QKeySequence.StandardKey.Open, "Open an image or RAW file"
-        )
-        self.open_reference_action = self._action(
-            "Open &reference…",
-            self.choose_reference,
-            None,
-            "Open the clean image the input is scored against",
-        )
-        self.export_action = self._action(
-            "&Export result…", self.export_shown, QKeySequence.StandardKey.Save, "Export the shown result"
-        )
-        self.batch_action = self._action(
-            "&Batch…", self.open_batch, "Ctrl+B", "Restore every image of a folder with the selected method"
-        )
-        self.raw_options_action = self._action(
-            "Camera RAW &options…", self.edit_raw_options, None, "How camera RAW files are developed"
-        )
-        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.run_action = self._action("&Run", self.run_method, "Ctrl+R", "Run the selected method")
-        self.cancel_action = self._action("&Cancel", self.cancel_job, "Esc", "Stop the running job")
-        self.fit_action = self._action("&Fit to window", self.viewer.fit, "F", "Show the whole image")
-        self.actual_action = self._action(
-            "&100 %", self.viewer.actual_size, "1", "One image pixel per screen pixel"
-        )
-        self.side_action = self._action("&Side by side", lambda: self.set_view_mode(SIDE_BY_SIDE), "S")
-        self.split_action = self._action("Before/after &split", lambda: self.set_view_mode(SPLIT), "B")
-        self.region_action = self._action(
-            "Preview &region",
-            self.viewer.set_region_mode,
-            "P",
-            "Drag a rectangle on the image to try the method there first (Shift + drag does it any time)",
-        )
-        self.region_action.setCheckable(True)
-        modes = QActionGroup(self)
-        for action in (self.side_action, self.split_action):
-            action.setCheckable(True)
-            modes.addAction(action)
-        self.side_action.setChecked(True)
-
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.open_reference_action)
-        file_menu.addAction(self.raw_options_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.batch_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        run_menu = menus.addMenu("&Run")
-        run_menu.addAction(self.run_action)
-        run_menu.addAction(self.cancel_action)
-        view_menu = menus.addMenu("&View")
-        view_actions = (self.side_action, self.split_action, None, self.fit_action, self.actual_action)
-        for action in (*view_actions, None, self.region_action, None):
-            if action is None:
-                view_menu.addSeparator()
-            else:
-                view_menu.addAction(action)
-        self.panels_menu = view_menu.addMenu("&Panels")
-        for dock in (self.method_dock, self.degrade_dock, self.history_dock, self.histogram_dock):
-            self.panels_menu.addAction(dock.toggleViewAction())
-
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("toolbar-main")
-        toolbar.setMovable(False)
-        for action in (
-            self.open_action,
-            self.export_action,
-            None,
-            self.run_action,
-            self.cancel_action,
-            None,
-            self.side_action,
-            self.split_action,
-            self.fit_action,
-            self.actual_action,
-            None,
-            self.region_action,
-        ):
-            if action is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(action)
 
     def _connect(self) -> None:
         self.selector.method_chosen.connect(self._method_chosen)
@@ -633,7 +534,8 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         return None
 
-    def _fill_recent_menu(self) -> None:
+    def fill_recent_menu(self) -> None:
+        """File > Open recent, filled as it opens: the recent files by name, newest first."""
         self.recent_menu.clear()
         recent = self.settings.recent_files()
         for path in recent:
