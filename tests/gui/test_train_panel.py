@@ -34,13 +34,13 @@ def clean_folder(tmp_path) -> Path:
 def make_small(panel: TrainPanel, steps: int) -> None:
     """A DnCNN of three 8-wide convs on 16-pixel patches, two at a time, validated every 2 steps."""
     panel.set_device("cpu")
-    panel.architecture.setCurrentText("dncnn")
-    panel.width.setValue(8)
-    panel.depth.setValue(3)
-    panel.patch.setValue(16)
-    panel.batch.setValue(2)
-    panel.validate_every.setValue(2)
-    panel.steps.setValue(steps)
+    panel.form.architecture.setCurrentText("dncnn")
+    panel.form.width.setValue(8)
+    panel.form.depth.setValue(3)
+    panel.form.patch.setValue(16)
+    panel.form.batch.setValue(2)
+    panel.form.validate_every.setValue(2)
+    panel.form.steps.setValue(steps)
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def panel(qtbot, clean_folder):
     panel = TrainPanel()
     qtbot.addWidget(panel)
     make_small(panel, steps=4)
-    panel.folder.setText(str(clean_folder))
+    panel.form.folder.setText(str(clean_folder))
     yield panel
     panel.shutdown()
     assert not panel.runner.is_running()
@@ -61,7 +61,7 @@ def train(panel: TrainPanel, qtbot) -> Trainer:
 
 
 def test_a_run_draws_loss_and_validation_curves_and_cancel_keeps_its_network(panel, qtbot):
-    panel.steps.setValue(1_000_000)
+    panel.form.steps.setValue(1_000_000)
     started = []
     panel.net_started.connect(started.append)
     assert panel.start()
@@ -119,10 +119,10 @@ def test_saving_over_an_existing_file_asks_first(panel, qtbot, tmp_path, monkeyp
 
 
 def test_a_run_resumes_from_its_checkpoint_with_its_earlier_curves(panel, qtbot, tmp_path):
-    panel.checkpoint.setText(str(tmp_path / "run.ckpt"))
+    panel.form.checkpoint.setText(str(tmp_path / "run.ckpt"))
     train(panel, qtbot)
-    panel.steps.setValue(6)
-    panel.resume.setChecked(True)
+    panel.form.steps.setValue(6)
+    panel.form.resume.setChecked(True)
     trainer = train(panel, qtbot)
     assert trainer.step_count == 6
     assert panel.curves.steps == [1, 2, 3, 4, 5, 6]
@@ -133,12 +133,12 @@ def test_a_run_resumes_from_its_checkpoint_with_its_earlier_curves(panel, qtbot,
 def test_poisson_gaussian_noise_is_offered_only_for_supervised_runs_and_lands_in_the_card(
     panel, qtbot, tmp_path
 ):
-    assert not panel.form.isRowVisible(panel.peak)
-    panel.noise_kind.setCurrentIndex(panel.noise_kind.findData("poisson_gaussian"))
-    assert panel.form.isRowVisible(panel.peak)
-    panel.peak.setValue(40)
-    panel.sigma.setValue(3)
-    panel.sigma_to.setValue(3)
+    assert not panel.form.rows.isRowVisible(panel.form.peak)
+    panel.form.noise_kind.setCurrentIndex(panel.form.noise_kind.findData("poisson_gaussian"))
+    assert panel.form.rows.isRowVisible(panel.form.peak)
+    panel.form.peak.setValue(40)
+    panel.form.sigma.setValue(3)
+    panel.form.sigma_to.setValue(3)
     train(panel, qtbot)
     assert "40 photons at white + read sigma 3" in panel.validation_label
     assert panel.save_to(tmp_path / "pg.pt")
@@ -147,13 +147,15 @@ def test_poisson_gaussian_noise_is_offered_only_for_supervised_runs_and_lands_in
         "sigma_range": [3.0, 3.0],
         "peak": 40.0,
     }
-    panel.set_mode("blindspot")
-    assert not panel.form.isRowVisible(panel.noise_kind) and not panel.form.isRowVisible(panel.peak)
+    panel.form.set_mode("blindspot")
+    assert not panel.form.rows.isRowVisible(panel.form.noise_kind) and not panel.form.rows.isRowVisible(
+        panel.form.peak
+    )
 
 
 def test_a_time_limit_ends_a_run_before_its_step_target(panel, qtbot):
-    panel.steps.setValue(1_000_000)
-    panel.minutes.setValue(0.01)
+    panel.form.steps.setValue(1_000_000)
+    panel.form.minutes.setValue(0.01)
     trainer = train(panel, qtbot)
     assert 0 < trainer.step_count < 1_000_000
     assert trainer.elapsed == pytest.approx(0.6, abs=0.5)
@@ -163,7 +165,7 @@ def test_a_time_limit_ends_a_run_before_its_step_target(panel, qtbot):
 def test_earlier_runs_stay_drawn_under_the_next_one_until_cleared(panel, qtbot):
     assert not panel.forget_button.isEnabled()
     first = train(panel, qtbot)
-    panel.lr.setValue(0.002)
+    panel.form.lr.setValue(0.002)
     train(panel, qtbot)
     assert [run.label for run in panel.earlier] == ["run 1: dncnn 8×3, adam lr 0.001"]
     assert panel.earlier[0].curves.steps == [record.step for record in first.history]
@@ -179,14 +181,14 @@ def test_earlier_runs_stay_drawn_under_the_next_one_until_cleared(panel, qtbot):
 
 
 def test_bad_settings_are_explained_and_nothing_starts(panel, qtbot, tmp_path):
-    panel.folder.setText("")
+    panel.form.folder.setText("")
     assert not panel.start()
     assert "choose a folder of clean images" in panel.status.text()
-    panel.set_mode("noise2noise")
-    panel.folder.setText(str(tmp_path))
+    panel.form.set_mode("noise2noise")
+    panel.form.folder.setText(str(tmp_path))
     assert not panel.start()
     assert "second folder" in panel.status.text()
-    panel.set_mode("blindspot")
+    panel.form.set_mode("blindspot")
     with qtbot.waitSignal(panel.runner.failed, timeout=30_000):
         assert panel.start()
     assert "needs an open image" in panel.status.text()
@@ -201,8 +203,8 @@ def test_blind_spot_trains_on_the_windows_image_and_apply_adds_the_result_to_the
     window.open_paths([str(path) for path in image_files])
     panel = attach(window)
     make_small(panel, steps=3)
-    panel.set_mode("blindspot")
-    panel.architecture.setCurrentText("unet")
+    panel.form.set_mode("blindspot")
+    panel.form.architecture.setCurrentText("unet")
     trainer = train(panel, qtbot)
     assert window.live_net is trainer.model
     assert trainer.model.channels == 1 and len(trainer.source.images) == 3
@@ -236,12 +238,12 @@ def test_the_app_window_has_a_train_page_that_follows_the_open_image(
 
 
 def test_sgd_with_weight_decay_is_chosen_in_the_form_and_used_by_the_run(panel, qtbot):
-    panel.optimizer.setCurrentIndex(panel.optimizer.findData("sgd"))
-    assert panel.lr.value() == pytest.approx(0.01)
-    panel.weight_decay.setValue(1e-4)
+    panel.form.optimizer.setCurrentIndex(panel.form.optimizer.findData("sgd"))
+    assert panel.form.lr.value() == pytest.approx(0.01)
+    panel.form.weight_decay.setValue(1e-4)
     trainer = train(panel, qtbot)
     assert isinstance(trainer.optimizer, torch.optim.SGD)
     assert trainer.optimizer.param_groups[0]["weight_decay"] == pytest.approx(1e-4)
-    panel.lr.setValue(0.02)
-    panel.optimizer.setCurrentIndex(panel.optimizer.findData("adam"))
-    assert panel.lr.value() == pytest.approx(0.02)
+    panel.form.lr.setValue(0.02)
+    panel.form.optimizer.setCurrentIndex(panel.form.optimizer.findData("adam"))
+    assert panel.form.lr.value() == pytest.approx(0.02)
