@@ -1,4 +1,5 @@
-"""Fixtures for the window tests: tiny image files and test-only methods registered for one test."""
+"""Fixtures for the window tests: tiny image files, test-only methods registered for one test, and
+garbage collection on the GUI thread as the application has it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,18 @@ from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.params import FloatParam, IntParam, ParamSpec
 from workbench.core.problem import Task
+from workbench.gui.collector import GuiCollector
 
 ALL_TASKS = frozenset(Task)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def gui_thread_collection(qapp):
+    """Each window test module runs with garbage collected on the GUI thread, as in the app."""
+    collector = GuiCollector(qapp)
+    yield collector
+    collector.stop()
+    collector.deleteLater()
 
 
 def _scaled(problem, params, ctx):

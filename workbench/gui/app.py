@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from . import collector
 from .main_window import TITLE, MainWindow
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,15 @@ def sample_paths() -> list[Path]:
 
 
 def application(args: list[str] | None = None) -> QApplication:
-    """The running QApplication, created (named, with the Fusion style) if there is none."""
+    """The running QApplication, created (named, with the Fusion style) if there is none; its
+    garbage is collected on the GUI thread (:mod:`.collector`)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0], *(args or [])])
         app.setApplicationName(TITLE)
         app.setOrganizationName("RestorationWorkbench")
         app.setStyle("Fusion")
+    collector.install(app)
     return app
 
 
