@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -39,8 +38,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -50,13 +47,13 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
 
+from .compare_table import MetricsTable
 from .compare_tiles import SwipeView, Tile
 from .fitted_stack import FittedStack
 from .param_panel import ParamPanel
 from .worker import JobRunner
 
 RESULTS, ERRORS, NOISE = "results", "errors", "noise"
-TABLE_COLUMNS = ("Method", "PSNR (dB)", "SSIM", "Gain vs BM3D (dB)", "Time (s)")
 
 
 class CompareView(QWidget):
@@ -162,12 +159,7 @@ class CompareView(QWidget):
         self.pictures = QStackedWidget()
         self.pictures.addWidget(self.grid_widget)
         self.pictures.addWidget(self.swipe)
-        self.table = QTableWidget(0, len(TABLE_COLUMNS))
-        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
-        self.table.setSortingEnabled(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = MetricsTable()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.pictures)
         right.addWidget(self.table)
@@ -362,7 +354,7 @@ class CompareView(QWidget):
         """Show the tiles and the metrics table of ``comparison``."""
         self.comparison = comparison
         self.export_button.setEnabled(bool(comparison.results))
-        self._fill_table(comparison)
+        self.table.fill(comparison)
         self._show_mode()
 
     def _tiles_for(self, comparison: compare.Comparison, mode: str) -> list[tuple[str, np.ndarray, tuple]]:
@@ -460,18 +452,6 @@ class CompareView(QWidget):
             )
             self.swipe.view.setRange(self.tiles[0].view.viewRect(), padding=0)
 
-    def _fill_table(self, comparison: compare.Comparison) -> None:
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(comparison.results))
-        for row, result in enumerate(comparison.results):
-            values = (result.psnr, result.ssim, comparison.gain(result), result.seconds)
-            self.table.setItem(row, 0, QTableWidgetItem(compare.method_label(result.method)))
-            for column, (value, decimals) in enumerate(zip(values, (2, 4, 2, 3), strict=True), start=1):
-                self.table.setItem(row, column, _number_item(value, decimals))
-        self.table.setSortingEnabled(True)
-        if comparison.problem.reference is not None:
-            self.table.sortItems(1, Qt.SortOrder.DescendingOrder)
-
     # ----------------------------------------------------------------- export
 
     def choose_export_folder(self) -> None:
@@ -494,15 +474,6 @@ class CompareView(QWidget):
             return False
         self.status.setText(f"Exported to {folder}")
         return True
-
-
-def _number_item(value: float | None, decimals: int) -> QTableWidgetItem:
-    """A table cell holding a number (so the column sorts numerically); empty for None."""
-    item = QTableWidgetItem()
-    if value is not None and math.isfinite(value):
-        item.setData(Qt.ItemDataRole.DisplayRole, round(float(value), decimals))
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
 
 
 def grid_columns(count: int) -> int:
