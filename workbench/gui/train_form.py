@@ -71,9 +71,10 @@ class TrainForm(QWidget):
         super().__init__(parent)
         self.rows = QFormLayout(self)
         self.rows.setContentsMargins(0, 0, 0, 0)
+        sizes = GPU_DEFAULTS if torch.cuda.is_available() else CPU_DEFAULTS
         self._build_data_rows()
-        self._build_model_rows()
-        self._build_run_rows()
+        self._build_model_rows(sizes)
+        self._build_run_rows(sizes)
         self._mode_changed()
         self._architecture_changed()
 
@@ -106,8 +107,7 @@ class TrainForm(QWidget):
         self.rows.addRow("Noise σ", sigma_row)
         self.rows.addRow("Photons at white", self.peak)
 
-    def _build_model_rows(self) -> None:
-        sizes = GPU_DEFAULTS if torch.cuda.is_available() else CPU_DEFAULTS
+    def _build_model_rows(self, sizes: SizeDefaults) -> None:
         self.architecture = QComboBox()
         self.architecture.addItems(ARCHITECTURES)
         self.architecture.currentTextChanged.connect(self._architecture_changed)
@@ -119,17 +119,16 @@ class TrainForm(QWidget):
         self.rows.addRow("Width", self.width)
         self.rows.addRow("Depth", self.depth)
         self.rows.addRow(self.colour)
-        self._sizes = sizes
 
-    def _build_run_rows(self) -> None:
+    def _build_run_rows(self, sizes: SizeDefaults) -> None:
         self.steps = int_spin(1, 1_000_000, 1000, "optimiser steps", step=100)
         self.minutes = float_spin(
             0, 100_000, 0, 5, "stop after this many minutes of training (0: no limit)", 2
         )
         self.minutes.setSpecialValueText("no limit")
-        self.batch = int_spin(1, 512, self._sizes.batch, "patches per step")
+        self.batch = int_spin(1, 512, sizes.batch, "patches per step")
         self.patch = int_spin(
-            8, 512, self._sizes.patch, "patch side in pixels (a multiple of 4 suits every net)", 8
+            8, 512, sizes.patch, "patch side in pixels (a multiple of 4 suits every net)", 8
         )
         self.lr = float_spin(1e-5, 0.1, 1e-3, 1e-4, "learning rate (cosine decay to 1/100 of it)", 5)
         self.optimizer = QComboBox()
