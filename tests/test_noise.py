@@ -62,6 +62,23 @@ def test_estimate_sigma_on_colour_and_on_the_gaussian_noise_operator():
     assert abs(estimate_sigma(noisy.pixels) * 255 / 20 - 1) < 0.10
 
 
+@pytest.mark.parametrize("size", [32, 64, 128])
+def test_estimate_sigma_is_not_biased_low_on_small_images(size):
+    estimates = [
+        estimate_sigma(add_noise(np.full((size, size, 1), 0.5, np.float32), 25, seed=seed)) * 255
+        for seed in range(8)
+    ]
+    assert abs(np.mean(estimates) / 25 - 1) < 0.05
+
+
+def test_estimate_sigma_on_small_crops_of_set12():
+    estimates = [
+        estimate_sigma(add_noise(clean[64:128, 64:128], 25, seed=index)) * 255
+        for index, clean in enumerate(set12_images())
+    ]
+    assert abs(np.mean(estimates) / 25 - 1) < 0.05
+
+
 def test_estimate_sigma_is_near_zero_on_a_clean_smooth_image():
     assert estimate_sigma(textured_image()) * 255 < 1.0
 

@@ -5,7 +5,9 @@
   for blind denoising", IEEE TIP 2013): the smallest eigenvalue of the covariance of 7×7
   patches is the noise variance once textured patches are left out; a patch is textured when
   its sum of squared gradients exceeds what noise of the current estimate would give with
-  probability 1e-6 (a Gamma quantile). Three rounds of estimate and selection.
+  probability 1e-3 (a Gamma quantile). Three rounds of estimate and selection. The last
+  eigenvalue is then scaled up for the number of patches kept (see :func:`_weak_texture_variance`),
+  which removes the low bias the plain method has on small images.
 * :func:`estimate_poisson_gaussian`: the parameters of signal-dependent noise with
   variance = a·x + b, by a robust regression of local noise variance on local mean.
 
@@ -24,7 +26,7 @@ from scipy.stats import gamma
 from .image import as_hwc
 
 PATCH = 7
-CONFIDENCE = 1 - 1e-6
+CONFIDENCE = 1 - 1e-3
 ROUNDS = 3
 MAX_PATCHES = 2**18
 MAD_TO_STD = 1.4826
@@ -36,7 +38,7 @@ CLIP_MARGIN = 2.5
 def estimate_sigma(pixels: np.ndarray) -> float:
     """Standard deviation of additive white Gaussian noise in float32 H×W×C ``pixels`` ([0, 1] scale).
 
-    Each channel is estimated on its own and the variances averaged. Every 7×7 patch is used
+    Each channel is estimated on its own and the variances averaged. Every 7×7 patch is used,
     up to 2**18 of them (larger images take every k-th row and column of patch positions).
     A plane with fewer patches than twice a patch's 49 values falls back to
     :func:`haar_mad_sigma`.
@@ -47,6 +49,15 @@ def estimate_sigma(pixels: np.ndarray) -> float:
 
 
 def _weak_texture_variance(plane: np.ndarray) -> float:
+    """The noise variance of an H×W plane from its weakly textured 7×7 patches.
+
+    For white noise of variance s², the smallest eigenvalue of a p-dimensional covariance estimated
+    from n samples falls near s²·(1 - √(p/n))², the lower edge of the Marchenko–Pastur law, not at
+    s²: 12 % low in standard deviation for the 3364 patches of a 64×64 image. Overlapping patches
+    follow the same edge with n their count (checked on pure noise from 32² to 256² pixels), so the
+    last round's eigenvalue is divided by that factor. The selection rounds use the plain
+    eigenvalue, as the method was designed with.
+    """
     height, width = plane.shape
     positions = max(0, height - PATCH + 1) * max(0, width - PATCH + 1)
     if positions < 2 * PATCH * PATCH:
@@ -64,7 +75,7 @@ def _weak_texture_variance(plane: np.ndarray) -> float:
             break
         patches, texture = patches[weak], texture[weak]
         variance = _smallest_eigenvalue(patches)
-    return variance
+    return variance / (1 - np.sqrt(PATCH * PATCH / len(patches))) ** 2
 
 
 def _gradient_energy(plane: np.ndarray) -> np.ndarray:
@@ -108,6 +119,14 @@ def _difference_matrix(axis: int) -> np.ndarray:
 
 
 def _smallest_eigenvalue(patches: np.ndarray) -> float:
+    """The noise variance from N×49 ``patches``: their covariance's smallest eigenvalue, scaled up
+    for the sample size.
+
+    For white noise of variance s², the smallest eigenvalue of a p-dimensional covariance estimated
+    from n samples falls near s²·(1 - √(p/n))², the lower edge of the Marchenko–Pastur law, not at
+    s²: 12 % low in standard deviation for the 3364 patches of a 64×64 image. Overlapping patches
+    follow the same edge with n their count (measured on pure noise from 32² to 256²).
+    """
     count = len(patches)
     mean = patches.mean(axis=0)
     covariance = (patches.T @ patches - count * np.outer(mean, mean)) / (count - 1)
