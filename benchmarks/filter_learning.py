@@ -2,6 +2,7 @@
 
     python benchmarks/filter_learning.py [--steps 3000] [--every 1000]
     python benchmarks/filter_learning.py --optimizer sgd --lr 0.05 --weight-decay 1e-4
+    python benchmarks/filter_learning.py --png build/filters   # also save each reported grid
 
 Trains two small DnCNNs (6 convolutions, 32 wide, batch norm) with the workbench's trainer (Adam
 1e-3 by default, or the given optimiser; cosine to 1/100 of the rate; Train400 patches of 40 px,
@@ -10,7 +11,10 @@ paper) and one on the 2×-unshuffled image (6×6 filters in image space, as the 
 ``--every`` steps it prints, per net, the training PSNR (mean of the last 200 losses), how many
 filters are zero-sum, the median orientation selectivity against random filters of the same size
 (the baseline), and the median correlation of each filter with itself at initialisation (the mean
-taken out): near 1 means the filter's pattern is still the random one it started from.
+taken out): near 1 means the filter's pattern is still the random one it started from. With
+``--png DIR`` each reported state's filter grid (as ``workbench viz filters`` draws it) is written
+to DIR as ``<net>-<step>.png``, the start as step 0, so the filters can be looked at, not only
+counted.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from workbench.core import io  # noqa: E402
+from workbench.core.image import Image  # noqa: E402
 from workbench.core.train.batches import SupervisedBatches  # noqa: E402
 from workbench.core.train.data import load_folder  # noqa: E402
 from workbench.core.train.noise import NoiseModel  # noqa: E402
 from workbench.core.train.trainer import OPTIMIZERS, TrainConfig, Trainer  # noqa: E402
 from workbench.core.viz.filter_stats import filter_stats, initial_correlation  # noqa: E402
-from workbench.core.viz.filters import first_layer_weights  # noqa: E402
+from workbench.core.viz.filters import filter_grid, first_layer_weights  # noqa: E402
 from workbench.core.viz.models import wrap_model  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
@@ -44,6 +50,16 @@ def first_layer(trainer: Trainer) -> np.ndarray:
     return first_layer_weights(wrap_model(trainer.model))[1]
 
 
+def save_grid(trainer: Trainer, folder: Path | None, net: str) -> None:
+    """Write the trainer's first-layer filter grid to ``folder/<net>-<step>.png`` (no-op without a folder)."""
+    if folder is None:
+        return
+    slug = net.replace(" ", "-")
+    grid = filter_grid(wrap_model(trainer.model))
+    path = folder / f"{slug}-{trainer.step_count:06d}.png"
+    io.write_image(Image(grid.pixels), path, bit_depth=8, overwrite=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -53,7 +69,10 @@ def main() -> int:
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--weight-decay", type=float, default=0.0)
+    parser.add_argument("--png", type=Path, help="folder for the filter grids (created; files replaced)")
     args = parser.parse_args()
+    if args.png is not None:
+        args.png.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(int(os.environ.get("WORKBENCH_THREADS", "2")))
     images = load_folder(SHARED / "datasets" / "train400")
     print(f"{args.optimizer}, lr {args.lr:g}, weight decay {args.weight_decay:g}")
@@ -73,11 +92,13 @@ def main() -> int:
         )
         trainer = Trainer(config, source)
         initial = first_layer(trainer)
+        save_grid(trainer, args.png, label)
         while not trainer.done:
             trainer.step()
             if trainer.step_count % args.every and not trainer.done:
                 continue
             weight = first_layer(trainer)
+            save_grid(trainer, args.png, label)
             stats = filter_stats(weight)
             loss = np.mean([record.loss for record in trainer.history[-200:]])
             selectivity = f"{stats.selectivity:.2f} ({stats.random_selectivity:.2f})"
