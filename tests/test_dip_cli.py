@@ -73,7 +73,7 @@ def test_cli_stops_by_the_discrepancy_rule_when_given_the_noise_level(noisy_pair
     argv = ["dip", str(noisy), "-o", str(out), "--auto-stop", "--noise-sigma", "25.5", "--iters", "3000"]
     assert main([*argv, "--patience", "50000", "--reference", str(clean)]) == 0
     printed = capsys.readouterr().out
-    assert "discrepancy principle, sigma 25.5/255" in printed and "stopped by auto_stop" in printed
+    assert "discrepancy principle, sigma 25.5/255" in printed and "stopped by automatic stopping" in printed
 
 
 def test_the_method_takes_the_noise_level_of_the_problem_unless_told_otherwise():

@@ -135,6 +135,14 @@ def test_run_past_goes_to_the_cap_and_marks_where_auto_stop_fired():
     assert outcome.choice == "auto_stop"
 
 
+def test_a_cap_reached_before_automatic_stopping_says_more_iterations_may_help():
+    settings = light(Task.DENOISE, iterations=10, es_window=50, es_patience=50)
+    outcome = DipStepper(problem_for(Task.DENOISE), settings, auto_stop=True).run()
+    assert outcome.stop_reason == "cap" and outcome.stop_rule is None
+    assert outcome.stopped_by == "the iteration cap"
+    assert "did not fire before the cap: more iterations may still help" in outcome.description
+
+
 def test_a_known_noise_level_stops_where_the_smoothed_loss_reaches_the_noise_variance():
     problem = problem_for(Task.DENOISE)
     noise = problem.observed.pixels - problem.reference.pixels

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         write_curve(outcome.records, args.log)
     last = outcome.records[-1]
     print(f"wrote {args.out}: {outcome.description}")
-    print(f"{outcome.iterations} iterations in {last.seconds:.1f} s, stopped by {outcome.stop_reason}")
+    print(f"{outcome.iterations} iterations in {last.seconds:.1f} s, stopped by {outcome.stopped_by}")
     if problem.reference is not None:
         chosen = metrics.psnr(outcome.pixels, problem.reference.pixels)
         _, best_iteration, best_psnr = stepper.best()

@@ -396,7 +396,7 @@ class DipPanel(QWidget):
             return
         self.outcome = outcome
         self._end(
-            f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stop_reason}."
+            f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stopped_by}."
         )
         self.average_image.setImage(_display(outcome.pixels), levels=(0.0, 1.0))
         self.run_finished.emit(outcome)

@@ -56,6 +56,10 @@ class StepRecord:
     es_stat: float | None
 
 
+STOP_REASONS = {"cap": "the iteration cap", "auto_stop": "automatic stopping", "user": "the user"}
+"""How a run ended (``DipOutcome.stop_reason``), in words."""
+
+
 @dataclass
 class DipOutcome:
     """The image a run chose and why.
@@ -83,6 +87,11 @@ class DipOutcome:
     records: list[StepRecord] = field(default_factory=list)
     stop_rule: str | None = None
     fired_at: int | None = None
+
+    @property
+    def stopped_by(self) -> str:
+        """How the run ended, in words ("the iteration cap", "automatic stopping", "the user")."""
+        return STOP_REASONS.get(self.stop_reason, self.stop_reason)
 
 
 class DipStepper:
@@ -333,7 +342,11 @@ class DipStepper:
             choice = "last"
             description = f"last output, iteration {self.iteration}"
         if self.auto_stop and self.stop_rule is None:
-            description += " (automatic stopping did not fire)"
+            description += (
+                " (automatic stopping did not fire before the cap: more iterations may still help)"
+                if stop_reason == "cap"
+                else " (automatic stopping did not fire)"
+            )
         return DipOutcome(
             pixels,
             choice,
