@@ -161,6 +161,9 @@ def test_weight_file_trained_from_scratch_is_compared_with_its_rebuilt_initialis
     assert (
         "median correlation with the filters at its initialisation (rebuilt from the card: seed 3)" in printed
     )
+    out = str(tmp_path / "g.png")
+    assert main(["viz", "filters", "--model", str(trained_path), "-o", out, "--most-changed-first"]) == 0
+    assert "furthest from its start" in capsys.readouterr().out
 
 
 def test_initial_seed_is_known_only_for_a_first_run_from_scratch():

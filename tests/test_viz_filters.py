@@ -9,6 +9,7 @@ from torch import nn
 
 from workbench.core.errors import ParameterError
 from workbench.core.viz import feature_grid, feature_layers, feature_maps, filter_grid, first_conv
+from workbench.core.viz.models import wrap_model
 
 
 def gray_net(filters: int = 8) -> nn.Sequential:
@@ -140,3 +141,24 @@ def test_filters_of_an_unshuffling_dncnn_are_folded_into_image_space_kernels():
     )
     assert torch.allclose(direct, packed, atol=1e-5)
     assert filter_grid(net).weight_shape == (4, 1, 6, 6)
+
+
+def test_most_changed_first_puts_the_filter_that_moved_furthest_first():
+    torch.manual_seed(0)
+    net = wrap_model(nn.Sequential(nn.Conv2d(1, 6, 3)))
+    net.keep_start("the start")
+    with torch.no_grad():
+        net.net[0].weight[4] = torch.randn(1, 3, 3, generator=torch.Generator().manual_seed(9))
+        net.net[0].weight[2] += 0.3 * torch.randn(1, 3, 3, generator=torch.Generator().manual_seed(8))
+    plain = filter_grid(net)
+    ordered = filter_grid(net, most_changed_first=True)
+    assert plain.order == (0, 1, 2, 3, 4, 5) and not plain.most_changed_first
+    assert ordered.order[:2] == (4, 2) and ordered.most_changed_first
+    assert ordered.stats == plain.stats and ordered.start_correlation == plain.start_correlation
+    assert not np.array_equal(ordered.pixels, plain.pixels)
+    assert "furthest from its start" in ordered.numbers()
+
+
+def test_most_changed_first_keeps_the_model_order_without_a_known_start():
+    grid = filter_grid(nn.Conv2d(1, 5, 3), most_changed_first=True)
+    assert grid.order == (0, 1, 2, 3, 4) and not grid.most_changed_first

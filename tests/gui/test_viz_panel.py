@@ -72,6 +72,20 @@ def test_live_filters_say_how_much_they_moved_since_the_run_began(panel):
     assert "start of the run" not in panel.filters_caption.text()
 
 
+def test_most_changed_first_reorders_the_live_filters(panel):
+    assert panel.changed_first_box.isEnabled()
+    with torch.no_grad():
+        panel.network().net[0].weight[3] = torch.arange(9.0).reshape(1, 3, 3)
+    panel.refresh_filters()
+    before = panel.filters_view.pixmap().toImage()
+    panel.changed_first_box.setChecked(True)
+    assert panel.filters_view.pixmap().toImage() != before
+    assert "furthest from its start" in panel.filters_caption.text()
+    panel.model_box.setCurrentText("dncnn17")
+    assert not panel.changed_first_box.isEnabled()
+    assert "furthest from its start" not in panel.filters_caption.text()
+
+
 def test_live_box_refreshes_on_a_timer(panel, qtbot):
     panel._live_timer.setInterval(10)
     calls = []

@@ -45,6 +45,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     views = parser.add_subparsers(dest="view", metavar="VIEW", required=True)
     filters = views.add_parser("filters", help="the first convolution's filters as a tile grid")
     _common(filters)
+    filters.add_argument(
+        "--most-changed-first",
+        action="store_true",
+        help="order the tiles by how far each filter moved from its known start, furthest first",
+    )
     rf = views.add_parser("rf", help="theoretical receptive field per layer (plot, optional JSON)")
     _common(rf)
     rf.add_argument("--json", type=Path, help="also write the layers and fields as JSON")
@@ -78,7 +83,9 @@ def _model(args: argparse.Namespace) -> VizNet:
 
 def _filters(args: argparse.Namespace) -> int:
     net = _model(args)
-    grid = filter_grid(net)
+    grid = filter_grid(net, most_changed_first=args.most_changed_first)
+    if args.most_changed_first and not grid.most_changed_first:
+        print("model: its start is not known, so the tiles keep the model's order")
     _save(grid.pixels, args.out, args.overwrite)
     kind = "colour" if grid.colour else "gray"
     print(f"{args.out}: {grid.weight_shape[0]} filters of layer {grid.layer} {grid.weight_shape} ({kind})")

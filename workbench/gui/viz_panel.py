@@ -130,8 +130,15 @@ class VizPanel(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.live_box = QCheckBox("Live (follow a network being trained)")
         self.live_box.setEnabled(False)
+        self.changed_first_box = QCheckBox("Most changed first")
+        self.changed_first_box.setToolTip(
+            "Order the tiles by how far each filter moved from its start (lowest correlation with it "
+            "first): the filters training shaped, then those still near their random start. Needs a "
+            "known start: a live run, or a workbench weight file trained from scratch."
+        )
         row = QHBoxLayout()
         row.addWidget(self.refresh_button)
+        row.addWidget(self.changed_first_box)
         row.addWidget(self.live_box, 1)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -202,6 +209,7 @@ class VizPanel(QWidget):
     def _connect(self) -> None:
         self.model_box.currentTextChanged.connect(self._model_picked)
         self.refresh_button.clicked.connect(self.refresh_filters)
+        self.changed_first_box.toggled.connect(self.refresh_filters)
         self.live_box.toggled.connect(self._live_toggled)
         self.features_button.clicked.connect(self.show_features)
         self.features_view.clicked.connect(self._feature_clicked)
@@ -262,6 +270,7 @@ class VizPanel(QWidget):
         if not usable_start:
             self.erf_at_start.setChecked(False)
         self.erf_at_start.setToolTip(CONSTANT_START_TIP if constant else START_TIP)
+        self.changed_first_box.setEnabled(net.start_filters is not None)
         self._show_image()
         self.refresh_filters()
         self.model_changed.emit()
@@ -289,7 +298,7 @@ class VizPanel(QWidget):
         if net is None:
             return
         try:
-            grid = filter_grid(net)
+            grid = filter_grid(net, most_changed_first=self.changed_first_box.isChecked())
         except WorkbenchError as error:
             self.filters_view.set_pixels(None)
             self.filters_caption.setText(str(error))

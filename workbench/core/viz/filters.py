@@ -33,6 +33,10 @@ class FilterGrid:
         start_correlation: median correlation of the filters with the ones the model started from
             (``start_filters`` and ``start_label`` of a ``VizNet``), or None when that is not known.
         start_label: what that start was ("the start of the run"); empty when not known.
+        order: the filter index of each tile, in row-major tile order (model order unless the grid
+            was asked for the most changed filters first).
+        most_changed_first: True when ``order`` runs from the filter that moved furthest from its
+            start (lowest correlation with it) to the one that moved least.
     """
 
     pixels: np.ndarray
@@ -43,15 +47,20 @@ class FilterGrid:
     stats: FilterStats
     start_correlation: float | None = None
     start_label: str = ""
+    order: tuple[int, ...] = ()
+    most_changed_first: bool = False
 
     def numbers(self) -> str:
         """One line for a caption: the filter statistics and, when known, the start correlation."""
         if self.start_correlation is None:
             return self.stats.summary()
-        return (
+        text = (
             f"{self.stats.summary()}; median correlation with the filters at {self.start_label}: "
             f"{self.start_correlation:.2f}"
         )
+        if self.most_changed_first:
+            text += "; tiles from the filter furthest from its start to the nearest"
+        return text
 
 
 def first_conv(model) -> tuple[str, object]:
@@ -109,7 +118,7 @@ def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     return torch.nn.functional.pixel_shuffle(packed, factor).numpy()
 
 
-def filter_grid(model, gap: int = 1) -> FilterGrid:
+def filter_grid(model, gap: int = 1, most_changed_first: bool = False) -> FilterGrid:
     """The first Conv2d's filters of ``model`` (any ``torch.nn.Module``) as one RGB image.
 
     Each filter is min-max normalised over all its input channels together (so the colour of an RGB
@@ -118,14 +127,21 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
     tile and one row holds whole filters. Filters of a pixel-unshuffling model are first folded back
     into image space (:func:`image_space_weight`). Tiles are enlarged to at least
     ``MIN_TILE_PIXELS`` pixels; ``weight_shape`` is the shape of the drawn (folded) filters.
+
+    With ``most_changed_first`` and a known start (``start_filters`` of a ``VizNet``), the tiles
+    run from the filter least correlated with its start to the most: the filters training shaped
+    come first, those still near their random start last. Without a known start it has no effect.
     """
     name, weight = first_layer_weights(model)
-    tiles, colour, columns = _filter_tiles(weight)
+    start = getattr(model, "start_filters", None)
+    known = start is not None and start.shape == weight.shape
+    correlation = initial_correlation(weight, start) if known else None
+    sorted_ = correlation is not None and most_changed_first
+    order = np.argsort(correlation, kind="stable") if sorted_ else np.arange(len(weight))
+    tiles, colour, columns = _filter_tiles(weight[order])
     factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)
-    start = getattr(model, "start_filters", None)
-    known = start is not None and start.shape == weight.shape
     return FilterGrid(
         tile_grid(tiles, layout),
         layout,
@@ -133,8 +149,10 @@ def filter_grid(model, gap: int = 1) -> FilterGrid:
         tuple(weight.shape),
         colour,
         filter_stats(weight),
-        float(np.median(initial_correlation(weight, start))) if known else None,
+        float(np.median(correlation)) if correlation is not None else None,
         getattr(model, "start_label", "") if known else "",
+        tuple(int(index) for index in order),
+        sorted_,
     )
 
 
