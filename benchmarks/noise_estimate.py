@@ -22,23 +22,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from workbench.core.image import centre_crop  # noqa: E402
 from workbench.core.io import read_image  # noqa: E402
 from workbench.core.noise import estimate_sigma, haar_mad_sigma  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
-SIZES = (None, 128, 64, 32)
+SIZES = (0, 128, 64, 32)
+"""Crop sides in pixels; 0 is the whole image."""
 ESTIMATORS = {"weak texture": estimate_sigma, "Haar MAD": haar_mad_sigma}
 
 
-def centre_crop(pixels: np.ndarray, size: int | None) -> np.ndarray:
-    """The central size×size part of H×W×C ``pixels`` (all of it when ``size`` is None)."""
-    if size is None:
-        return pixels
-    top, left = (pixels.shape[0] - size) // 2, (pixels.shape[1] - size) // 2
-    return pixels[top : top + size, left : left + size]
-
-
-def errors(images: list[np.ndarray], sigma: float, size: int | None) -> dict[str, np.ndarray]:
+def errors(images: list[np.ndarray], sigma: float, size: int) -> dict[str, np.ndarray]:
     """Per estimator, the relative errors (estimate / sigma - 1) over ``images``."""
     found: dict[str, list[float]] = {name: [] for name in ESTIMATORS}
     for index, clean in enumerate(images):
@@ -74,7 +68,7 @@ def main() -> int:
                     for estimator in ESTIMATORS
                 ]
                 ratio = np.abs(found["Haar MAD"]).mean() / np.abs(found["weak texture"]).mean()
-                label = "whole" if size is None else f"{size}²"
+                label = f"{size}²" if size else "whole"
                 row = f"| {name} | {sigma:g} | {label} | {cells[0]} | {cells[1]} | {ratio:.1f}× |"
                 print(row, flush=True)
     return 0
