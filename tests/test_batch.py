@@ -47,11 +47,15 @@ def test_batch_writes_good_files_and_names_the_bad_one(folder, tmp_path, box_met
     assert read_image(tmp_path / "out" / "a_test_box3.tif").bit_depth == 16
 
 
-def test_batch_never_overwrites_earlier_outputs(folder, tmp_path, box_method):
+def test_batch_run_again_resumes_and_writes_copies_only_when_asked(folder, tmp_path, box_method):
     out = tmp_path / "out"
     first = run_batch(batch_inputs(folder), out, box_method)
+    stamps = {target: target.stat().st_mtime_ns for _, target in first.written}
     second = run_batch(batch_inputs(folder), out, box_method)
-    assert {t.name for _, t in second.written} == {"a_test_box3-1.tif", "b_test_box3-1.tif"}
+    assert second.written == [] and second.kept == first.written
+    assert {target: target.stat().st_mtime_ns for _, target in first.written} == stamps
+    third = run_batch(batch_inputs(folder), out, box_method, existing="copy")
+    assert {t.name for _, t in third.written} == {"a_test_box3-1.tif", "b_test_box3-1.tif"}
     assert all(target.exists() for _, target in first.written)
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from workbench.core.io.atomic import write_text
+from workbench.core.io.outputs import OutputPlan
 from workbench.core.jobs import DEVICES, RunContext
 
 
@@ -40,9 +42,29 @@ def progress_context(device: str = "auto", quiet: bool = False) -> RunContext:
     return RunContext(device=device, on_progress=show)
 
 
-def write_json(path: str | Path, record: Any) -> None:
-    """Write ``record`` as indented JSON (NaN and inf become null)."""
-    Path(path).write_text(json.dumps(_finite(record), indent=2) + "\n")
+def check_files(
+    inputs: dict[str, Path | None],
+    outputs: dict[str, Path | None],
+    overwrite: bool,
+    folders: tuple[Path, ...] = (),
+) -> OutputPlan:
+    """Check, before any work, that the outputs are distinct from each other and from the inputs
+    and that none exists unless ``overwrite`` (see :class:`OutputPlan`); None entries are options
+    not given. ``folders`` are made by the command. Returns the checked plan."""
+    plan = OutputPlan(overwrite=overwrite)
+    for folder in folders:
+        plan.create(folder)
+    for what, path in inputs.items():
+        plan.read(path, what)
+    for what, path in outputs.items():
+        plan.write(path, what)
+    plan.check()
+    return plan
+
+
+def write_json(path: str | Path, record: Any, overwrite: bool = False) -> Path:
+    """Write ``record`` as indented JSON (NaN and inf become null), atomically; returns the path."""
+    return write_text(path, json.dumps(_finite(record), indent=2) + "\n", overwrite)
 
 
 def _finite(value: Any) -> Any:

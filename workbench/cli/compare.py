@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from pathlib import Path
 
 from workbench.core import compare, io
-from workbench.core.errors import ParameterError
+from workbench.core.errors import Cancelled, ParameterError
 from workbench.core.image import Image
+from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 
 from .common import add_device_option, add_set_option, progress_context
@@ -77,8 +79,30 @@ def run(args: argparse.Namespace) -> int:
     compare.check_plan(problem, runs)
     stem = Path(args.input).stem
     files = compare.planned_files(problem, [run.method for run in runs], stem)
-    compare.check_folder(args.out_dir, files, args.overwrite)
-    comparison = compare.run_comparison(problem, runs, progress_context(args.device))
+    inputs = [path for path in (args.input, args.reference, args.mask, args.kernel, args.rerun) if path]
+    compare.check_folder(args.out_dir, files, args.overwrite, inputs)
+    finished: list[Result] = []
+    try:
+        comparison = compare.run_comparison(
+            problem, runs, progress_context(args.device), on_result=finished.append, keep_going=True
+        )
+    except (KeyboardInterrupt, Cancelled):
+        _export(args, compare.Comparison(problem, finished), stem)
+        ran = {result.method for result in finished}
+        missing = ", ".join(run.method for run in runs if run.method not in ran)
+        print(f"interrupted before {missing} finished", file=sys.stderr)
+        raise
+    _export(args, comparison, stem)
+    for method, reason in comparison.failed:
+        print(f"workbench: {method} failed: {reason}", file=sys.stderr)
+    return 1 if comparison.failed else 0
+
+
+def _export(args: argparse.Namespace, comparison: compare.Comparison, stem: str) -> None:
+    """Write the finished results (none: nothing) and say what went where."""
+    if not comparison.results:
+        print(f"no method finished; nothing written to {args.out_dir}", file=sys.stderr)
+        return
     sources = {"input": str(Path(args.input).resolve())}
     if args.reference:
         sources["reference"] = str(Path(args.reference).resolve())
@@ -87,7 +111,6 @@ def run(args: argparse.Namespace) -> int:
     )
     _print_table(comparison)
     print(f"{len(written)} files written to {args.out_dir}")
-    return 0
 
 
 def _print_table(comparison: compare.Comparison) -> None:

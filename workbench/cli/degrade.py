@@ -11,13 +11,12 @@ import argparse
 from pathlib import Path
 
 from workbench.core import operators
-from workbench.core.errors import InputError
 from workbench.core.io import read_image, write_image, write_kernel, write_mask
-from workbench.core.io.atomic import refuse_existing
-from workbench.core.io.formats import WRITE_SUFFIXES
+from workbench.core.io.formats import require_write_suffix
 from workbench.core.params import SeedParam
+from workbench.core.problem import Task
 
-from .common import add_set_option
+from .common import add_set_option, check_files
 
 COMMAND = "degrade"
 HELP = "degrade an image (noise, blur, down-sampling, missing pixels, JPEG) to make a test input"
@@ -49,19 +48,21 @@ def run(args: argparse.Namespace) -> int:
     values = operator.params.parse_assignments(args.assignments, owner=args.op)
     seed = SEED.parse(args.seed)
     out = Path(args.out)
-    if out.suffix.lower() not in WRITE_SUFFIXES:
-        allowed = ", ".join(WRITE_SUFFIXES)
-        raise InputError(f"{out}: cannot write '{out.suffix or 'no extension'}' files (use {allowed})")
+    require_write_suffix(out)
+    companions = companion_paths(out)
+    planned = {"degraded image": out}
+    if operator.task is Task.INPAINT:
+        planned["mask"] = companions["mask"]
+    if operator.task is Task.DEBLUR:
+        planned["kernel"] = companions["kernel"]
+    check_files({"input": args.input}, planned, args.overwrite)
     image = read_image(args.input)
     observed, degradation = operators.degrade(image, args.op, values, seed=seed)
-    companions = companion_paths(out)
     targets = [out]
     if degradation.mask is not None:
         targets.append(companions["mask"])
     if degradation.kernel is not None:
         targets.append(companions["kernel"])
-    for target in targets:
-        refuse_existing(target, args.overwrite)
     write_image(observed, out, overwrite=args.overwrite)
     if degradation.mask is not None:
         write_mask(degradation.mask, companions["mask"], overwrite=args.overwrite)

@@ -12,12 +12,13 @@ from workbench.core.dip import PICKS, PRESETS, DipStepper, preset_settings, reso
 from workbench.core.dip.choices import DEFAULT_CPU_THREADS
 from workbench.core.dip.curve import write_curve
 from workbench.core.dip.threads import cpu_threads
-from workbench.core.errors import InputError, ParameterError
+from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
+from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, progress_context
+from .common import add_device_option, check_files, progress_context
 
 COMMAND = "dip"
 HELP = "restore one image with Deep Image Prior (denoise, inpaint, sr, deblur, jpeg), optionally auto-stopped"
@@ -65,9 +66,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for path in (args.out, args.log):
-        if path is not None and path.exists() and not args.overwrite:
-            raise InputError(f"{path}: exists (use --overwrite to replace it)")
+    require_write_suffix(args.out)
+    inputs = {"input": args.input, "reference": args.reference, "mask": args.mask, "kernel": args.kernel}
+    check_files(inputs, {"result": args.out, "log": args.log}, args.overwrite)
     if min(args.iters, args.window, args.patience, args.threads, args.noise_sigma) < 0:
         raise ParameterError(
             "--iters, --window, --patience, --threads and --noise-sigma must not be negative"
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = stepper.run(progress_context(args.device))
     io.write_image(problem.observed.with_pixels(outcome.pixels), args.out, overwrite=args.overwrite)
     if args.log is not None:
-        write_curve(outcome.records, args.log)
+        write_curve(outcome.records, args.log, args.overwrite)
     last = outcome.records[-1]
     print(f"wrote {args.out}: {outcome.description}")
     print(f"{outcome.iterations} iterations in {last.seconds:.1f} s, stopped by {outcome.stopped_by}")

@@ -10,11 +10,12 @@ import argparse
 from pathlib import Path
 
 from workbench.core import io, registry
-from workbench.core.errors import InputError, ParameterError
+from workbench.core.errors import ParameterError
+from workbench.core.io.formats import require_write_suffix
 from workbench.core.pipeline import Result, restore
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, progress_context, write_json
+from .common import add_device_option, add_set_option, check_files, progress_context, write_json
 
 COMMAND = "restore"
 HELP = "restore one image with one method (see 'workbench methods'); optionally score it against a reference"
@@ -57,16 +58,12 @@ def choose_task(args: argparse.Namespace, method: registry.Method) -> Task:
     return Task.DENOISE
 
 
-def check_outputs(paths: list[Path], overwrite: bool) -> None:
-    """Fail before any work when an output exists (without --overwrite) or its folder does not."""
-    for path in paths:
-        if not path.parent.is_dir():
-            raise InputError(f"{path}: folder {path.parent} does not exist")
-        if path.exists() and not overwrite:
-            raise InputError(f"{path}: already exists (use --overwrite to replace it)")
-    suffix = paths[0].suffix.lower()
-    if suffix not in (".png", ".tif", ".tiff", ".jpg", ".jpeg"):
-        raise InputError(f"{paths[0]}: cannot write '{suffix or 'no extension'}' (use .png, .tif or .jpg)")
+def check_outputs(args: argparse.Namespace) -> None:
+    """Fail before any work when the result's format is unknown, or when an output would replace an
+    input or the other output, exists (without --overwrite) or has no folder."""
+    require_write_suffix(args.output)
+    inputs = {"input": args.input, "reference": args.reference, "mask": args.mask, "kernel": args.kernel}
+    check_files(inputs, {"result": args.output, "JSON report": args.json}, args.overwrite)
 
 
 def build_problem(args: argparse.Namespace, task: Task) -> Problem:
@@ -91,8 +88,7 @@ def build_problem(args: argparse.Namespace, task: Task) -> Problem:
 def run(args: argparse.Namespace) -> int:
     method = registry.get(args.method)
     values = method.params.parse_assignments(args.assignments, owner=method.name)
-    outputs = [args.output] + ([args.json] if args.json else [])
-    check_outputs(outputs, args.overwrite)
+    check_outputs(args)
     task = choose_task(args, method)
     if task not in method.tasks:
         solves = ", ".join(sorted(t.value for t in method.tasks))
@@ -101,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     result = restore(problem, method.name, values, progress_context(args.device))
     io.write_image(result.image, args.output, overwrite=args.overwrite)
     if args.json:
-        write_json(args.json, result.summary())
+        write_json(args.json, result.summary(), args.overwrite)
     print(describe(result, args.output))
     return 0
 

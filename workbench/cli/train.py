@@ -8,12 +8,14 @@ from pathlib import Path
 
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
+from workbench.core.io.formats import require_write_suffix
 from workbench.core.models import ARCHITECTURES
+from workbench.core.models.weights import card_path
 from workbench.core.train.session import training_card
 from workbench.core.train.setup import MODES, TrainSettings, make_trainer
 from workbench.core.train.trainer import OPTIMIZERS
 
-from .common import add_device_option, progress_context
+from .common import add_device_option, check_files, progress_context
 
 COMMAND = "train"
 HELP = "train a denoiser: on clean images with synthetic noise, on noisy pairs, or on noisy images alone"
@@ -51,6 +53,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     parser.add_argument("--denoised", type=Path, help="blindspot: also write the denoised image here")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the weight file, its card, the checkpoint and --denoised if they exist",
+    )
     add_device_option(parser)
 
 
@@ -78,16 +85,32 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.resume and args.checkpoint is None:
         raise ParameterError("--resume needs --checkpoint FILE")
+    check_outputs(args)
     trainer = make_trainer(settings, args.checkpoint if args.resume else None, _device(args.device))
     ctx = progress_context(args.device)
     trainer.run(ctx, checkpoint=args.checkpoint, checkpoint_every=100 if args.checkpoint else 0)
     data = str(args.data.resolve()) + (f" + {args.pair.resolve()}" if args.pair else "")
-    path = trainer.export(args.out, training_card(settings, data))
+    path = trainer.export(args.out, training_card(settings, data), overwrite=args.overwrite)
     last = trainer.history[-1].loss if trainer.history else float("nan")
     print(f"{trainer.step_count} steps in {trainer.elapsed:.0f} s, last loss {last:.3e}; wrote {path}")
     if args.denoised is not None:
-        _write_denoised(trainer, settings, args.denoised)
+        _write_denoised(trainer, settings, args.denoised, args.overwrite)
     return 0
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Before training: the weight file, its card, the checkpoint and --denoised are distinct from the
+    data and each other, and none exists unless --overwrite (a checkpoint resumed from is read and
+    then rewritten, as it should be)."""
+    if args.denoised is not None:
+        require_write_suffix(args.denoised)
+    inputs = {"training data": args.data if args.data.is_file() else None}
+    outputs = {"weight file": args.out, "weight card": card_path(args.out), "denoised image": args.denoised}
+    if args.resume:
+        inputs["checkpoint"] = args.checkpoint
+    else:
+        outputs["checkpoint"] = args.checkpoint
+    check_files(inputs, outputs, args.overwrite)
 
 
 def parse_sigma(text: str) -> tuple[float, float]:
@@ -126,7 +149,7 @@ def _device(name: str) -> str:
     return str(resolve_device(name))
 
 
-def _write_denoised(trainer, settings: TrainSettings, target: Path) -> None:
+def _write_denoised(trainer, settings: TrainSettings, target: Path, overwrite: bool) -> None:
     from workbench.core.io import write_image
     from workbench.core.tiling import denoise_image
     from workbench.core.train.data import read_training_image
@@ -136,5 +159,5 @@ def _write_denoised(trainer, settings: TrainSettings, target: Path) -> None:
         return
     noisy = read_training_image(settings.data, settings.channels)
     estimate = denoise_image(trainer.model, noisy, settings.sigma_min, device=trainer.device)
-    write_image(Image(estimate.clip(0, 1)), target)
+    write_image(Image(estimate.clip(0, 1)), target, overwrite=overwrite)
     print(f"wrote {target}")

@@ -11,6 +11,7 @@ import numpy as np
 from workbench.core import io
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
+from workbench.core.io.formats import require_write_suffix
 from workbench.core.viz import (
     effective_field,
     erf_overlay,
@@ -21,7 +22,7 @@ from workbench.core.viz import (
 )
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model
 
-from .common import add_device_option, progress_context, write_json
+from .common import add_device_option, check_files, progress_context, write_json
 
 COMMAND = "viz"
 HELP = "inside a network: first-layer filters, receptive field per layer, effective receptive field"
@@ -74,6 +75,15 @@ def _save(pixels: np.ndarray, path: Path, overwrite: bool) -> None:
     io.write_image(Image(pixels), path, bit_depth=8, overwrite=overwrite)
 
 
+def _check_files(args: argparse.Namespace) -> None:
+    """Refuse, before loading the model, outputs that clash with the inputs, each other or existing files."""
+    model = Path(args.model) if Path(args.model).suffix else None
+    inputs = {"model": model, "image": getattr(args, "image", None)}
+    outputs = {"picture": args.out, "JSON": getattr(args, "json", None)}
+    require_write_suffix(args.out)
+    check_files(inputs, outputs, args.overwrite)
+
+
 def _model(args: argparse.Namespace) -> VizNet:
     net = resolve_model(args.model).to(progress_context(args.device).torch_device())
     if net.notice:
@@ -121,9 +131,7 @@ def _rf(args: argparse.Namespace) -> int:
         },
     }
     if args.json:
-        if args.json.exists() and not args.overwrite:
-            raise ParameterError(f"{args.json}: file exists (use --overwrite to replace it)")
-        write_json(args.json, record)
+        write_json(args.json, record, args.overwrite)
     bound = "at least " if report.clipped else ""
     print(f"theoretical receptive field: {bound}{report.theoretical_rf} px ({report.method})")
     if report.note:
@@ -147,4 +155,5 @@ def _erf(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    _check_files(args)
     return {"filters": _filters, "rf": _rf, "erf": _erf}[args.view](args)

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 
 from . import metrics, registry
-from .errors import ParameterError
 from .image import Image
 from .jobs import RunContext
 from .problem import Problem
@@ -60,10 +59,7 @@ def restore(
         Cancelled: the context was cancelled during the run.
     """
     method = registry.get(method_name)
-    params = method.params.resolve(values, owner=method.name)
-    if problem.task not in method.tasks:
-        solves = ", ".join(sorted(task.value for task in method.tasks))
-        raise ParameterError(f"method '{method.name}' does not do {problem.task.value} (it does: {solves})")
+    params = registry.prepare(method.name, values, problem.task)
     problem.require()
     ctx = ctx or RunContext()
     ctx.notes.clear()

@@ -6,8 +6,9 @@ Method modules register themselves on import (see ``workbench.core.methods``);
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from .params import ParamSpec
 from .problem import Problem, Task
 
 RunFunction = Callable[[Problem, dict, RunContext], np.ndarray]
+CheckFunction = Callable[[dict], None]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class Method:
         run: ``run(problem, params, ctx) -> pixels``; params are already
             validated; pixels are float32 H×W×C in [0, 1] of ``problem.output_shape``.
         summary: one sentence for tooltips and ``workbench methods``.
+        check: ``check(params)`` raises ParameterError or InputError when what the method needs
+            beyond its parameters (a weight file) is missing; fast (no model is loaded), so that
+            a multi-method run can check every method before the first one starts.
     """
 
     name: str
@@ -41,6 +46,7 @@ class Method:
     params: ParamSpec
     run: RunFunction
     summary: str = ""
+    check: CheckFunction | None = None
 
     def describe(self) -> dict:
         return {
@@ -77,6 +83,25 @@ def get(name: str) -> Method:
     if name not in known:
         raise ParameterError(f"unknown method {name!r} (known: {', '.join(sorted(known))})")
     return known[name]
+
+
+def prepare(name: str, values: Mapping[str, Any] | None, task: Task) -> dict[str, Any]:
+    """The full parameters of method ``name`` for ``task`` (defaults filled), once everything the
+    run needs has been checked: the method exists, its values are valid, it solves ``task``, and
+    its resources (weight files) are there. Takes well under a second; nothing is loaded.
+
+    Raises:
+        ParameterError: unknown method, bad value, a task it does not do, no shipped weights.
+        InputError: a weight file named in the values is missing.
+    """
+    method = get(name)
+    params = method.params.resolve(values, owner=method.name)
+    if task not in method.tasks:
+        solves = ", ".join(sorted(t.value for t in method.tasks))
+        raise ParameterError(f"method '{method.name}' does not do {task.value} (it does: {solves})")
+    if method.check is not None:
+        method.check(params)
+    return params
 
 
 def for_task(task: Task) -> list[Method]:

@@ -16,6 +16,8 @@ import numpy as np
 from .. import io
 from ..errors import InputError
 from ..image import Image
+from ..io.atomic import write_text
+from ..io.outputs import OutputPlan
 from ..problem import Problem, Task
 from .grid import grid_tiles, render_grid
 from .plan import MethodRun
@@ -76,6 +78,7 @@ def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapp
             }
             for result in comparison.results
         ],
+        "failed": [{"method": method, "error": reason} for method, reason in comparison.failed],
         "rerun": "workbench compare --rerun comparison.json -o NEW_FOLDER",
     }
 
@@ -109,12 +112,25 @@ def planned_files(problem: Problem, methods: Sequence[str], stem: str = "") -> d
     return files
 
 
-def check_folder(folder: str | Path, files: Mapping[str, str], overwrite: bool = False) -> None:
-    """InputError if ``folder`` is a file or, unless ``overwrite``, already holds a file of the export."""
+def check_folder(
+    folder: str | Path,
+    files: Mapping[str, str],
+    overwrite: bool = False,
+    inputs: Sequence[str | Path] = (),
+) -> None:
+    """InputError if ``folder`` is a file, an export file would replace one of ``inputs`` (the
+    files the comparison read) or, unless ``overwrite``, ``folder`` already holds a file of the export."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder}: exists and is not a folder")
     names = [*files.values(), "grid.png", "metrics.csv", "comparison.json"]
+    plan = OutputPlan(overwrite=True)
+    plan.create(folder)
+    for path in inputs:
+        plan.read(path, "input")
+    for name in names:
+        plan.write(folder / name, "comparison's " + name)
+    plan.check()
     taken = [name for name in names if (folder / name).exists()]
     if taken and not overwrite:
         raise InputError(
@@ -160,22 +176,11 @@ def export_comparison(
         written.append(io.write_image(result.image, target, bit_depth=depth, overwrite=overwrite))
     grid = Image(render_grid(grid_tiles(comparison)).astype(np.float32) / 255.0)
     written.append(io.write_image(grid, folder / "grid.png", bit_depth=8, overwrite=overwrite))
-    written.append(_write_text(folder / "metrics.csv", metrics_csv(comparison)))
+    written.append(write_text(folder / "metrics.csv", metrics_csv(comparison), overwrite))
     record = rerun_record(comparison, files, sources or {})
-    written.append(_write_text(folder / "comparison.json", json.dumps(_jsonable(record), indent=2) + "\n"))
+    text = json.dumps(_jsonable(record), indent=2) + "\n"
+    written.append(write_text(folder / "comparison.json", text, overwrite))
     return written
-
-
-def _write_text(path: Path, text: str) -> Path:
-    """Write ``text`` through a temporary sibling so a failure never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({error.strerror or error})") from None
-    return path
 
 
 @dataclass

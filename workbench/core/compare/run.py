@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import pipeline
+from ..errors import Cancelled, WorkbenchError, out_of_memory
 from ..jobs import RunContext
 from ..pipeline import Result
 from ..problem import Problem
@@ -22,11 +23,14 @@ class Comparison:
 
     Attributes:
         problem: the observation (and reference, when known) every method was given.
-        results: one Result per method.
+        results: one Result per method that finished.
+        failed: (method, the one-line reason) of each method that failed in a run told to keep
+            going; empty otherwise.
     """
 
     problem: Problem
     results: list[Result]
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def baseline(self) -> Result | None:
@@ -77,6 +81,7 @@ def run_comparison(
     runs: Sequence[MethodRun],
     ctx: RunContext | None = None,
     on_result: Callable[[Result], None] | None = None,
+    keep_going: bool = False,
 ) -> Comparison:
     """Run each method in turn on ``problem``.
 
@@ -85,14 +90,18 @@ def run_comparison(
     ``"nlm (2/3): ..."``; previews pass through; cancelling ``ctx`` stops the
     method that is running and the comparison. ``on_result`` gets each result as its method
     finishes (so that a caller can keep the finished ones of a cancelled comparison).
+    With ``keep_going``, a method that fails (a WorkbenchError other than Cancelled, or running
+    out of memory) is recorded in :attr:`Comparison.failed` and the next one runs.
 
     Raises:
         ParameterError: see :func:`check_plan` (raised before any method runs).
         Cancelled: the context was cancelled.
+        WorkbenchError: a method failed and ``keep_going`` is False.
     """
     ctx = ctx or RunContext()
     resolved = check_plan(problem, runs)
-    results = []
+    results: list[Result] = []
+    failed: list[tuple[str, str]] = []
     count = len(runs)
     for index, run in enumerate(runs):
         label = f"{run.method} ({index + 1}/{count})"
@@ -104,11 +113,28 @@ def run_comparison(
             preview_interval=ctx.preview_interval,
             cancel_event=ctx.cancel_event,
         )
-        results.append(pipeline.restore(problem, run.method, resolved[run.method], child))
+        try:
+            results.append(pipeline.restore(problem, run.method, resolved[run.method], child))
+        except Cancelled:
+            raise
+        except (WorkbenchError, MemoryError, RuntimeError) as error:
+            reason = _failure(error)
+            if not keep_going or reason is None:
+                raise
+            failed.append((run.method, reason))
+            continue
         if on_result is not None:
             on_result(results[-1])
     ctx.progress(1.0, "comparison done")
-    return Comparison(problem, results)
+    return Comparison(problem, results, failed)
+
+
+def _failure(error: BaseException) -> str | None:
+    """The one-line reason of a method's failure a comparison can go on after, else None (a bug)."""
+    if isinstance(error, WorkbenchError):
+        return str(error)
+    memory = out_of_memory(error)
+    return None if memory is None else str(memory)
 
 
 def _scaled_progress(ctx: RunContext, index: int, count: int, label: str) -> Callable[[float, str], None]:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..io.atomic import write_text
 from .stepper import StepRecord
 
 COLUMNS = ("iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat")
@@ -31,11 +32,13 @@ def curve_csv(records: Iterable[StepRecord]) -> str:
     return buffer.getvalue()
 
 
-def write_curve(records: Iterable[StepRecord], path: str | Path) -> Path:
-    """Write :func:`curve_csv` to ``path`` (replacing it) and return the path."""
-    path = Path(path)
-    path.write_text(curve_csv(records))
-    return path
+def write_curve(records: Iterable[StepRecord], path: str | Path, overwrite: bool = False) -> Path:
+    """Write :func:`curve_csv` to ``path`` atomically and return the path.
+
+    Raises:
+        InputError: ``path`` exists and ``overwrite`` is False, or the write failed.
+    """
+    return write_text(path, curve_csv(records), overwrite)
 
 
 def _optional(value: float | None, spec: str) -> str:

@@ -69,3 +69,15 @@ def atomic_output(path: Path, overwrite: bool = False) -> Iterator[Path]:
     finally:
         with suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def write_text(path: str | os.PathLike, text: str, overwrite: bool = False) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary sibling; returns the path.
+
+    Raises:
+        InputError: as :func:`atomic_output`; no partial file is left on any failure.
+    """
+    path = Path(path)
+    with atomic_output(path, overwrite) as target:
+        target.write_text(text, encoding="utf-8")
+    return path

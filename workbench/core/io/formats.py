@@ -13,6 +13,20 @@ RAW_SUFFIXES = (
 )  # fmt: skip
 WRITE_SUFFIXES = {".png": "png", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg", ".jpeg": "jpeg"}
 
+
+def require_write_suffix(path: Path) -> str:
+    """The format ``write_image`` writes for ``path``'s extension ("png", "tiff", "jpeg").
+
+    Raises:
+        InputError: an extension it cannot write.
+    """
+    kind = WRITE_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        allowed = ", ".join(WRITE_SUFFIXES)
+        raise InputError(f"{path}: cannot write '{path.suffix or 'no extension'}' files (use {allowed})")
+    return kind
+
+
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"\xff\xd8\xff", "jpeg"),

@@ -8,11 +8,11 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL.TiffImagePlugin import IFDRational
 
-from ..errors import InputError, ParameterError
+from ..errors import ParameterError
 from ..image import Image, to_uint8, to_uint16
 from . import metadata as meta
 from .atomic import atomic_output
-from .formats import WRITE_SUFFIXES
+from .formats import require_write_suffix
 from .png import write_png
 from .tiff import SOFTWARE, write_tiff
 
@@ -84,10 +84,7 @@ def write_image(
         ParameterError: bit_depth not 8/16 or quality outside 1..100.
     """
     path = Path(path)
-    kind = WRITE_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        allowed = ", ".join(WRITE_SUFFIXES)
-        raise InputError(f"{path}: cannot write '{path.suffix or 'no extension'}' files (use {allowed})")
+    kind = require_write_suffix(path)
     depth = 8 if kind == "jpeg" else (bit_depth or image.bit_depth)
     if depth not in (8, 16):
         raise ParameterError(f"bit_depth: {depth} is not 8 or 16")

@@ -79,12 +79,12 @@ def _load(path: str, mtime: float) -> LoadedModel:
     return open_weights(path)
 
 
-def load_model(method: str, weights: str) -> LoadedModel:
-    """The model given by ``weights`` or, when empty, the method's shipped file.
+def weight_path(method: str, weights: str) -> Path:
+    """The weight file ``weights`` or, when empty, the method's shipped file, once it is known to exist.
 
     Raises:
         ParameterError: no weights given and none shipped for this method.
-        InputError: the weight file cannot be read.
+        InputError: the weight file named is missing or not a file.
     """
     path = Path(weights).expanduser() if weights else shipped_path(method)
     if not path.is_file():
@@ -93,7 +93,25 @@ def load_model(method: str, weights: str) -> LoadedModel:
         raise ParameterError(
             f"method '{method}' has no shipped weights: train some ('workbench train') and pass weights=FILE"
         )
+    return path
+
+
+def load_model(method: str, weights: str) -> LoadedModel:
+    """The model given by ``weights`` or, when empty, the method's shipped file.
+
+    Raises:
+        ParameterError: no weights given and none shipped for this method.
+        InputError: the weight file cannot be read.
+    """
+    path = weight_path(method, weights)
     return _load(str(path.resolve()), path.stat().st_mtime)
+
+
+def _checker(method: str):
+    def check(params: dict) -> None:
+        weight_path(method, params["weights"])
+
+    return check
 
 
 def noise_level(pixels: np.ndarray, sigma: float | str, ctx: RunContext) -> float:
@@ -178,6 +196,7 @@ register(
         tasks=frozenset({Task.DENOISE}),
         params=_params("noise std, used only by level-aware weights (FDnCNN); auto = estimate"),
         run=_runner("dncnn"),
+        check=_checker("dncnn"),
         summary="DnCNN residual CNN (shipped: Train400, sigma 25; or import the published weights); "
         "colour goes channel by channel through a gray model",
     )
@@ -190,6 +209,7 @@ register(
         tasks=frozenset({Task.DENOISE}),
         params=_params("noise std given to the network (0-75 trained); auto = estimate from the image"),
         run=_runner("ffdnet"),
+        check=_checker("ffdnet"),
         summary="one CNN for noise levels 0-75: 2x pixel-unshuffled input plus a noise-level map; "
         "colour through a decorrelated opponent space at each channel's own noise level",
     )
@@ -202,6 +222,7 @@ register(
         tasks=frozenset({Task.DENOISE}),
         params=_params("noise std given to the network; auto = estimate from the image"),
         run=_runner("unet"),
+        check=_checker("unet"),
         summary="small U-Net with a noise-level map (two 2x levels, residual output); needs trained weights",
     )
 )

@@ -182,6 +182,18 @@ def _spec(inner_method: Method, inner: Inner) -> ParamSpec:
     return ParamSpec([alpha_param(), read_noise, *passed])
 
 
+def _inner_check(inner_method: Method, inner: Inner):
+    """The inner method's resource check, given the values the wrapper passes on."""
+    if inner_method.check is None:
+        return None
+
+    def check(params: dict) -> None:
+        values = {name: params[name] for name in inner.passed}
+        inner_method.check(inner_method.params.resolve(values, owner=inner_method.name))
+
+    return check
+
+
 def _register(name: str, label: str, inner: Inner, summary: str) -> None:
     inner_method = registry.get(inner.name)
     register(
@@ -193,6 +205,7 @@ def _register(name: str, label: str, inner: Inner, summary: str) -> None:
             params=_spec(inner_method, inner),
             run=_runner(inner),
             summary=summary,
+            check=_inner_check(inner_method, inner),
         )
     )
 

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from ..errors import InputError
+from ..io.atomic import atomic_output, write_text
 from . import ARCHITECTURES, build_model
 
 FORMAT = "workbench-weights"
@@ -37,8 +38,21 @@ class LoadedModel:
     card: dict[str, Any] = field(default_factory=dict)
 
 
-def save_weights(path: str | Path, model: nn.Module, architecture: str, kwargs: dict, card: dict) -> Path:
-    """Write ``model``'s weights and ``card`` to ``path`` (and the card alone to ``path``.json)."""
+def card_path(path: str | Path) -> Path:
+    """Where :func:`save_weights` writes the card beside a weight file: the same name, ``.json``."""
+    return Path(path).with_suffix(".json")
+
+
+def save_weights(
+    path: str | Path, model: nn.Module, architecture: str, kwargs: dict, card: dict, overwrite: bool = True
+) -> Path:
+    """Write ``model``'s weights and ``card`` to ``path`` (and the card alone to :func:`card_path`).
+
+    Both files go through temporary siblings, so a failure leaves neither half-written.
+
+    Raises:
+        InputError: a file exists and ``overwrite`` is False, or a write failed.
+    """
     path = Path(path)
     state = {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}
     record = {
@@ -49,9 +63,10 @@ def save_weights(path: str | Path, model: nn.Module, architecture: str, kwargs: 
         "state_dict": state,
         "card": dict(card),
     }
-    torch.save(record, path)
     card_record = {"architecture": architecture, "kwargs": dict(kwargs)} | dict(card)
-    path.with_suffix(".json").write_text(json.dumps(card_record, indent=2) + "\n")
+    with atomic_output(path, overwrite) as target:
+        torch.save(record, target)
+    write_text(card_path(path), json.dumps(card_record, indent=2) + "\n", overwrite)
     return path
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,39 +52,81 @@ def add_gaussian(image: np.ndarray, sigma: float, seed: int) -> np.ndarray:
 
 @dataclass
 class BenchReport:
-    """Per-image and mean scores of several methods on one noisy folder.
+    """Per-image and mean scores of several methods on one noisy folder, filled as the run goes.
 
     ``per_image[file][method]`` and ``mean[method]`` are dicts of psnr (dB), ssim and seconds.
+    ``mean`` covers the methods that finished on every image scored; ``failed`` holds
+    (method, file, reason) for each method that failed (it is not run on later files);
+    ``interrupted`` is True when the run stopped before the last file.
     """
 
-    per_image: dict[str, dict[str, dict[str, float]]]
-    mean: dict[str, dict[str, float]]
-    sigma: float
-    seed: int
+    per_image: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    mean: dict[str, dict[str, float]] = field(default_factory=dict)
+    sigma: float = 0.0
+    seed: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    interrupted: bool = False
 
     def as_json(self) -> dict:
-        return {"sigma": self.sigma, "seed": self.seed, "per_image": self.per_image, "mean": self.mean}
+        record = {"sigma": self.sigma, "seed": self.seed, "per_image": self.per_image, "mean": self.mean}
+        if self.failed:
+            record["failed"] = [{"method": m, "image": i, "error": e} for m, i, e in self.failed]
+        if self.interrupted:
+            record["interrupted"] = True
+        return record
+
+    def update_mean(self) -> None:
+        """Recompute :attr:`mean` over the images scored so far, for the methods that did not fail."""
+        failed = {method for method, _, _ in self.failed}
+        methods = list(dict.fromkeys(m for scores in self.per_image.values() for m in scores))
+        self.mean = {
+            method: {
+                key: float(np.mean([scores[method][key] for scores in self.per_image.values()]))
+                for key in ("psnr", "ssim", "seconds")
+            }
+            for method in methods
+            if method not in failed
+        }
 
 
-def benchmark_folder(folder: str | Path, runs: list, sigma: float, seed: int, ctx=None) -> BenchReport:
+def benchmark_folder(
+    folder: str | Path,
+    runs: list,
+    sigma: float,
+    seed: int,
+    ctx=None,
+    report: BenchReport | None = None,
+) -> BenchReport:
     """Add seeded Gaussian noise to every image of ``folder`` and score each of ``runs`` on it.
+
+    Every method, parameter and weight file is checked before the first image is read. A method
+    that fails on an image (a WorkbenchError, or running out of memory) is recorded in
+    ``report.failed`` and skipped from then on; the others go on.
 
     Args:
         runs: ``workbench.core.compare.MethodRun`` entries (method name and parameter values);
             a method with a ``sigma`` parameter the run does not set is given the true ``sigma``.
         sigma: noise std in 8-bit units; every image's noise comes from ``default_rng(seed)``.
         ctx: progress over images × methods; cancellation.
+        report: filled as each image finishes (a new one when None), so that a caller keeps the
+            scores of the images done when the run is interrupted.
 
     Raises:
         InputError: no such folder, or no image in it.
+        ParameterError: a bad method or value, or missing weights (before any image is read).
+        Cancelled, KeyboardInterrupt: the run was stopped; ``report`` holds the images done.
     """
+    from ..errors import Cancelled, WorkbenchError, out_of_memory
     from ..image import Image
     from ..io import IMAGE_SUFFIXES, read_image
     from ..jobs import RunContext
     from ..pipeline import restore
     from ..problem import Problem, Task
+    from ..registry import prepare
 
     ctx = ctx or RunContext()
+    report = report if report is not None else BenchReport()
+    report.sigma, report.seed = sigma, seed
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
@@ -92,32 +134,37 @@ def benchmark_folder(folder: str | Path, runs: list, sigma: float, seed: int, ct
     if not files:
         raise InputError(f"{folder}: no images in it")
     runs = [_with_known_sigma(run, sigma) for run in runs]
-    per_image: dict[str, dict[str, dict[str, float]]] = {}
+    for run in runs:
+        prepare(run.method, run.values, Task.DENOISE)
     total = len(files) * len(runs)
+    report.interrupted = True
     for index, path in enumerate(files):
         clean = read_image(path)
         noisy = Image(add_gaussian(clean.pixels, sigma, seed), clean.bit_depth, source=str(path))
         problem = Problem(noisy, Task.DENOISE, reference=clean)
-        per_image[path.name] = {}
+        scores = {}
+        failed = {method for method, _, _ in report.failed}
         for offset, run in enumerate(runs):
+            if run.method in failed:
+                continue
             ctx.progress((index * len(runs) + offset) / total, f"{path.name}: {run.method}")
-            result = restore(
-                problem, run.method, run.values, RunContext(device=ctx.device, cancel_event=ctx.cancel_event)
-            )
-            per_image[path.name][run.method] = {
-                "psnr": result.psnr,
-                "ssim": result.ssim,
-                "seconds": result.seconds,
-            }
+            child = RunContext(device=ctx.device, cancel_event=ctx.cancel_event)
+            try:
+                result = restore(problem, run.method, run.values, child)
+            except Cancelled:
+                raise
+            except (WorkbenchError, MemoryError, RuntimeError) as error:
+                memory = error if isinstance(error, WorkbenchError) else out_of_memory(error)
+                if memory is None:
+                    raise
+                report.failed.append((run.method, path.name, str(memory)))
+                continue
+            scores[run.method] = {"psnr": result.psnr, "ssim": result.ssim, "seconds": result.seconds}
+        report.per_image[path.name] = scores
+        report.update_mean()
+    report.interrupted = False
     ctx.progress(1.0, "done")
-    mean = {
-        run.method: {
-            key: float(np.mean([scores[run.method][key] for scores in per_image.values()]))
-            for key in ("psnr", "ssim", "seconds")
-        }
-        for run in runs
-    }
-    return BenchReport(per_image, mean, sigma, seed)
+    return report
 
 
 def _with_known_sigma(run, sigma: float):

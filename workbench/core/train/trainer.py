@@ -203,8 +203,11 @@ class Trainer:
         trainer.validation = [(int(step), float(value)) for step, value in state["validation"]]
         return trainer
 
-    def export(self, path: str | Path, card: dict[str, Any]) -> Path:
-        """Write the trained weights in the project's format, the card completed with the run's facts."""
+    def export(self, path: str | Path, card: dict[str, Any], overwrite: bool = True) -> Path:
+        """Write the trained weights in the project's format, the card completed with the run's facts.
+
+        ``overwrite`` False refuses (InputError) to replace an existing weight file or card.
+        """
         facts = {
             "steps": self.step_count,
             "train_seconds": round(self.elapsed, 1),
@@ -215,7 +218,7 @@ class Trainer:
             "validation": [list(pair) for pair in self.validation],
         }
         return save_weights(
-            path, self.model, self.config.architecture, self.config.model_kwargs, facts | card
+            path, self.model, self.config.architecture, self.config.model_kwargs, facts | card, overwrite
         )
 
 
