@@ -47,6 +47,15 @@ def out_of_memory(error: BaseException) -> OutOfMemory | None:
     return None
 
 
+def error_text(error: BaseException) -> str:
+    """A library's exception as readable text: byte strings in its arguments are decoded (so
+    LibRaw's ``b'Input/output error'`` reads "Input/output error"); empty when it says nothing."""
+    if not error.args:
+        return str(error).strip()
+    parts = (arg.decode("utf-8", "replace") if isinstance(arg, bytes) else str(arg) for arg in error.args)
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
 class Cancelled(WorkbenchError):
     """A job stopped because the user asked it to."""
 

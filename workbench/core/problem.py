@@ -10,6 +10,8 @@ import numpy as np
 from .errors import ParameterError
 from .image import Image
 
+EMPTY_MASK = "the inpainting mask is all black: no pixel is marked known (white = known pixels)"
+
 
 class Task(StrEnum):
     """The inverse problems the workbench knows. The value is the CLI spelling."""
@@ -73,6 +75,8 @@ class Problem:
                 raise ParameterError(
                     f"mask is {self.mask.shape[1]}x{self.mask.shape[0]}, image is {width}x{height}"
                 )
+            if not self.mask.any():
+                raise ParameterError(EMPTY_MASK)
         if self.task is Task.DEBLUR and self.kernel is None:
             raise ParameterError("deblurring needs a blur kernel")
         if self.task is Task.SUPER_RESOLVE and self.scale < 2:

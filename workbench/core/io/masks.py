@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..image import Image
+from ..problem import EMPTY_MASK
 from .atomic import atomic_output
 from .formats import read_head
 from .reader import read_image
@@ -48,7 +49,8 @@ def read_mask(path: str | PathLike, shape: tuple[int, ...] | None = None) -> np.
         shape: the image's shape (H, W[, C]); a mask of another height or width is refused.
 
     Raises:
-        InputError: unreadable file, not 2-D, or a size that does not match ``shape``.
+        InputError: unreadable file, not 2-D, all black (no known pixel), or a size that does
+            not match ``shape``.
     """
     path = Path(path)
     mask = _load_plane(path, "mask") > 0.5
@@ -56,6 +58,8 @@ def read_mask(path: str | PathLike, shape: tuple[int, ...] | None = None) -> np.
         raise InputError(
             f"{path}: the mask is {mask.shape[1]}x{mask.shape[0]} but the image is {shape[1]}x{shape[0]}"
         )
+    if not mask.any():
+        raise InputError(f"{path}: {EMPTY_MASK}")
     return mask
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image as PILImage
 
-from ..errors import InputError
+from ..errors import InputError, error_text
 from ..image import Image
 from . import metadata as meta
 from .orientation import apply_orientation
@@ -129,5 +129,5 @@ def read_with_pillow(path: Path, kind: str, head: bytes, max_pixels: int) -> Ima
 
 def describe(error: BaseException) -> str:
     """A decoder's exception as a short reason, e.g. "image file is truncated"."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return text or type(error).__name__
+    text = error_text(error)
+    return (text.splitlines()[0] if text else "") or type(error).__name__

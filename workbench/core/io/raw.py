@@ -22,6 +22,7 @@ from ..image import Image, from_uint
 from . import metadata as meta
 from .orientation import libraw_flip_to_exif
 from .pillow_reader import describe
+from .quiet import captured_stderr
 from .samples import check_size
 
 DEMOSAIC_ALGORITHMS = {
@@ -137,17 +138,24 @@ def raw_metadata(path: Path, raw: rawpy.RawPy) -> dict[str, Any]:
 def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> Image:
     """Develop a camera RAW into an upright RGB Image, 16-bit unless ``options`` ask for 8."""
     options = options or RawOptions()
-    try:
-        with rawpy.imread(str(path)) as raw:
-            check_size(path, raw.sizes.width, raw.sizes.height, max_pixels)
-            found = raw_metadata(path, raw)
-            samples = raw.postprocess(**options.postprocess_params())
-    except InputError:
-        raise
-    except rawpy.LibRawFileUnsupportedError:
-        raise InputError(f"{path}: not a camera RAW that LibRaw can decode") from None
-    except Exception as error:
-        raise InputError(f"{path}: cannot decode the camera RAW data ({describe(error)})") from None
+    with captured_stderr() as libraw_said:
+        try:
+            with rawpy.imread(str(path)) as raw:
+                check_size(path, raw.sizes.width, raw.sizes.height, max_pixels)
+                found = raw_metadata(path, raw)
+                samples = raw.postprocess(**options.postprocess_params())
+        except InputError:
+            raise
+        except rawpy.LibRawFileUnsupportedError:
+            raise InputError(f"{path}: not a camera RAW that LibRaw can decode") from None
+        except Exception as error:
+            failure = error
+        else:
+            failure = None
+    said = [line.removeprefix(f"{path}: ").removeprefix(f"{path.name}: ") for line in libraw_said.lines()]
+    if failure is not None:
+        reasons = "; ".join([describe(failure), *said])
+        raise InputError(f"{path}: cannot decode the camera RAW data ({reasons})")
     pixels = from_uint(np.ascontiguousarray(samples))
-    notices = [f"camera RAW developed with {options.describe()}"]
+    notices = [f"camera RAW developed with {options.describe()}"] + [f"LibRaw: {line}" for line in said]
     return Image(pixels, bit_depth=options.bit_depth, metadata=found, source=str(path), notices=notices)

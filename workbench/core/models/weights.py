@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..errors import InputError
+from ..errors import InputError, error_text
 from ..io.atomic import atomic_output, write_text
 from . import ARCHITECTURES, build_model
 
@@ -109,5 +109,5 @@ def model_from_state(path: Path, architecture: str, kwargs: dict, state: dict) -
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+    text = error_text(error).splitlines()
     return text[0] if text else type(error).__name__
