@@ -243,6 +243,7 @@ class BatchDialog(QDialog):
                 bit_depth=depth,
                 raw=setup.raw,
                 task=setup.task,
+                existing="copy",
             )
 
         self.results.clear()
