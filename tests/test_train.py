@@ -174,7 +174,9 @@ def test_train_cli_trains_resumes_and_writes_weights(tmp_path, capsys):
         "1e-4",
     ]
     assert cli_main([*common, "--steps", "2"]) == 0
-    assert cli_main([*common, "--steps", "4", "--resume"]) == 0
+    assert cli_main([*common, "--steps", "4", "--resume"]) == 1
+    assert "would overwrite" in capsys.readouterr().err
+    assert cli_main([*common, "--steps", "4", "--resume", "--overwrite"]) == 0
     assert "4 steps" in capsys.readouterr().out
     card = load_weights(tmp_path / "w.pt").card
     assert card["noise"]["sigma_range"] == [5.0, 30.0]
