@@ -5,9 +5,11 @@
   for blind denoising", IEEE TIP 2013): the smallest eigenvalue of the covariance of 7×7
   patches is the noise variance once textured patches are left out; a patch is textured when
   its sum of squared gradients exceeds what noise of the current estimate would give with
-  probability 1e-3 (a Gamma quantile). Three rounds of estimate and selection. The last
+  probability 1e-3 (a Gamma quantile). Four rounds of estimate and selection. The last
   eigenvalue is then scaled up for the number of patches kept (see :func:`_weak_texture_variance`),
-  which removes the low bias the plain method has on small images.
+  which removes the low bias the plain method has on small images. Large images are sampled:
+  at most 2**15 patch positions per channel, drawn with a fixed seed, so the estimate takes
+  the same few milliseconds at any size and the same image always gives the same value.
 * :func:`estimate_poisson_gaussian`: the parameters of signal-dependent noise with
   variance = a·x + b, by a robust regression of local noise variance on local mean.
 
@@ -27,8 +29,8 @@ from .image import as_hwc
 
 PATCH = 7
 CONFIDENCE = 1 - 1e-3
-ROUNDS = 3
-MAX_PATCHES = 2**18
+ROUNDS = 4
+MAX_PATCHES = 2**15
 MAD_TO_STD = 1.4826
 LEVEL_BLOCKS = 4
 FIT_ROUNDS = 3
@@ -38,18 +40,30 @@ CLIP_MARGIN = 2.5
 def estimate_sigma(pixels: np.ndarray) -> float:
     """Standard deviation of additive white Gaussian noise in float32 H×W×C ``pixels`` ([0, 1] scale).
 
-    Each channel is estimated on its own and the variances averaged. Every 7×7 patch is used,
-    up to 2**18 of them (larger images take every k-th row and column of patch positions).
-    A plane with fewer patches than twice a patch's 49 values falls back to
-    :func:`haar_mad_sigma`.
+    Each channel is estimated on its own (:func:`estimate_sigma_channels`) and the variances
+    averaged.
+    """
+    return float(np.sqrt(np.mean(estimate_sigma_channels(pixels) ** 2)))
+
+
+def estimate_sigma_channels(pixels: np.ndarray) -> np.ndarray:
+    """Noise std of each channel of float32 H×W×C ``pixels``: C values on the [0, 1] scale.
+
+    Every 7×7 patch position is used up to 2**15 of them; larger images use that many positions
+    drawn at random (seed 0), the same for every channel. An image with fewer patches than twice
+    a patch's 49 values falls back to :func:`haar_mad_sigma` per channel.
     """
     pixels = as_hwc(pixels)
-    variances = [_weak_texture_variance(pixels[:, :, channel]) for channel in range(pixels.shape[2])]
-    return float(np.sqrt(np.mean(variances)))
+    height, width, channels = pixels.shape
+    rows, cols = max(0, height - PATCH + 1), max(0, width - PATCH + 1)
+    if rows * cols < 2 * PATCH * PATCH:
+        return np.array([haar_mad_sigma(pixels[:, :, channel]) for channel in range(channels)])
+    patches = _sample_patches(pixels, rows, cols)
+    return np.sqrt([_weak_texture_variance(patches[..., channel]) for channel in range(channels)])
 
 
-def _weak_texture_variance(plane: np.ndarray) -> float:
-    """The noise variance of an H×W plane from its weakly textured 7×7 patches.
+def _weak_texture_variance(patches: np.ndarray) -> float:
+    """The noise variance of one channel from its N×7×7 patches, keeping the weakly textured ones.
 
     For white noise of variance s², the smallest eigenvalue of a p-dimensional covariance estimated
     from n samples falls near s²·(1 - √(p/n))², the lower edge of the Marchenko–Pastur law, not at
@@ -58,15 +72,8 @@ def _weak_texture_variance(plane: np.ndarray) -> float:
     last round's eigenvalue is divided by that factor. The selection rounds use the plain
     eigenvalue, as the method was designed with.
     """
-    height, width = plane.shape
-    positions = max(0, height - PATCH + 1) * max(0, width - PATCH + 1)
-    if positions < 2 * PATCH * PATCH:
-        return haar_mad_sigma(plane) ** 2
-    stride = int(np.ceil(np.sqrt(positions / MAX_PATCHES)))
-    plane = plane.astype(np.float64)
-    windows = np.lib.stride_tricks.sliding_window_view(plane, (PATCH, PATCH))[::stride, ::stride]
-    patches = windows.reshape(-1, PATCH * PATCH)
-    texture = _gradient_energy(plane)[::stride, ::stride].ravel()
+    texture = _gradient_energy(patches)
+    patches = patches.reshape(-1, PATCH * PATCH)
     threshold = _texture_threshold()
     variance = _smallest_eigenvalue(patches)
     for _ in range(ROUNDS - 1):
@@ -78,21 +85,25 @@ def _weak_texture_variance(plane: np.ndarray) -> float:
     return variance / (1 - np.sqrt(PATCH * PATCH / len(patches))) ** 2
 
 
-def _gradient_energy(plane: np.ndarray) -> np.ndarray:
-    """Per 7×7 patch (top-left indexed), the sum of squared central differences inside it."""
-    horizontal = ((plane[:, 2:] - plane[:, :-2]) / 2) ** 2
-    vertical = ((plane[2:, :] - plane[:-2, :]) / 2) ** 2
-    inner = PATCH - 2
-    along_rows = _box_sum(horizontal, (PATCH, inner))
-    along_cols = _box_sum(vertical, (inner, PATCH))
-    return along_rows + along_cols
+def _sample_patches(pixels: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """N×7×7×C float32 patches of H×W×C ``pixels``: every position, or MAX_PATCHES drawn with seed 0.
+
+    ``rows`` × ``cols`` are the patch positions (top-left corners) that fit in the image.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(pixels, (PATCH, PATCH), axis=(0, 1))
+    if rows * cols <= MAX_PATCHES:
+        picked = windows.reshape(rows * cols, pixels.shape[2], PATCH, PATCH)
+    else:
+        picks = np.sort(np.random.default_rng(0).choice(rows * cols, MAX_PATCHES, replace=False))
+        picked = windows[picks // cols, picks % cols]
+    return np.ascontiguousarray(picked.transpose(0, 2, 3, 1), dtype=np.float32)
 
 
-def _box_sum(array: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Sums over every size[0]×size[1] window fully inside ``array``, top-left indexed."""
-    total = np.pad(array, ((1, 0), (1, 0))).cumsum(axis=0).cumsum(axis=1)
-    rows, cols = size
-    return total[rows:, cols:] - total[:-rows, cols:] - total[rows:, :-cols] + total[:-rows, :-cols]
+def _gradient_energy(patches: np.ndarray) -> np.ndarray:
+    """Per N×7×7 patch, the sum of squared central differences inside it: N values."""
+    horizontal = ((patches[:, :, 2:] - patches[:, :, :-2]) / 2) ** 2
+    vertical = ((patches[:, 2:, :] - patches[:, :-2, :]) / 2) ** 2
+    return horizontal.sum(axis=(1, 2)) + vertical.sum(axis=(1, 2))
 
 
 @cache
@@ -120,9 +131,8 @@ def _difference_matrix(axis: int) -> np.ndarray:
 
 def _smallest_eigenvalue(patches: np.ndarray) -> float:
     """The smallest eigenvalue of the covariance of N×49 ``patches`` (not corrected for N)."""
-    count = len(patches)
-    mean = patches.mean(axis=0)
-    covariance = (patches.T @ patches - count * np.outer(mean, mean)) / (count - 1)
+    centred = patches - patches.mean(axis=0)
+    covariance = (centred.T @ centred).astype(np.float64) / (len(patches) - 1)
     return max(float(np.linalg.eigvalsh(covariance)[0]), 0.0)
 
 
@@ -202,3 +212,28 @@ def _haar_diagonal(pixels: np.ndarray) -> np.ndarray:
 def _block_means(pixels: np.ndarray) -> np.ndarray:
     top_left, top_right, bottom_left, bottom_right = _blocks(pixels)
     return (top_left + top_right + bottom_left + bottom_right) / 4
+
+
+def haar_noise_map(pixels: np.ndarray, block: int = 96) -> np.ndarray:
+    """A smooth per-pixel, per-channel noise-std map of H×W×C ``pixels``: H×W×C, [0, 1] scale.
+
+    Each ``block``×``block`` tile (the training patch size of the colour model) gets Donoho's
+    median(|HH|)/0.6745 of each channel, the level the colour model is given in training when
+    the level is not known (``workbench.core.train.camera_noise.haar_level``); the tile values are
+    interpolated bilinearly between tile centres, so the map follows brightness and noise that
+    changes across the image without steps. Images smaller than a block get one value per channel.
+    """
+    import cv2
+
+    pixels = as_hwc(pixels)
+    height, width, channels = pixels.shape
+    diagonal = np.abs(_haar_diagonal(pixels))
+    if diagonal.size == 0:
+        return np.zeros_like(pixels)
+    half = block // 2
+    rows, cols = max(diagonal.shape[0] // half, 1), max(diagonal.shape[1] // half, 1)
+    size_r, size_c = diagonal.shape[0] // rows, diagonal.shape[1] // cols
+    tiles = diagonal[: rows * size_r, : cols * size_c].reshape(rows, size_r, cols, size_c, channels)
+    grid = np.median(tiles.transpose(0, 2, 4, 1, 3).reshape(rows, cols, channels, -1), axis=3) / 0.6745
+    levels = cv2.resize(grid.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
+    return as_hwc(levels)

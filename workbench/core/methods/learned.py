@@ -26,7 +26,12 @@ from ..registry import Method, register
 if TYPE_CHECKING:
     from ..models.weights import LoadedModel
 
-SHIPPED = {"dncnn": "dncnn_gray_s25.pt", "ffdnet": "ffdnet_gray.pt", "unet": "unet_gray.pt"}
+SHIPPED = {
+    "dncnn": "dncnn_gray_s25.pt",
+    "ffdnet": "ffdnet_gray.pt",
+    "unet": "unet_gray.pt",
+    "colour_cnn": "resunet_colour.pt",
+}
 WEIGHT_FILTER = "Weights (*.pt *.pth *.mat)"
 OPPONENT = np.array([[1 / 3, 1 / 3, 1 / 3], [1 / 2, 0.0, -1 / 2], [1 / 4, -1 / 2, 1 / 4]], dtype=np.float32)
 OPPONENT_OFFSET = np.array([0.0, 0.5, 0.5], dtype=np.float32)
@@ -34,7 +39,7 @@ OPPONENT_NOISE = np.sqrt((OPPONENT**2).sum(axis=1))
 """Noise std of each opponent channel per unit of RGB noise std."""
 
 
-def _params(sigma_help: str) -> ParamSpec:
+def _params(sigma_help: str, tile: int = 512) -> ParamSpec:
     return ParamSpec(
         [
             PathParam(
@@ -54,7 +59,7 @@ def _params(sigma_help: str) -> ParamSpec:
             ),
             IntParam(
                 "tile",
-                512,
+                tile,
                 "tile side in pixels for large images (0 = whole image)",
                 minimum=0,
                 maximum=8192,
@@ -140,9 +145,12 @@ def _estimate_sigma(pixels: np.ndarray) -> float:
 
 
 def denoise(
-    loaded: LoadedModel, pixels: np.ndarray, sigma: float | None, tile: int, ctx: RunContext
+    loaded: LoadedModel, pixels: np.ndarray, sigma: float | np.ndarray | None, tile: int, ctx: RunContext
 ) -> np.ndarray:
-    """Denoise H×W×C ``pixels`` with ``loaded``; the colour route is described in the module doc."""
+    """Denoise H×W×C ``pixels`` with ``loaded``; the colour route is described in the module doc.
+
+    ``sigma`` is in 8-bit units: one value, one per channel, or an H×W×C map (noise-map models).
+    """
     from ..tiling import denoise_image
 
     model = loaded.model
@@ -152,6 +160,8 @@ def denoise(
         return denoise_image(model, pixels, sigma, tile, ctx, device)
     if model_channels == 3:
         gray = np.repeat(pixels[..., :1], 3, axis=2)
+        if isinstance(sigma, np.ndarray) and sigma.ndim == 3:
+            sigma = np.repeat(sigma[..., :1], 3, axis=2)
         return denoise_image(model, gray, sigma, tile, ctx, device).mean(axis=2, keepdims=True)
     if not getattr(model, "uses_sigma", False):
         return denoise_image(model, pixels, sigma, tile, ctx, device)
@@ -173,6 +183,26 @@ def flip_ensemble(denoiser, pixels: np.ndarray, ctx: RunContext) -> np.ndarray:
     return total / 8
 
 
+def _colour_runner(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    """The colour model: RGB straight in, with a noise map (constant, or measured when sigma is auto)."""
+    pixels = problem.observed.pixels
+    loaded = load_model("colour_cnn", params["weights"])
+    if params["sigma"] == AUTO:
+        from ..noise import haar_noise_map
+
+        ctx.progress(0.0, "measuring the noise level")
+        sigma = haar_noise_map(pixels) * 255.0
+        ctx.notes["sigma"] = [round(float(level), 2) for level in np.median(sigma, axis=(0, 1))]
+    else:
+        sigma = float(params["sigma"])
+    ctx.progress(0.0, "denoising")
+    if not params["ensemble"]:
+        return denoise(loaded, pixels, sigma, params["tile"], ctx)
+    if isinstance(sigma, np.ndarray):
+        raise ParameterError("ensemble needs a fixed sigma with the colour CNN (auto gives a per-pixel map)")
+    return flip_ensemble(lambda image: denoise(loaded, image, sigma, params["tile"], ctx), pixels, ctx)
+
+
 def _runner(method: str):
     def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
         pixels = problem.observed.pixels
@@ -188,6 +218,21 @@ def _runner(method: str):
     return run
 
 
+register(
+    Method(
+        name="colour_cnn",
+        label="Colour CNN (noise-aware)",
+        family="learned",
+        tasks=frozenset({Task.DENOISE}),
+        params=_params(
+            "noise std given to the network (0-75 trained); auto = a per-pixel map measured from the image",
+            tile=1024,
+        ),
+        run=_colour_runner,
+        summary="residual U-Net for colour photos and any noise level 0-75, trained on CBSD432 with "
+        "Gaussian and simulated camera noise (demosaicked, gamma, JPEG); takes a per-pixel noise map",
+    )
+)
 register(
     Method(
         name="dncnn",
