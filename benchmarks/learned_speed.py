@@ -1,12 +1,15 @@
 """Inference speed (megapixels per second) and peak memory of a learned denoiser on a synthetic image.
 
-    python benchmarks/learned_speed.py --method dncnn --size 2000x1000
-    python benchmarks/learned_speed.py --method dncnn --size 6000x4000 --channels 3
+    python benchmarks/learned_speed.py                    # colour_cnn, 6000x4000 RGB, sigma auto
+    python benchmarks/learned_speed.py --method dncnn --size 2000x1000 --channels 1 --sigma 25
+    python benchmarks/learned_speed.py --baseline cbm3d   # and CBM3D on a 1000x1000 crop, same run
 
 Runs the method through the pipeline (tiled inference, the method's default tile) on a smooth
 random image with Gaussian noise, and prints seconds, MP/s and the process's peak resident memory
 (``resource.getrusage`` max RSS, which includes torch's own allocations), minus the RSS measured
-just before the image was made. Run it in a fresh process for each measurement.
+just before the image was made. The noise estimate (``estimate_sigma_channels``) is timed on the
+same image. A ``--baseline`` method runs after the measurement, on a crop of ``--baseline-size``,
+so it does not raise the peak. Run it in a fresh process for each measurement.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
+from workbench.core.noise import estimate_sigma_channels
 from workbench.core.pipeline import restore
 from workbench.core.problem import Problem, Task
+from workbench.core.tiling import amx_available
 
 
 def peak_rss_mb() -> float:
@@ -36,36 +41,62 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--method", default="dncnn")
+    parser.add_argument("--method", default="colour_cnn")
     parser.add_argument("--weights", default="", help="weight file (default: the shipped one)")
-    parser.add_argument("--size", default="1000x1000", help="WIDTHxHEIGHT")
-    parser.add_argument("--channels", type=int, choices=(1, 3), default=1)
-    parser.add_argument("--tile", type=int, default=512)
+    parser.add_argument("--size", default="6000x4000", help="WIDTHxHEIGHT")
+    parser.add_argument("--channels", type=int, choices=(1, 3), default=3)
+    parser.add_argument("--sigma", default="auto", help="8-bit units, or auto (the method estimates it)")
+    parser.add_argument("--tile", type=int, default=0, help="tile side (0: the method's default)")
+    parser.add_argument("--baseline", default="", help="e.g. cbm3d: timed on a crop after the main run")
+    parser.add_argument("--baseline-size", default="1000x1000", help="WIDTHxHEIGHT of the baseline crop")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(2)
     width, height = (int(part) for part in args.size.lower().split("x"))
-    restore(_problem(64, 64, args.channels), args.method, {"weights": args.weights, "sigma": 25})
+    values = {"weights": args.weights, "sigma": args.sigma if args.sigma == "auto" else float(args.sigma)}
+    if args.tile:
+        values["tile"] = args.tile
+    restore(_problem(64, 64, args.channels), args.method, values)
     baseline = peak_rss_mb()
     problem = _problem(width, height, args.channels)
     start = time.perf_counter()
-    values = {"weights": args.weights, "sigma": 25, "tile": args.tile}
     restore(problem, args.method, values, RunContext(device=args.device))
     seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
+    start = time.perf_counter()
+    estimate_sigma_channels(problem.observed.pixels)
+    estimate_seconds = time.perf_counter() - start
     megapixels = width * height / 1e6
     record = {
         "method": args.method,
         "weights": args.weights or "shipped",
         "size": [width, height, args.channels],
-        "tile": args.tile,
+        "sigma": args.sigma,
         "seconds": round(seconds, 2),
         "megapixels_per_second": round(megapixels / seconds, 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "peak_rss_above_baseline_mb": round(peak_rss_mb() - baseline, 1),
+        "peak_rss_mb": round(peak, 1),
+        "peak_rss_above_baseline_mb": round(peak - baseline, 1),
+        "noise_estimate_seconds": round(estimate_seconds, 3),
+        "bf16_autocast": amx_available(),
         "threads": torch.get_num_threads(),
     }
+    if args.baseline:
+        crop_width, crop_height = (int(part) for part in args.baseline_size.lower().split("x"))
+        crop = _problem(crop_width, crop_height, args.channels)
+        start = time.perf_counter()
+        restore(crop, args.baseline, {"sigma": 25.0}, RunContext(device=args.device))
+        crop_seconds = time.perf_counter() - start
+        record["baseline"] = {
+            "method": args.baseline,
+            "size": [crop_width, crop_height],
+            "seconds": round(crop_seconds, 2),
+            "megapixels_per_second": round(crop_width * crop_height / 1e6 / crop_seconds, 4),
+        }
+        record["speed_ratio_vs_baseline"] = round(
+            record["megapixels_per_second"] / record["baseline"]["megapixels_per_second"], 1
+        )
     print(json.dumps(record))
     return 0
 

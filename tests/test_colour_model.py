@@ -150,3 +150,25 @@ def test_the_colour_method_takes_gray_images_and_a_fixed_sigma(untrained_weights
         params = method.params.resolve({"weights": untrained_weights, "sigma": sigma}, owner="colour_cnn")
         out = method.run(Problem(Image(gray), Task.DENOISE), params, RunContext())
         assert out.shape == gray.shape
+
+
+def test_a_fixed_level_model_says_when_the_image_noise_is_far_from_its_level():
+    method = registry.get("dncnn")
+    clean = smooth_image(64)[..., :1]
+    params = method.params.resolve({}, owner="dncnn")
+    notes = {}
+    for sigma in (25, 5):
+        noisy = clean + np.random.default_rng(0).normal(0, sigma / 255, clean.shape).astype(np.float32)
+        ctx = RunContext()
+        method.run(Problem(Image(noisy), Task.DENOISE), params, ctx)
+        notes[sigma] = ctx.notes.get("noise_mismatch")
+    assert notes[25] is None
+    assert "colour_cnn" in notes[5]
+
+
+def test_colour_photos_are_offered_the_colour_cnn_first_and_gray_ones_the_gray_model():
+    from workbench.core.methods.defaults import default_method
+
+    assert default_method(Task.DENOISE, 3) == "colour_cnn"
+    assert default_method(Task.DENOISE, 1) == "ffdnet"
+    assert default_method(Task.INPAINT, 3) is None

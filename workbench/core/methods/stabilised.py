@@ -231,3 +231,10 @@ _register(
     "shipped DnCNN (sigma 25) inside the generalised Anscombe transform, the stabilised image scaled "
     f"to noise 25/255 (alpha, sigma auto); for low light only (peak photons up to a few hundred); {_COLOUR}.",
 )
+_register(
+    "vst_colour_cnn",
+    "Colour CNN for low light (VST)",
+    Inner("colour_cnn", ("tile",)),
+    "the noise-aware colour CNN inside the generalised Anscombe transform, told the stabilised "
+    f"plane's noise level (alpha, sigma auto); {_COLOUR}.",
+)
