@@ -77,7 +77,7 @@ def test_camera_noise_depends_on_brightness_and_is_correlated_across_pixels():
     assert abs(ratio - 1) > 0.2, "after gamma, read noise makes shadows noisier than highlights"
     shifted = torch.corrcoef(torch.stack([noise_bright[..., :-1].flatten(), noise_bright[..., 1:].flatten()]))
     assert shifted[0, 1] > 0.2, "demosaicking should correlate neighbouring pixels' noise"
-    assert 0.0 <= float(camera_noisy(bright, generator, rng).min())
+    assert float(camera_noisy(bright, generator, rng).min()) >= 0.0
 
 
 def test_bilinear_demosaicking_keeps_a_flat_image_flat():
@@ -122,7 +122,9 @@ def test_the_noise_map_follows_noise_that_changes_across_the_image():
 
 
 def test_per_channel_noise_estimates_differ_where_the_noise_does():
-    noisy = smooth_image(128) + np.random.default_rng(0).normal(0, [5 / 255, 10 / 255, 20 / 255], (128, 128, 3))
+    noisy = smooth_image(128) + np.random.default_rng(0).normal(
+        0, [5 / 255, 10 / 255, 20 / 255], (128, 128, 3)
+    )
     levels = estimate_sigma_channels(noisy.astype(np.float32)) * 255
     assert levels == pytest.approx([5, 10, 20], rel=0.1)
 
