@@ -1,4 +1,4 @@
-"""Learned denoisers (DnCNN, FFDNet-style, U-Net, the colour residual U-Net), their weight files and published-weight import.
+"""Learned denoisers (DnCNN, FFDNet-style, U-Net, colour residual U-Net), weight files, published imports.
 
 Every model takes ``(noisy N×C×H×W, sigma N on the [0, 1] scale or None)`` and returns the
 denoised N×C×H×W tensor; ``uses_sigma``, ``receptive_radius`` and ``alignment`` tell callers
