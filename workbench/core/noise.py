@@ -215,25 +215,37 @@ def _block_means(pixels: np.ndarray) -> np.ndarray:
 
 
 def haar_noise_map(pixels: np.ndarray, block: int = 96) -> np.ndarray:
-    """A smooth per-pixel, per-channel noise-std map of H×W×C ``pixels``: H×W×C, [0, 1] scale.
+    """A smooth per-pixel, per-channel noise-level map of H×W×C ``pixels``: H×W×C, [0, 1] scale.
 
-    Each ``block``×``block`` tile (the training patch size of the colour model) gets Donoho's
-    median(|HH|)/0.6745 of each channel, the level the colour model is given in training when
-    the level is not known (``workbench.core.train.camera_noise.haar_level``); the tile values are
-    interpolated bilinearly between tile centres, so the map follows brightness and noise that
-    changes across the image without steps. Images smaller than a block get one value per channel.
+    Each ``block``×``block`` tile (the training patch size of the colour model) gets the level the
+    colour model is given in training when the level is not known
+    (``workbench.core.train.camera_noise.haar_level``): the root mean square of Donoho's
+    median(|HH|)/0.6745 on the pixels and, doubled, on their 2×2 block means. The tile values
+    are interpolated bilinearly between tile centres, so the map follows brightness and noise
+    that changes across the image without steps. Images smaller than a block get one value per
+    channel.
     """
     import cv2
 
     pixels = as_hwc(pixels)
     height, width, channels = pixels.shape
-    diagonal = np.abs(_haar_diagonal(pixels))
-    if diagonal.size == 0:
+    if min(height, width) < 4:
         return np.zeros_like(pixels)
-    half = block // 2
-    rows, cols = max(diagonal.shape[0] // half, 1), max(diagonal.shape[1] // half, 1)
-    size_r, size_c = diagonal.shape[0] // rows, diagonal.shape[1] // cols
-    tiles = diagonal[: rows * size_r, : cols * size_c].reshape(rows, size_r, cols, size_c, channels)
-    grid = np.median(tiles.transpose(0, 2, 4, 1, 3).reshape(rows, cols, channels, -1), axis=3) / 0.6745
+    rows, cols = max(height // block, 1), max(width // block, 1)
+    fine = _tile_medians(np.abs(_haar_diagonal(pixels)), rows, cols)
+    coarse = 2 * _tile_medians(np.abs(_haar_diagonal(_block_means(pixels))), rows, cols)
+    grid = np.sqrt((fine**2 + coarse**2) / 2) / 0.6745
     levels = cv2.resize(grid.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
     return as_hwc(levels)
+
+
+def _tile_medians(values: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Per-channel lower medians of an H×W×C array cut into rows × cols equal tiles: rows×cols×C.
+
+    The lower of the two middle values for an even count, as ``torch.median`` takes it.
+    """
+    size_r, size_c = values.shape[0] // rows, values.shape[1] // cols
+    tiles = values[: rows * size_r, : cols * size_c].reshape(rows, size_r, cols, size_c, values.shape[2])
+    flat = tiles.transpose(0, 2, 4, 1, 3).reshape(rows, cols, values.shape[2], -1)
+    middle = (flat.shape[3] - 1) // 2
+    return np.partition(flat, middle, axis=3)[..., middle]

@@ -38,7 +38,8 @@ def denoise_image(
     Args:
         model: a network taking (N×C×H×W, sigma N) with ``receptive_radius`` and ``alignment``.
         sigma: noise std in 8-bit units for models that use it: one value, one per channel, or
-            an H×W×C map (models that take a noise map only). A one-channel model on a C-channel
+            an H×W×C map (per-channel values and maps need a model that takes a noise map,
+            unless it is a one-channel model). A one-channel model on a C-channel
             image denoises each channel on its own (the channels go through the network as a
             batch of C).
         tile: core tile side in pixels (rounded up to the alignment); 0 means one tile.
@@ -57,6 +58,8 @@ def denoise_image(
     full_rows, full_cols = padded.shape[:2]
     model = model.to(device).eval()
     per_channel = getattr(model, "channels", channels) == 1 and channels > 1
+    if not per_channel and sigma is not None and np.size(sigma) == channels > 1:
+        sigma = np.broadcast_to(np.asarray(sigma, dtype=np.float32).ravel(), pixels.shape)
     level_map = _pad_to_multiple(sigma, align) if _is_map(sigma) else None
     level = None if level_map is not None else _levels(sigma, channels if per_channel else 1, device)
     out = np.empty((height, width, channels), dtype=np.float32)

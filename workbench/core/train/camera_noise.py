@@ -3,8 +3,8 @@
 A clean sRGB patch is taken back to a linear sensor mosaic (inverse gamma, inverse white
 balance, Bayer RGGB sampling), Poisson–Gaussian noise is added there with shot and read levels
 drawn as in Brooks et al. ("Unprocessing images for learned raw denoising", CVPR 2019), and the
-mosaic is developed again (bilinear demosaicking, white balance, clipping, gamma) and, for some
-patches, JPEG-compressed. The result carries what real photographs carry: noise that follows
+mosaic is developed again (bilinear demosaicking, white balance, clipping, gamma), rounded to 8
+bits and, for half of the patches, JPEG-compressed. The result carries what real photographs carry: noise that follows
 brightness, differs per channel, and is spatially correlated by demosaicking and compression.
 
 All tensors are N×3×H×W float32, values in [0, 1]; H and W even.
@@ -36,7 +36,7 @@ def camera_noisy(clean: torch.Tensor, generator: torch.Generator, rng: np.random
     variance = shot * raw + read
     noisy_raw = raw + torch.randn(raw.shape, generator=generator) * variance.clamp(min=0).sqrt()
     developed = (demosaic_bilinear(noisy_raw) * gains).clamp(0, 1) ** (1 / GAMMA)
-    return _maybe_jpeg(developed, rng)
+    return _maybe_jpeg((developed * 255).round() / 255, rng)
 
 
 def _white_balance_gains(count: int, generator: torch.Generator) -> torch.Tensor:
@@ -91,16 +91,25 @@ def _maybe_jpeg(images: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
 
 
 def haar_level(noisy: torch.Tensor) -> torch.Tensor:
-    """Per-image, per-channel noise std read from the finest diagonal Haar band: N×C, [0, 1] scale.
+    """Per-image, per-channel noise level read from two diagonal Haar bands: N×C, [0, 1] scale.
 
-    ``median(|HH|) / 0.6745`` over 2×2 blocks, HH = (a - b - c + d) / 2: for white Gaussian noise
-    its expectation is the noise std. It is the noise level the colour model is given when the
-    user gives none, in training and in use alike, so the model learns what it means on textured,
+    Donoho's ``median(|HH|) / 0.6745`` (HH = (a - b - c + d) / 2 over 2×2 blocks) is taken on the
+    image and, doubled, on its 2×2 block means; the level is the root mean square of the two. For
+    white Gaussian noise both read the noise std. Noise that demosaicking and JPEG made coarse reads
+    higher on the second band, which the finest band alone all but misses, and the block means'
+    finer steps keep 8-bit images from reading exactly 0. It is the level the colour model is
+    given when the user gives none, in training and in use alike
+    (``workbench.core.noise.haar_noise_map``), so the model learns what it means on textured,
     demosaicked and compressed images.
     """
-    height, width = (noisy.shape[2] // 2) * 2, (noisy.shape[3] // 2) * 2
-    blocks = noisy[:, :, :height, :width]
-    diagonal = (blocks[:, :, 0::2, 0::2] - blocks[:, :, 0::2, 1::2] - blocks[:, :, 1::2, 0::2]) + blocks[
-        :, :, 1::2, 1::2
-    ]
-    return (diagonal / 2).abs().flatten(2).median(dim=2).values / 0.6745
+    fine = _diagonal_level(noisy)
+    coarse = 2 * _diagonal_level(functional.avg_pool2d(noisy, 2))
+    return ((fine**2 + coarse**2) / 2).sqrt()
+
+
+def _diagonal_level(images: torch.Tensor) -> torch.Tensor:
+    height, width = (images.shape[2] // 2) * 2, (images.shape[3] // 2) * 2
+    blocks = images[:, :, :height, :width]
+    diagonal = blocks[:, :, 0::2, 0::2] - blocks[:, :, 0::2, 1::2] - blocks[:, :, 1::2, 0::2]
+    diagonal = (diagonal + blocks[:, :, 1::2, 1::2]) / 2
+    return diagonal.abs().flatten(2).median(dim=2).values / 0.6745
