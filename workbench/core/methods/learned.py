@@ -249,6 +249,7 @@ register(
             tile=1024,
         ),
         run=_colour_runner,
+        check=_checker("colour_cnn"),
         summary="residual U-Net for colour photos and any noise level 0-75, trained on CBSD432 with "
         "Gaussian and simulated camera noise (demosaicked, gamma, JPEG); takes a per-pixel noise map",
     )
