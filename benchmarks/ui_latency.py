@@ -37,7 +37,7 @@ def startup_child() -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from workbench.gui.app import application, create_window
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     app = application()
 
@@ -78,10 +78,9 @@ def measure_startup(runs: int) -> list[float]:
 
 def test_image(size: int, sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """(clean, noisy) size×size gray images tiled from the bundled sample, noise std ``sigma`` on [0, 1]."""
-    from workbench.resources import path
-
     from workbench.core import io
     from workbench.core.image import to_gray
+    from workbench.resources import path
 
     sample = to_gray(io.read_image(path("sample.png")).pixels)
     reps = (int(np.ceil(size / sample.shape[0])), int(np.ceil(size / sample.shape[1])), 1)
@@ -108,7 +107,7 @@ def run_latency(size: int, method: str | None, tick_ms: int) -> tuple[list[float
 
     from workbench.core.image import Image
     from workbench.gui.app import application
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     app = application()
     settings_dir = tempfile.mkdtemp()
