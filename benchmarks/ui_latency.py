@@ -78,9 +78,10 @@ def measure_startup(runs: int) -> list[float]:
 
 def test_image(size: int, sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """(clean, noisy) size×size gray images tiled from the bundled sample, noise std ``sigma`` on [0, 1]."""
+    from workbench.resources import path
+
     from workbench.core import io
     from workbench.core.image import to_gray
-    from workbench.resources import path
 
     sample = to_gray(io.read_image(path("sample.png")).pixels)
     reps = (int(np.ceil(size / sample.shape[0])), int(np.ceil(size / sample.shape[1])), 1)
