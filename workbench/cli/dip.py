@@ -16,6 +16,7 @@ from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
+from workbench.core.losses import LOSSES
 from workbench.core.problem import Problem, Task
 
 from .common import add_device_option, check_files, progress_context
@@ -47,6 +48,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-past", action="store_true", help="with --auto-stop: go on to the cap")
     parser.add_argument("--window", type=int, default=0, help="ES-WMV window W (default: the preset's)")
     parser.add_argument("--patience", type=int, default=0, help="ES-WMV patience P (default: the preset's)")
+    parser.add_argument(
+        "--loss",
+        default="l2",
+        choices=LOSSES,
+        help="what each step minimises between A(x) and y (mix = 0.84 MS-SSIM + 0.16 l1, Zhao et al.); "
+        "the logged loss stays the mean squared error",
+    )
     parser.add_argument("--pick", default="average", choices=PICKS, help="what auto-stop keeps")
     parser.add_argument("--reference", type=Path, help="the clean image, for the PSNR curves")
     parser.add_argument("--log", type=Path, help="CSV of iteration, seconds, loss, psnr, psnr_avg, es_stat")
@@ -78,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     settings = preset_settings(args.preset, problem.task, problem.scale, device.type)
     overrides = {"iterations": args.iters, "es_window": args.window, "es_patience": args.patience}
     settings = replace(settings, **{name: value for name, value in overrides.items() if value})
+    settings = replace(settings, loss=args.loss)
     stepper = DipStepper(
         problem,
         settings,
