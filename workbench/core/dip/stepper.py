@@ -131,7 +131,7 @@ class DipStepper:
         check_loss(settings.loss)
         self.device = torch.device(device)
         channels = code_channels(settings.input_kind, settings.net.input_channels)
-        net_config = replace(settings.net, input_channels=channels, output_channels=problem.observed.channels)
+        net_config = replace(settings.net, input_channels=channels, output_channels=problem.output_channels)
         self.settings = replace(settings, net=net_config)
         self.auto_stop = auto_stop
         self.run_past = run_past
@@ -157,7 +157,7 @@ class DipStepper:
         self.operator = _on_device(task_operator(problem), self.device)
         self._target = observation(problem, self.device)
         reference = problem.reference
-        shape = (self.height, self.width, problem.observed.channels)
+        shape = (self.height, self.width, problem.output_channels)
         self._reference = (
             to_tensor(reference.pixels, self.device)
             if reference is not None and reference.pixels.shape == shape
