@@ -111,8 +111,23 @@ def sure_mse(
     probe = rademacher(y.shape, seed)
     step = probe_step(noise, y, eight_bit)
     shifted = np.asarray(denoiser((y + step * probe).astype(np.float32)), np.float64)
+    return sure_from_runs(y, fy, shifted, probe, step, noise)
+
+
+def sure_from_runs(
+    noisy: np.ndarray,
+    estimate: np.ndarray,
+    shifted: np.ndarray,
+    probe: np.ndarray,
+    step: float,
+    noise: NoiseModel,
+) -> float:
+    """SURE from the two runs :func:`sure_mse` makes: ``estimate`` = f(y), ``shifted`` = f(y + step·probe)
+    (all H×W×C); lets one pair of runs be judged under several noise models."""
+    y = np.asarray(noisy, np.float64)
+    fy = np.asarray(estimate, np.float64)
     variance = noise.pixel_variance(y)
-    divergence = float(np.mean(variance * probe * (shifted - fy))) / step
+    divergence = float(np.mean(variance * probe * (np.asarray(shifted, np.float64) - fy))) / step
     return float(np.mean((fy - y) ** 2) - variance.mean() + 2.0 * divergence)
 
 
