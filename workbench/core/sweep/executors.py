@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -38,14 +39,15 @@ def available_cores() -> int:
 
 
 def set_threads(count: int) -> None:
-    """Use ``count`` threads in torch, OpenCV and libraries that start OpenMP later."""
+    """Use ``count`` threads in OpenCV, in torch (now if it is loaded, else when it loads: it reads
+    OMP_NUM_THREADS) and in the OpenMP and BLAS libraries loaded later."""
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(count)
     import cv2
-    import torch
 
-    torch.set_num_threads(count)
     cv2.setNumThreads(count)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(count)
 
 
 def died(cell: Cell, times: int) -> dict[str, Any]:
