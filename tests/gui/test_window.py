@@ -294,12 +294,50 @@ def test_settings_persist_recent_files_device_and_layout(qtbot, qt_settings, ima
     stored = WindowSettings(qt_settings)
     assert stored.recent_files()[:2] == [str(image_files[0].resolve()), str(image_files[1].resolve())]
     assert stored.device() == "cpu"
-    assert all(part is not None for part in stored.layout())
+    assert all(part is not None for part in stored.layout(window._screen_size()))
     again = MainWindow(settings=qt_settings)
     qtbot.addWidget(again)
     assert again.device_box.device() == "cpu"
     again.recent_menu.aboutToShow.emit()
     assert [action.text() for action in again.recent_menu.actions()][:2] == ["noisy.png", "clean.png"]
+
+
+def _close_with_method_dock_hidden(qtbot, qt_settings) -> MainWindow:
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.method_dock.hide()
+    window.close()
+    return window
+
+
+def test_a_layout_saved_on_this_screen_comes_back(qtbot, qt_settings):
+    _close_with_method_dock_hidden(qtbot, qt_settings)
+    again = MainWindow(settings=qt_settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.method_dock.isVisible()
+
+
+def test_a_layout_saved_on_another_screen_is_discarded(qtbot, qt_settings):
+    _close_with_method_dock_hidden(qtbot, qt_settings)
+    qt_settings.setValue("window/screen", "3840x2160")
+    again = MainWindow(settings=qt_settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.method_dock.isVisible()
+    assert again.isMaximized(), "the first-launch size on a screen under 1500x940 is maximised"
+
+
+def test_a_window_past_its_screen_does_not_save_its_layout(qtbot, qt_settings):
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    free = window.screen().availableGeometry()
+    window.setGeometry(free.x(), free.y(), free.width() + 300, free.height())
+    window.close()
+    assert WindowSettings(qt_settings).layout(window._screen_size()) == (None, None)
 
 
 def test_add_panel_docks_a_widget_and_lists_it(main_window):

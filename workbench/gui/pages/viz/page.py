@@ -127,6 +127,7 @@ class VizPanel(QWidget):
     def _filters_tab(self) -> QWidget:
         self.filters_view = PixelLabel()
         self.filters_caption = QLabel()
+        self.filters_caption.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh")
         self.live_box = QCheckBox("Live (follow a network being trained)")
         self.live_box.setEnabled(False)
@@ -154,6 +155,7 @@ class VizPanel(QWidget):
         self.features_view = PixelLabel()
         self.channel_view = PixelLabel()
         self.channel_caption = QLabel("Click a channel to enlarge it.")
+        self.channel_caption.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer"))
         row.addWidget(self.layer_box, 1)
