@@ -419,3 +419,24 @@ def test_closing_waits_for_a_job_that_cannot_be_interrupted(qtbot, qt_settings, 
     window.close()
     assert finished.is_set()
     assert not window.runner._threads
+
+
+def test_the_first_status_of_a_run_names_what_it_does_first(qtbot, main_window, image_files, fake_methods):
+    main_window.open_paths(image_files)
+    choose(main_window, "gui_test_scale")
+    main_window.params_box.panel.editors["gain"].set_value("auto")
+    with qtbot.waitSignal(main_window.runner.idle, timeout=5000):
+        assert main_window.run_method()
+        assert main_window.job_status.label.text() == "Test scale: estimating the noise level…"
+        assert main_window.job_status.progress.maximum() == 0, "a busy bar until a fraction arrives"
+    assert main_window.job_status.progress.maximum() == 1000
+
+
+def test_first_steps_name_the_noise_estimate_and_the_weights():
+    from workbench.gui.views.captions import first_step
+
+    assert first_step("learned", {"sigma": "auto"}) == "estimating the noise level, loading the weights…"
+    assert first_step("learned", {"sigma": 25.0}) == "loading the weights…"
+    assert first_step("bm3d", {"sigma": "auto"}) == "estimating the noise level…"
+    assert first_step("noise_adaptive", {"sigma": "auto"}) == "estimating the noise model…"
+    assert first_step("classical", {"h": 10.0}) == "starting…"

@@ -52,7 +52,7 @@ from ..pages.restore.degrade import DegradePanel
 from ..pages.restore.history import HistoryEntry, HistoryList
 from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore
 from ..pages.restore.region_preview import RegionPreview
-from ..views.captions import describe_camera, describe_image
+from ..views.captions import describe_camera, describe_image, first_step
 from ..views.histogram import HistogramView
 from ..views.viewer import SPLIT, ImageViewer
 from ..widgets.device_box import DeviceBox
@@ -678,7 +678,7 @@ class MainWindow(QMainWindow):
         name = method.name
         self._job = (method.label, self._input_caption)
         self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
-        self.job_status.show_started(method.label)
+        self.job_status.show_started(method.label, first_step(method.family, values))
         self._set_busy(True)
         return True
 
