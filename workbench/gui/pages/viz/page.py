@@ -300,14 +300,18 @@ class VizPanel(QWidget):
         if net is None:
             return
         try:
-            grid = filter_grid(net, most_changed_first=self.changed_first_box.isChecked())
+            grid = filter_grid(
+                net, most_changed_first=self.changed_first_box.isChecked(), strongest_channel=True
+            )
         except WorkbenchError as error:
             self.filters_view.set_pixels(None)
             self.filters_caption.setText(str(error))
             return
         self.filters_view.set_pixels(grid.pixels)
-        kind = "colour: one RGB tile per filter" if grid.colour else "gray"
         out, inputs, height, width = grid.weight_shape
+        kind = "colour: one RGB tile per filter" if grid.colour else "gray"
+        if inputs not in (1, 3):
+            kind = "one tile per filter: its input channel of largest weight norm"
         self.filters_caption.setText(
             f"{out} filters of {grid.layer} ({inputs} input channel(s), {height}×{width}; {kind}); "
             f"each tile scaled to its own range.\n{grid.numbers()}"
