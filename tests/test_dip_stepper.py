@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import torch
 
 from workbench.core import metrics, operators
 from workbench.core.dip import DipStepper, preset_settings
@@ -27,23 +26,19 @@ DEGRADATIONS = {
     Task.JPEG: ("jpeg", {"quality": 10}),
     Task.DEMOSAIC: ("mosaic", {"pattern": "GRBG"}),
 }
+# Super-resolution's output is still climbing at 100 steps on this smooth image: it crosses the
+# nearest-neighbour input (36.4 dB) near step 90, so a 100-step margin (+0.4..+0.7 dB) depends on
+# the CPU's float path and thread count. At 200 steps it is +4.9..+5.2 dB on 1 and 2 threads.
 STEPS = {
     Task.DENOISE: 80,
     Task.INPAINT: 100,
-    Task.SUPER_RESOLVE: 100,
+    Task.SUPER_RESOLVE: 200,
     Task.DEBLUR: 100,
     Task.JPEG: 100,
     Task.DEMOSAIC: 100,
 }
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Torch on one CPU thread during each test, as DIP runs by default."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("torch_threads")
 
 
 def smooth_image(size: int = 32) -> np.ndarray:

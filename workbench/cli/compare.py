@@ -14,7 +14,7 @@ from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, progress_context
+from .common import add_device_option, add_quality_options, add_set_option, progress_context
 
 COMMAND = "compare"
 HELP = "run several methods on one image and write results, grid.png, metrics.csv and comparison.json"
@@ -44,6 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="replace files already in the output folder")
     add_set_option(parser)
+    add_quality_options(parser)
     add_device_option(parser)
 
 
@@ -92,7 +93,13 @@ def run(args: argparse.Namespace) -> int:
     finished: list[Result] = []
     try:
         comparison = compare.run_comparison(
-            problem, runs, progress_context(args.device), on_result=finished.append, keep_going=True
+            problem,
+            runs,
+            progress_context(args.device),
+            on_result=finished.append,
+            keep_going=True,
+            estimate=args.estimate and problem.task is Task.DENOISE,
+            tune=args.tune,
         )
     except (KeyboardInterrupt, Cancelled):
         _export(args, compare.Comparison(problem, finished), stem)
@@ -123,7 +130,7 @@ def _export(args: argparse.Namespace, comparison: compare.Comparison, stem: str)
 
 def _print_table(comparison: compare.Comparison) -> None:
     base = comparison.baseline
-    header = f"{'method':<16}{'PSNR dB':>9}{'SSIM':>8}{'gain dB':>9}{'seconds':>9}"
+    header = f"{'method':<16}{'PSNR dB':>9}{'SSIM':>8}{'gain dB':>9}{'est. dB':>9}{'seconds':>9}"
     if base is not None:
         header += f"   (gain over {base.method})"
     print(header)
@@ -132,4 +139,5 @@ def _print_table(comparison: compare.Comparison) -> None:
         ssim = "" if result.ssim is None else f"{result.ssim:.4f}"
         gain = comparison.gain(result)
         gain_text = "" if gain is None else f"{gain:+.2f}"
-        print(f"{result.method:<16}{psnr:>9}{ssim:>8}{gain_text:>9}{result.seconds:>9.2f}")
+        estimate = "" if result.psnr_est is None else f"{result.psnr_est:.2f}"
+        print(f"{result.method:<16}{psnr:>9}{ssim:>8}{gain_text:>9}{estimate:>9}{result.seconds:>9.2f}")

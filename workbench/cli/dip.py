@@ -16,7 +16,7 @@ from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
-from workbench.core.losses import LOSSES
+from workbench.core.loss_choices import LOSSES
 from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 

@@ -16,7 +16,14 @@ from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result, restore
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, check_files, progress_context, write_json
+from .common import (
+    add_device_option,
+    add_quality_options,
+    add_set_option,
+    check_files,
+    progress_context,
+    write_json,
+)
 
 COMMAND = "restore"
 HELP = "restore one image with one method (see 'workbench methods'); optionally score it against a reference"
@@ -46,6 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="replace OUT and METRICS if they exist")
     add_set_option(parser)
+    add_quality_options(parser)
     add_device_option(parser)
 
 
@@ -105,7 +113,14 @@ def run(args: argparse.Namespace) -> int:
         solves = ", ".join(sorted(t.value for t in method.tasks))
         raise ParameterError(f"method '{method.name}' does not do {task.value} (it does: {solves})")
     problem = build_problem(args, task)
-    result = restore(problem, method.name, values, progress_context(args.device))
+    estimate = args.estimate and task is Task.DENOISE
+    if args.tune is not None:
+        from workbench.core.quality.tune import restore_tuned
+
+        ctx = progress_context(args.device)
+        result = restore_tuned(problem, method.name, values, args.tune, ctx, estimate)
+    else:
+        result = restore(problem, method.name, values, progress_context(args.device), estimate=estimate)
     io.write_image(result.image, args.output, overwrite=args.overwrite)
     if args.json:
         write_json(args.json, result.summary(), args.overwrite)
@@ -118,6 +133,12 @@ def describe(result: Result, output: Path) -> str:
     parts = [f"{result.method}: {result.seconds:.2f} s"]
     if result.psnr is not None:
         parts.append(f"PSNR {result.psnr:.2f} dB, SSIM {result.ssim:.4f}")
+    if result.psnr_est is not None:
+        parts.append(f"estimated PSNR {result.psnr_est:.2f} dB")
+    tuned = result.extras.get("tuned")
+    if isinstance(tuned, dict):
+        values = ", ".join(f"{name}={value:.4g}" for name, value in tuned["values"].items())
+        parts.append(f"tuned by {tuned['criterion']}: {values}")
     if "sigma" in result.extras:
         parts.append(f"estimated sigma {result.extras['sigma']}")
     if "alpha" in result.extras:

@@ -9,7 +9,7 @@ from pathlib import Path
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.io.formats import require_write_suffix
-from workbench.core.losses import LOSSES
+from workbench.core.loss_choices import LOSSES
 from workbench.core.models import ARCHITECTURES
 from workbench.core.models.weights import card_path
 from workbench.core.train.session import training_card
