@@ -440,3 +440,19 @@ def test_first_steps_name_the_noise_estimate_and_the_weights():
     assert first_step("bm3d", {"sigma": "auto"}) == "estimating the noise level…"
     assert first_step("noise_adaptive", {"sigma": "auto"}) == "estimating the noise model…"
     assert first_step("classical", {"h": 10.0}) == "starting…"
+
+
+def test_a_mosaicked_image_is_demosaicked_into_colour_and_scored(qtbot, main_window, image_files):
+    _, clean = image_files
+    main_window.open_image(clean)
+    panel = main_window.degrade_panel
+    panel.choose("mosaic")
+    with qtbot.waitSignal(main_window.reference_changed):
+        panel.apply_button.click()
+    problem = main_window.current_problem()
+    assert problem.task.value == "demosaic" and problem.observed.channels == 1
+    choose(main_window, "demosaic_malvar")
+    run_and_wait(qtbot, main_window)
+    result = main_window.shown_result()
+    assert result.image.pixels.shape == io.read_image(clean).pixels.shape
+    assert result.psnr is not None

@@ -2,7 +2,7 @@
 catalogue and the CLI list them at start-up."""
 
 LOSSES = ("l2", "l1", "ssim", "ms_ssim", "mix")
-"""Names accepted by :func:`get_loss` (the CLI's ``--loss``)."""
+"""Names accepted by ``losses.loss_value`` (the CLI's ``--loss``)."""
 
 MASKABLE = ("l2", "l1")
 """Losses that can score only the pixels of a mask (blind-spot training)."""

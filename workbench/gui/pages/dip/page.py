@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
+from workbench.core.loss_choices import LABELS as LOSS_LABELS
+from workbench.core.loss_choices import LOSSES
 from workbench.core.problem import Problem
 
 from ...views.log_axis import sparse_log_axes
@@ -113,6 +115,13 @@ class DipPanel(QWidget):
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
         self.seed = int_spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
+        self.loss = QComboBox()
+        for name in LOSSES:
+            self.loss.addItem(LOSS_LABELS[name], name)
+        self.loss.setToolTip(
+            "what each step minimises between A(x) and y (mix = 0.84 MS-SSIM + 0.16 l1, Zhao et al.); "
+            "the loss curve stays the mean squared error"
+        )
         for spin in (self.iterations, self.window, self.patience):
             spin.setSpecialValueText("preset")
         self.preset.currentTextChanged.connect(self._show_preset_values)
@@ -124,6 +133,7 @@ class DipPanel(QWidget):
         form.addRow("Window W", self.window)
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
+        form.addRow("Loss", self.loss)
 
         self.start_button = push_button("Start", self.start)
         self.pause_button = push_button("Pause", self.pause)
@@ -248,7 +258,8 @@ class DipPanel(QWidget):
             "es_window": self.window.value(),
             "es_patience": self.patience.value(),
         }
-        return replace(settings, **{name: value for name, value in overrides.items() if value})
+        settings = replace(settings, **{name: value for name, value in overrides.items() if value})
+        return replace(settings, loss=str(self.loss.currentData()))
 
     def start(self) -> bool:
         """Start a run on the current problem; False if it cannot start (no image, a bad setting,
