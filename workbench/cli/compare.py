@@ -10,6 +10,7 @@ from pathlib import Path
 from workbench.core import compare, io
 from workbench.core.errors import Cancelled, ParameterError
 from workbench.core.image import Image
+from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 
@@ -31,6 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kernel", type=Path, help="blur kernel (.npy or image) for deblurring")
     parser.add_argument("--scale", type=int, default=1, help="up-scaling factor for super-resolution")
     parser.add_argument(
+        "--pattern",
+        choices=PATTERNS,
+        help="demosaicking: the Bayer layout of the one-channel mosaic (the top-left 2x2 block, row by row)",
+    )
+    parser.add_argument(
         "--rerun",
         type=Path,
         metavar="JSON",
@@ -48,7 +54,9 @@ def _problem(args: argparse.Namespace) -> Problem:
     reference = io.read_image(args.reference) if args.reference else None
     mask = io.read_mask(args.mask, observed.pixels.shape[:2]) if args.mask else None
     kernel = io.read_kernel(args.kernel) if args.kernel else None
-    return Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale, reference=reference)
+    return Problem(
+        observed, task, mask=mask, kernel=kernel, scale=args.scale, pattern=args.pattern, reference=reference
+    )
 
 
 def _from_rerun(args: argparse.Namespace) -> tuple[Problem, list[compare.MethodRun]]:
@@ -56,7 +64,7 @@ def _from_rerun(args: argparse.Namespace) -> tuple[Problem, list[compare.MethodR
         raise ParameterError("--rerun takes its methods and parameters from the JSON; drop -m and --set")
     plan = compare.read_rerun(args.rerun)
     args.input, args.reference, args.mask, args.kernel = plan.input, plan.reference, plan.mask, plan.kernel
-    args.task, args.scale = plan.task.value, plan.scale
+    args.task, args.scale, args.pattern = plan.task.value, plan.scale, plan.pattern
     return dataclasses.replace(_problem(args), noise_sigma=plan.noise_sigma), plan.runs
 
 

@@ -67,6 +67,7 @@ def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapp
         "kernel": files.get("kernel"),
         "task": problem.task.value,
         "scale": problem.scale,
+        "pattern": problem.pattern,
         "noise_sigma": problem.noise_sigma,
         "sources": dict(sources),
         "baseline": base.method if base is not None else None,
@@ -200,6 +201,7 @@ class RerunPlan:
     scale: int
     runs: list[MethodRun]
     noise_sigma: float | None = None
+    pattern: str | None = None
 
 
 def read_rerun(path: str | Path) -> RerunPlan:
@@ -232,6 +234,7 @@ def read_rerun(path: str | Path) -> RerunPlan:
             scale=int(record.get("scale", 1)),
             runs=[MethodRun(entry["method"], dict(entry["params"])) for entry in record["methods"]],
             noise_sigma=float(record["noise_sigma"]) if record.get("noise_sigma") else None,
+            pattern=record.get("pattern"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(f"{path}: incomplete comparison record ({error})") from None

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from ..errors import ParameterError
 from ..image import from_tensor, to_tensor
 from ..jobs import RunContext
+from ..losses import check_loss, loss_value
 from ..problem import Problem, Task
 from .choices import PICKS
 from .code import code_channels, jittered, make_code
@@ -45,7 +46,7 @@ class StepRecord:
     Attributes:
         iteration: steps done so far (1 after the first step).
         seconds: compute time of the run so far (pauses excluded).
-        loss: ||A(x) - y||² averaged over the observation's samples.
+        loss: ||A(x) - y||² averaged over the observation's samples (whatever loss is minimised).
         psnr: of the current output against the reference, dB (None without one).
         psnr_avg: of the running average against the reference, dB (None without one).
         es_stat: the ES-WMV windowed variance (None until the window has filled).
@@ -138,9 +139,10 @@ class DipStepper:
         if pick not in PICKS:
             raise ValueError(f"pick must be one of {', '.join(PICKS)}, got {pick!r}")
         problem.require()
+        check_loss(settings.loss)
         self.device = torch.device(device)
         channels = code_channels(settings.input_kind, settings.net.input_channels)
-        net_config = replace(settings.net, input_channels=channels, output_channels=problem.observed.channels)
+        net_config = replace(settings.net, input_channels=channels, output_channels=problem.output_channels)
         self.settings = replace(settings, net=net_config)
         self.auto_stop = auto_stop
         self.run_past = run_past
@@ -166,7 +168,7 @@ class DipStepper:
         self.operator = _on_device(task_operator(problem), self.device)
         self._target = observation(problem, self.device)
         reference = problem.reference
-        shape = (self.height, self.width, problem.observed.channels)
+        shape = (self.height, self.width, problem.output_channels)
         self._reference = (
             to_tensor(reference.pixels, self.device)
             if reference is not None and reference.pixels.shape == shape
@@ -222,7 +224,8 @@ class DipStepper:
     # ------------------------------------------------------------------ stepping
 
     def step(self) -> StepRecord:
-        """One Adam step on ||A(crop(net(code + jitter))) - y||²; returns what it measured."""
+        """One Adam step on the loss (default ||·||²) between A(crop(net(code + jitter))) and y;
+        returns what it measured."""
         start = time.perf_counter()
         self.net.train()
         code = jittered(self._code, self.settings.jitter, self._jitter_generator)
@@ -230,7 +233,9 @@ class DipStepper:
         autocast = torch.autocast("cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
         with autocast:
             output = self._crop(self.net(code))
-        loss = F.mse_loss(self.operator.A(output.float()), self._target)
+        fitted = self.operator.A(output.float())
+        mse = F.mse_loss(fitted, self._target)
+        loss = mse if self.settings.loss == "l2" else loss_value(self.settings.loss, fitted, self._target)
         if self._scaler is not None:
             self._scaler.scale(loss).backward()
             self._scaler.step(self.optimizer)
@@ -240,7 +245,7 @@ class DipStepper:
             self.optimizer.step()
         if self.sure_stop is not None:
             self._shadow_step(code)
-        record = self._measure(output.detach().float(), float(loss.detach()))
+        record = self._measure(output.detach().float(), float(mse.detach()))
         self.seconds += time.perf_counter() - start
         record = replace(record, seconds=self.seconds)
         self.records.append(record)
@@ -251,7 +256,11 @@ class DipStepper:
         self._shadow_net.train()
         self._shadow_optimizer.zero_grad(set_to_none=True)
         output = self._crop(self._shadow_net(code))
-        F.mse_loss(output, self._shadow_target).backward()
+        target = self._shadow_target
+        if self.settings.loss == "l2":
+            F.mse_loss(output, target).backward()
+        else:
+            loss_value(self.settings.loss, output, target).backward()
         self._shadow_optimizer.step()
         output = output.detach()
         weight = self.settings.average_weight
