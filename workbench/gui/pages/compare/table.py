@@ -1,5 +1,6 @@
 """The compare view's metrics table: one row per method with PSNR, SSIM, gain over the BM3D
-baseline and time, sortable by any column (numbers sort as numbers)."""
+baseline, the PSNR estimated without the reference and time, sortable by any column (numbers sort
+as numbers)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from workbench.core import compare
 
-COLUMNS = ("Method", "PSNR (dB)", "SSIM", "Gain vs BM3D (dB)", "Time (s)")
-DECIMALS = (2, 4, 2, 3)
-"""Decimals shown for PSNR, SSIM, gain and time."""
+COLUMNS = ("Method", "PSNR (dB)", "SSIM", "Gain vs BM3D (dB)", "Est. PSNR (dB)", "Time (s)")
+DECIMALS = (2, 4, 2, 2, 3)
+"""Decimals shown for PSNR, SSIM, gain, estimated PSNR and time."""
 
 
 class MetricsTable(QTableWidget):
@@ -31,8 +32,9 @@ class MetricsTable(QTableWidget):
         self.setSortingEnabled(False)
         self.setRowCount(len(comparison.results))
         for row, result in enumerate(comparison.results):
-            values = (result.psnr, result.ssim, comparison.gain(result), result.seconds)
+            values = (result.psnr, result.ssim, comparison.gain(result), result.psnr_est, result.seconds)
             self.setItem(row, 0, QTableWidgetItem(compare.method_label(result.method)))
+            self.item(row, 0).setToolTip(str(result.extras.get("psnr_est_by", "")))
             for column, (value, decimals) in enumerate(zip(values, DECIMALS, strict=True), start=1):
                 self.setItem(row, column, number_item(value, decimals))
         self.setSortingEnabled(True)
