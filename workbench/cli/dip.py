@@ -49,8 +49,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sure-stop",
         action="store_true",
-        help="denoising: follow the SURE-estimated PSNR (psnr_est in the log; at --noise-sigma, else an "
-        "estimated sigma) and, with --auto-stop, stop past its peak too; runs a shadow net (2x time)",
+        help="denoising, experimental: follow the SURE-estimated PSNR (psnr_est in the log; at "
+        "--noise-sigma, else an estimated sigma) and, with --auto-stop, stop past its peak too; runs a "
+        "shadow net (2x time)",
     )
     parser.add_argument("--run-past", action="store_true", help="with --auto-stop: go on to the cap")
     parser.add_argument("--window", type=int, default=0, help="ES-WMV window W (default: the preset's)")

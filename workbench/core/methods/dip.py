@@ -48,7 +48,7 @@ PARAMS = ParamSpec(
         BoolParam(
             "sure_stop",
             False,
-            "denoising: also stop where the SURE-estimated PSNR of the average peaks (a shadow run "
+            "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks (a shadow run "
             "doubles the time; sigma as for the discrepancy stop, else estimated)",
         ),
         IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
