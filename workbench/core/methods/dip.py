@@ -48,8 +48,8 @@ PARAMS = ParamSpec(
         BoolParam(
             "sure_stop",
             False,
-            "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks (a shadow run "
-            "doubles the time; sigma as for the discrepancy stop, else estimated)",
+            "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks "
+            "(a shadow run doubles the time; sigma as for the discrepancy stop, else estimated)",
         ),
         IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
         IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
