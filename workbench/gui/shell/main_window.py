@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.selector.method_chosen.connect(self._method_chosen)
         self.selector.task_chosen.connect(self._task_chosen)
         self.run_button.clicked.connect(self.run_method)
+        self.params_box.tune_requested.connect(self.tune_method)
         self.job_status.cancel_button.clicked.connect(self.cancel_job)
         self.device_box.currentIndexChanged.connect(
             lambda _index: self.settings.set_device(self.device_box.device())
@@ -676,9 +677,36 @@ class MainWindow(QMainWindow):
             self._error("Cannot run", str(error))
             return False
         name = method.name
+        estimate = self.params_box.estimate_box.isChecked() and problem.task is Task.DENOISE
         self._job = (method.label, self._input_caption)
-        self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
+        self.runner.start(
+            lambda ctx: pipeline.restore(problem, name, values, ctx, estimate=estimate),
+            self.device_box.device(),
+        )
         self.job_status.show_started(method.label, first_step(method.family, values))
+        self._set_busy(True)
+        return True
+
+    def tune_method(self, criterion: str = "sure") -> bool:
+        """Auto-tune: choose the selected method's tunable parameters on the current image by
+        ``criterion`` in the background, then run with them (the panel takes the chosen values
+        when the job finishes). False if it could not start."""
+        from workbench.core.quality.tune import restore_tuned
+
+        if self._waiting_for_development():
+            return False
+        try:
+            method, problem, values = self._run_request()
+        except WorkbenchError as error:
+            self._error("Cannot auto-tune", str(error))
+            return False
+        name = method.name
+        label = f"{method.label} (auto-tuned)"
+        self._job = (label, self._input_caption)
+        self.runner.start(
+            lambda ctx: restore_tuned(problem, name, values, criterion, ctx), self.device_box.device()
+        )
+        self.job_status.show_started(label, "searching the parameters…")
         self._set_busy(True)
         return True
 
@@ -734,6 +762,10 @@ class MainWindow(QMainWindow):
             return
         label, caption = self._job
         self._job_done()
+        tuned = result.extras.get("tuned")
+        shown = self.params_box.method
+        if isinstance(tuned, dict) and shown is not None and shown.name == result.method:
+            self.params_box.panel.set_values(tuned["values"])
         entry = HistoryEntry(result, label, caption)
         self.history.add(entry)
         self.show_entry(entry)

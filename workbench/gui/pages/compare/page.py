@@ -53,7 +53,7 @@ from ...workers.runner import JobRunner
 from .table import MetricsTable
 from .tiles import SwipeView, Tile
 
-RESULTS, ERRORS, NOISE = "results", "errors", "noise"
+RESULTS, ERRORS, NOISE, STRUCTURE = "results", "errors", "noise", "structure"
 
 
 class CompareView(QWidget):
@@ -102,6 +102,11 @@ class CompareView(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Tick methods and press Compare")
         self.status.setWordWrap(True)
+        self.estimate_box = QCheckBox("Estimate PSNR without the reference")
+        self.estimate_box.setToolTip(
+            "denoising: SURE at the known or estimated noise level (one more run of each method)"
+        )
+        self.estimate_box.setChecked(True)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write results, grid.png, metrics.csv and comparison.json to a folder")
         self.export_button.setEnabled(False)
@@ -120,6 +125,12 @@ class CompareView(QWidget):
                 NOISE,
                 "Removed noise: input − result",
                 "what each method took away, one gray scale for all (mid-gray = 0)",
+            ),
+            (
+                STRUCTURE,
+                "Removed structure",
+                "local correlation between what a method took away and what it kept: bright where it "
+                "removed image detail (edges, texture) with the noise; no reference needed",
             ),
         ):
             button = QRadioButton(text)
@@ -147,6 +158,7 @@ class CompareView(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         left.addLayout(buttons)
+        left.addWidget(self.estimate_box)
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addWidget(show)
@@ -328,7 +340,12 @@ class CompareView(QWidget):
         self.status.setText(f"Running {len(runs)} methods…")
         finished: list = []
         self._finished = (problem, finished)
-        self.runner.start(lambda ctx: compare.run_comparison(problem, runs, ctx, on_result=finished.append))
+        estimate = self.estimate_box.isChecked() and problem.task is Task.DENOISE
+        self.runner.start(
+            lambda ctx: compare.run_comparison(
+                problem, runs, ctx, on_result=finished.append, estimate=estimate
+            )
+        )
         return True
 
     def _on_progress(self, fraction: float, message: str) -> None:
@@ -427,6 +444,14 @@ class CompareView(QWidget):
                     name, _, lines = tiles[index]
                     gray = compare.signed_gray(maps[result.method], scale)
                     tiles[index] = (name, gray, (lines[0], f"removed noise, ±{scale * 255:.1f} (of 255)"))
+        if mode == STRUCTURE:
+            maps = comparison.structure_maps() or {}
+            offset = len(tiles) - len(comparison.results)
+            for index, result in enumerate(comparison.results, start=offset):
+                if result.method in maps:
+                    name, _, lines = tiles[index]
+                    heat = compare.heat_colors(np.abs(maps[result.method]), 1.0)
+                    tiles[index] = (name, heat, (lines[0], "removed structure, |local correlation| 0 to 1"))
         return tiles
 
     def _show_mode(self) -> None:
@@ -439,7 +464,8 @@ class CompareView(QWidget):
             self.set_mode(button.property("mode"))
 
     def set_mode(self, mode: str) -> None:
-        """RESULTS, ERRORS (|result - reference| heat maps, one scale) or NOISE (input - result)."""
+        """RESULTS, ERRORS (|result - reference| heat maps, one scale), NOISE (input - result) or
+        STRUCTURE (|local correlation| of removed noise and result)."""
         self.mode = mode
         for button in self.mode_buttons.buttons():
             if button.property("mode") == mode and not button.isChecked():
