@@ -263,11 +263,16 @@ def import_ray():
 
 def make_executor(kind: str, workers: int, address: str | None = None, gpus_per_cell: float = 0.0):
     """The executor for ``--executor kind`` (local, ray) and ``--workers``: the local kind with
-    0 workers runs inline."""
+    0 workers runs inline.
+
+    Raises:
+        ParameterError: an unknown kind, ``address`` without Ray, or Ray not installed.
+    """
     if kind == "local":
         if address:
             raise ParameterError("--address is for --executor ray")
         return InlineExecutor() if workers == 0 else PoolExecutor(workers)
     if kind == "ray":
+        import_ray()
         return RayExecutor(address, workers, gpus_per_cell=gpus_per_cell)
     raise ParameterError(f"unknown executor {kind!r} (use local or ray)")
