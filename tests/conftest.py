@@ -1,4 +1,9 @@
-"""Shared fixtures. Qt ones: an isolated settings file and a main window whose jobs are joined at teardown."""
+"""Shared fixtures. Qt ones: an isolated settings file and a main window whose jobs are joined at teardown.
+
+``WORKBENCH_TEST_THREADS=N`` runs torch on N CPU threads (default 1) in the tests that take the
+``torch_threads`` fixture (DIP and training), so that their margins can be checked on another
+thread count: a result that holds on one thread only is a test that depends on one float path.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,20 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TEST_THREADS_VARIABLE = "WORKBENCH_TEST_THREADS"
+
+
+@pytest.fixture
+def torch_threads():
+    """Torch on ``WORKBENCH_TEST_THREADS`` CPU threads (default 1) during the test; yields the count."""
+    import torch
+
+    count = int(os.environ.get(TEST_THREADS_VARIABLE, "1"))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    yield count
+    torch.set_num_threads(previous)
 
 
 @pytest.fixture
@@ -20,7 +39,7 @@ def qt_settings(tmp_path):
 @pytest.fixture
 def main_window(qtbot, qt_settings):
     """An empty MainWindow; at teardown every job thread must have stopped and been joined."""
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)

@@ -12,6 +12,8 @@ from workbench.core import io, pipeline
 from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
 
+pytestmark = pytest.mark.usefixtures("torch_threads")
+
 
 @pytest.fixture
 def noisy_pair(tmp_path):

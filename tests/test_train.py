@@ -24,6 +24,8 @@ from workbench.core.train.session import denoise_with, noise_level, noisy_copy, 
 from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import TrainConfig, Trainer, make_optimizer
 
+pytestmark = pytest.mark.usefixtures("torch_threads")
+
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 
 

@@ -16,8 +16,8 @@ from workbench.core import compare, registry
 from workbench.core.image import Image
 from workbench.core.params import FloatParam, IntParam, ParamSpec
 from workbench.core.problem import Problem, Task
-from workbench.gui.compare_view import ERRORS, NOISE, RESULTS, CompareView, attach
-from workbench.gui.display import display_array
+from workbench.gui.pages.compare.page import ERRORS, NOISE, RESULTS, CompareView, attach
+from workbench.gui.views.display import display_array
 
 DENOISE = frozenset({Task.DENOISE})
 

@@ -8,7 +8,7 @@ import pytest
 from workbench.core.dip import DipOutcome
 from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
-from workbench.gui.dip_panel import DipPanel, attach
+from workbench.gui.pages.dip.page import DipPanel, attach
 
 
 def tiny_problem() -> Problem:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from torch import nn
 
 from workbench.core.image import Image
-from workbench.gui.viz_panel import LIVE, VizPanel, attach
+from workbench.gui.pages.viz.page import LIVE, VizPanel, attach
 
 
 def small_net() -> nn.Sequential:

@@ -9,9 +9,9 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from workbench.core import io
-from workbench.gui import export_dialog
-from workbench.gui.main_window import TITLE, MainWindow
-from workbench.gui.settings import WindowSettings
+from workbench.gui.dialogs import export as export_dialog
+from workbench.gui.shell.main_window import TITLE, MainWindow
+from workbench.gui.shell.settings import WindowSettings
 
 
 def run_and_wait(qtbot, window, timeout=5000):
@@ -364,7 +364,7 @@ def test_closing_waits_for_a_job_that_cannot_be_interrupted(qtbot, qt_settings, 
     import threading
     import time as clock
 
-    from workbench.gui import main_window as module
+    from workbench.gui.shell import main_window as module
 
     monkeypatch.setattr(module, "CLOSE_GRACE_MS", 10)
     window = MainWindow(settings=qt_settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from workbench.gui.main_window import MainWindow
+from workbench.gui.shell.main_window import MainWindow
 
 
 class StoppableLabel(QLabel):
@@ -71,7 +71,7 @@ def test_the_app_window_has_compare_dip_and_viz_pages_that_follow_the_open_image
 
 def test_a_started_dip_run_becomes_the_viz_pages_live_network(qtbot, monkeypatch, qt_settings, image_files):
     from workbench.gui import app
-    from workbench.gui.viz_panel import LIVE
+    from workbench.gui.pages.viz.page import LIVE
 
     monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
     window = app.create_window([str(path) for path in image_files])

@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from workbench.gui.histogram import HistogramView, luminance_histogram
-from workbench.gui.viewer import SPLIT, ImageViewer
+from workbench.gui.views.histogram import HistogramView, luminance_histogram
+from workbench.gui.views.viewer import SPLIT, ImageViewer
 
 
 @pytest.fixture

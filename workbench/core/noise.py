@@ -228,7 +228,7 @@ def haar_noise_map(pixels: np.ndarray, block: int = 96) -> np.ndarray:
     import cv2
 
     pixels = as_hwc(pixels)
-    height, width, channels = pixels.shape
+    height, width = pixels.shape[:2]
     if min(height, width) < 4:
         return np.zeros_like(pixels)
     rows, cols = max(height // block, 1), max(width // block, 1)

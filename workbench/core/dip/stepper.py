@@ -26,6 +26,7 @@ import torch.nn.functional as F
 
 from ..image import from_tensor, to_tensor
 from ..jobs import RunContext
+from ..losses import check_loss, loss_value
 from ..problem import Problem
 from .choices import PICKS
 from .code import code_channels, jittered, make_code
@@ -42,7 +43,7 @@ class StepRecord:
     Attributes:
         iteration: steps done so far (1 after the first step).
         seconds: compute time of the run so far (pauses excluded).
-        loss: ||A(x) - y||² averaged over the observation's samples.
+        loss: ||A(x) - y||² averaged over the observation's samples (whatever loss is minimised).
         psnr: of the current output against the reference, dB (None without one).
         psnr_avg: of the running average against the reference, dB (None without one).
         es_stat: the ES-WMV windowed variance (None until the window has filled).
@@ -127,9 +128,10 @@ class DipStepper:
         if pick not in PICKS:
             raise ValueError(f"pick must be one of {', '.join(PICKS)}, got {pick!r}")
         problem.require()
+        check_loss(settings.loss)
         self.device = torch.device(device)
         channels = code_channels(settings.input_kind, settings.net.input_channels)
-        net_config = replace(settings.net, input_channels=channels, output_channels=problem.observed.channels)
+        net_config = replace(settings.net, input_channels=channels, output_channels=problem.output_channels)
         self.settings = replace(settings, net=net_config)
         self.auto_stop = auto_stop
         self.run_past = run_past
@@ -155,7 +157,7 @@ class DipStepper:
         self.operator = _on_device(task_operator(problem), self.device)
         self._target = observation(problem, self.device)
         reference = problem.reference
-        shape = (self.height, self.width, problem.observed.channels)
+        shape = (self.height, self.width, problem.output_channels)
         self._reference = (
             to_tensor(reference.pixels, self.device)
             if reference is not None and reference.pixels.shape == shape
@@ -182,7 +184,8 @@ class DipStepper:
     # ------------------------------------------------------------------ stepping
 
     def step(self) -> StepRecord:
-        """One Adam step on ||A(crop(net(code + jitter))) - y||²; returns what it measured."""
+        """One Adam step on the loss (default ||·||²) between A(crop(net(code + jitter))) and y;
+        returns what it measured."""
         start = time.perf_counter()
         self.net.train()
         code = jittered(self._code, self.settings.jitter, self._jitter_generator)
@@ -190,7 +193,9 @@ class DipStepper:
         autocast = torch.autocast("cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
         with autocast:
             output = self._crop(self.net(code))
-        loss = F.mse_loss(self.operator.A(output.float()), self._target)
+        fitted = self.operator.A(output.float())
+        mse = F.mse_loss(fitted, self._target)
+        loss = mse if self.settings.loss == "l2" else loss_value(self.settings.loss, fitted, self._target)
         if self._scaler is not None:
             self._scaler.scale(loss).backward()
             self._scaler.step(self.optimizer)
@@ -198,7 +203,7 @@ class DipStepper:
         else:
             loss.backward()
             self.optimizer.step()
-        record = self._measure(output.detach().float(), float(loss.detach()))
+        record = self._measure(output.detach().float(), float(mse.detach()))
         self.seconds += time.perf_counter() - start
         record = replace(record, seconds=self.seconds)
         self.records.append(record)

@@ -124,6 +124,7 @@ register(
                     maximum=20.0,
                     step=0.1,
                     unit="px",
+                    tunable=True,
                 )
             ]
         ),
@@ -147,6 +148,7 @@ register(
                     minimum=1,
                     maximum=10,
                     unit="px",
+                    tunable=True,
                 )
             ]
         ),
@@ -163,7 +165,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 FloatParam(
                     "range_factor",
                     2.5,
@@ -197,7 +199,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 FloatParam(
                     "h_factor",
                     0.85,
@@ -226,6 +228,7 @@ register(
             ]
         ),
         run=_run_nlm,
+        eight_bit=True,
         summary="Non-local means (OpenCV, 8-bit): averages pixels whose surrounding patches look alike.",
     )
 )
@@ -247,6 +250,7 @@ register(
                     maximum=10.0,
                     step=0.05,
                     unit="× sigma",
+                    tunable=True,
                 ),
                 IntParam("iterations", 200, "maximum Chambolle iterations", minimum=1, maximum=2000, step=10),
             ]
@@ -264,7 +268,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 ChoiceParam("wavelet", "sym8", "wavelet family (PyWavelets name)", choices=WAVELETS),
                 IntParam(
                     "levels",

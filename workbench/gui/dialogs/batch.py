@@ -37,7 +37,7 @@ from workbench.core.io import RawOptions
 from workbench.core.problem import Task
 from workbench.core.registry import Method
 
-from .worker import JobRunner
+from ..workers.runner import JobRunner
 
 FORMATS = {".tif": "TIFF (.tif)", ".png": "PNG (.png)", ".jpg": "JPEG (.jpg, 8-bit, quality 95)"}
 BIT_DEPTHS = {0: "As the source", 16: "16 bits per sample", 8: "8 bits per sample"}

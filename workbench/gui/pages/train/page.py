@@ -36,11 +36,12 @@ from workbench.core.train.session import PreparedRun, training_card
 from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import Trainer
 
-from . import export_dialog
-from .form_widgets import button_grid, push_button
-from .train_form import MODE_LABELS, TrainForm
-from .train_plots import EARLIER_COLOURS, TrainPlots
-from .train_run import (
+from ...dialogs import export as export_dialog
+from ...widgets.forms import button_grid, push_button
+from ...workers.runner import JobRunner
+from .form import MODE_LABELS, TrainForm
+from .plots import EARLIER_COLOURS, TrainPlots
+from .run import (
     EarlierRun,
     TrainCurves,
     Trained,
@@ -49,7 +50,6 @@ from .train_run import (
     prepare_job,
     train_job,
 )
-from .worker import JobRunner
 
 CONTROLS_WIDTH = 340
 """Pixels of the settings column; the curves take the rest."""

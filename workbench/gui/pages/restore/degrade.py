@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .fitted_stack import FittedStack
-from .param_panel import ParamPanel
+from ...widgets.fitted_stack import FittedStack
+from ...widgets.param_panel import ParamPanel
 
 
 def core_operators() -> list:

@@ -15,7 +15,7 @@ from workbench.core import io
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
 
-from .worker import JobRunner
+from .runner import JobRunner
 
 
 def develop(path: Path, options: io.RawOptions, ctx: RunContext) -> Image:

@@ -34,11 +34,11 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
 from workbench.core.problem import Problem
 
-from .dip_run import DipFeed, RunCurves, dip_job
-from .form_widgets import button_grid, float_spin, int_spin, push_button
-from .log_axis import sparse_log_axes
-from .plot_frame import frame_empty_plot
-from .worker import JobRunner
+from ...views.log_axis import sparse_log_axes
+from ...views.plot_frame import frame_empty_plot
+from ...widgets.forms import button_grid, float_spin, int_spin, push_button
+from ...workers.runner import JobRunner
+from .run import DipFeed, RunCurves, dip_job
 
 CONTROLS_WIDTH = 330
 """Pixels of the settings column; the curves and previews take the rest."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from workbench.core.errors import ParameterError
 from workbench.core.train.setup import TrainSettings
 
-from .form_widgets import float_spin, int_spin
+from ...widgets.forms import float_spin, int_spin
 
 NOISE_KINDS = (
     ("gaussian", "Gaussian", "signal-independent noise of std sigma"),

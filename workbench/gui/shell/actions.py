@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from .viewer import SIDE_BY_SIDE, SPLIT
+from ..views.viewer import SIDE_BY_SIDE, SPLIT
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

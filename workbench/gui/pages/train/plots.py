@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from .log_axis import sparse_log_axes
-from .plot_frame import frame_empty_plot
-from .train_run import EarlierRun, TrainCurves
+from ...views.log_axis import sparse_log_axes
+from ...views.plot_frame import frame_empty_plot
+from .run import EarlierRun, TrainCurves
 
 AXIS_WIDTH = 56
 """Pixels of both plots' left axes, so that their steps line up."""

@@ -19,10 +19,10 @@ from workbench.core.problem import Problem
 from workbench.core.region import Rect, restore_region
 from workbench.core.registry import Method
 
-from .captions import describe_region
+from ...views.captions import describe_region
+from ...views.viewer import ImageViewer
+from ...workers.runner import JobRunner
 from .history import HistoryEntry
-from .viewer import ImageViewer
-from .worker import JobRunner
 
 REFRESH_MS = 350
 """How long parameters must rest before a marked region is restored again."""

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
-from .display import display_array
+from ...views.display import display_array
 
 PAPER = QColor(255, 255, 255)
 CAPTION_LINES = 3

@@ -46,8 +46,8 @@ from workbench.core.viz import (
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_model
 from workbench.core.viz.tiles import GridLayout
 
-from .pixel_label import PixelLabel
-from .worker import JobRunner
+from ...views.pixel_label import PixelLabel
+from ...workers.runner import JobRunner
 
 LIVE = "live network"
 LIVE_INTERVAL_MS = 1000

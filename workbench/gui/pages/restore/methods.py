@@ -24,7 +24,7 @@ from workbench.core import registry
 from workbench.core.problem import Task
 from workbench.core.registry import Method
 
-from .param_panel import ParamPanel
+from ...widgets.param_panel import ParamPanel
 
 FAMILY_TITLES = {
     "classical": "Classical filters",

@@ -46,21 +46,22 @@ from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 from workbench.core.registry import Method
 
-from . import export_dialog, raw_dialog
-from .batch_dialog import BatchDialog, BatchSetup
-from .captions import describe_camera, describe_image
-from .degrade_panel import DegradePanel
-from .device_box import DeviceBox
-from .histogram import HistogramView
-from .history import HistoryEntry, HistoryList
+from ..dialogs import export as export_dialog
+from ..dialogs import raw as raw_dialog
+from ..dialogs.batch import BatchDialog, BatchSetup
+from ..pages.restore.degrade import DegradePanel
+from ..pages.restore.history import HistoryEntry, HistoryList
+from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore
+from ..pages.restore.region_preview import RegionPreview
+from ..views.captions import describe_camera, describe_image
+from ..views.histogram import HistogramView
+from ..views.viewer import SPLIT, ImageViewer
+from ..widgets.device_box import DeviceBox
+from ..workers.raw_development import RawDevelopment
+from ..workers.runner import JobRunner
+from .actions import build_actions
 from .job_status import JobStatus
-from .method_panel import MethodSelector, ParametersBox, PresetStore
-from .raw_development import RawDevelopment
-from .region_preview import RegionPreview
 from .settings import WindowSettings, default_settings
-from .viewer import SPLIT, ImageViewer
-from .window_actions import build_actions
-from .worker import JobRunner
 
 TITLE = "Restoration Workbench"
 CLOSE_GRACE_MS = 5000

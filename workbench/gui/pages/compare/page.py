@@ -47,11 +47,11 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
 
-from .compare_table import MetricsTable
-from .compare_tiles import SwipeView, Tile
-from .fitted_stack import FittedStack
-from .param_panel import ParamPanel
-from .worker import JobRunner
+from ...widgets.fitted_stack import FittedStack
+from ...widgets.param_panel import ParamPanel
+from ...workers.runner import JobRunner
+from .table import MetricsTable
+from .tiles import SwipeView, Tile
 
 RESULTS, ERRORS, NOISE = "results", "errors", "noise"
 

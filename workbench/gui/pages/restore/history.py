@@ -14,7 +14,7 @@ from workbench.core.errors import ParameterError
 from workbench.core.params import ParamSpec
 from workbench.core.pipeline import Result
 
-from .display import thumbnail
+from ...views.display import thumbnail
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 
