@@ -26,6 +26,8 @@ from .cells import Cell, cell_row, run_cell
 
 RowCallback = Callable[[dict[str, Any]], None]
 POLL_SECONDS = 0.2
+END_SECONDS = 5.0
+"""How long a cancelled sweep waits for each ended worker process to exit."""
 WORKER_DEATHS = 2
 """A cell whose worker died more than this many times is recorded as failed."""
 
@@ -143,8 +145,9 @@ class PoolExecutor:
             finished = True
         finally:
             stop.set()
-            pool.shutdown(wait=finished, cancel_futures=True)
-            if not finished:
+            if finished:
+                pool.shutdown()
+            else:
                 _end_workers(pool)
         return []
 
@@ -173,13 +176,18 @@ class PoolExecutor:
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's busy workers (a method in a long call does not check for cancellation)."""
+    """Shut ``pool`` down and end its busy workers (a method in a long call does not check for
+    cancellation)."""
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(END_SECONDS)
 
 
 def _run_on_ray(cell: Cell, threads: int) -> dict[str, Any]:
