@@ -6,10 +6,11 @@ Ray's overhead per cell.
 A CPU-bound sweep (``--method`` on ``--images`` BSD68 centre crops of ``--crop`` pixels, sigma 25,
 one cell per image and seed) runs with each executor into a fresh folder (the table is written as
 in any sweep). Printed per executor: the wall time of the whole sweep (pool or cluster start-up
-included), the cells per minute over it, and the steady rate: cells per minute between the first
-and the last row (start-up left out). The baseline, named in the ratio column, is one local worker
-with one thread. Ray's overhead per cell: tiny cells (a 3x3 median of a 16x16 image) run inline and
-on a warm one-CPU Ray cluster; the overhead is the difference of their time per cell.
+included), the cells per minute over it, and the steady rate: cells per minute once every worker
+has delivered its first row (start-up and imports left out) until the last row. The baseline,
+named in the ratio column, is one local worker with one thread. Ray's overhead per cell: tiny
+cells (a 3x3 median of a 16x16 image) run inline and on a warm one-CPU Ray cluster; the overhead
+is the difference of their time per cell.
 """
 
 from __future__ import annotations
@@ -37,18 +38,28 @@ from workbench.core.sweep import (  # noqa: E402
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
 
 
-def timed_sweep(spec: SweepSpec, executor) -> tuple[float, float, int]:
-    """(wall seconds, seconds from the first row to the last, cells) of one sweep into a new folder."""
-    stamps: list[float] = []
+def timed_sweep(spec: SweepSpec, executor, workers: int) -> tuple[float, float, int, int]:
+    """(wall seconds, steady seconds, rows in the steady window, cells) of one sweep into a new
+    folder. The steady window starts when ``workers`` distinct workers have each delivered a row
+    (all of them started and warm) and ends at the last row."""
+    stamps: list[tuple[float, str]] = []
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         outcome = run_sweep(
-            spec, Path(folder) / "out", executor, lambda row, _: stamps.append(time.perf_counter())
+            spec,
+            Path(folder) / "out",
+            executor,
+            lambda row, _: stamps.append((time.perf_counter(), row["worker"])),
         )
         wall = time.perf_counter() - start
     if outcome.failed:
         raise SystemExit(f"{outcome.failed} cells failed with {executor.name}")
-    return wall, stamps[-1] - stamps[0], outcome.ran
+    seen: set[str] = set()
+    for index, (stamp, worker) in enumerate(stamps):
+        seen.add(worker)
+        if len(seen) >= workers:
+            return wall, stamps[-1][0] - stamp, len(stamps) - 1 - index, outcome.ran
+    return wall, float("nan"), 0, outcome.ran
 
 
 def ray_overhead(count: int) -> tuple[float, float]:
@@ -89,7 +100,7 @@ def main() -> int:
     )
     parser.add_argument("--method", default="bm3d")
     parser.add_argument("--crop", type=int, default=64)
-    parser.add_argument("--images", type=int, default=6)
+    parser.add_argument("--images", type=int, default=8)
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--tiny-cells", type=int, default=200, help="cells for Ray's overhead")
     parser.add_argument("--no-ray", action="store_true")
@@ -103,21 +114,21 @@ def main() -> int:
         limit=args.images,
     )
     runs = [
-        ("local, 1 worker x 1 thread", PoolExecutor(1, threads=1)),
-        ("local, 1 worker x 2 threads", PoolExecutor(1, threads=2)),
-        ("local, 2 workers x 1 thread", PoolExecutor(2, threads=1)),
+        ("local, 1 worker x 1 thread", PoolExecutor(1, threads=1), 1),
+        ("local, 1 worker x 2 threads", PoolExecutor(1, threads=2), 1),
+        ("local, 2 workers x 1 thread", PoolExecutor(2, threads=1), 2),
     ]
     if not args.no_ray:
-        runs.append(("ray local, 2 CPUs", RayExecutor(workers=2)))
+        runs.append(("ray local, 2 CPUs", RayExecutor(workers=2), 2))
     print(f"{args.method}, {args.images} BSD68 crops of {args.crop} px, sigma 25, seeds {args.seeds}")
     print(
         "| executor | cells | wall (s) | cells/min | steady cells/min | steady ratio to 1 worker x 1 thread |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     baseline = None
-    for name, executor in runs:
-        wall, steady, cells = timed_sweep(spec, executor)
-        rate = 60 * (cells - 1) / steady if steady > 0 else float("nan")
+    for name, executor, workers in runs:
+        wall, steady, counted, cells = timed_sweep(spec, executor, workers)
+        rate = 60 * counted / steady if steady > 0 else float("nan")
         baseline = baseline or rate
         print(
             f"| {name} | {cells} | {wall:.1f} | {60 * cells / wall:.1f} | {rate:.1f} "
