@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -54,8 +55,6 @@ def set_threads(count: int) -> None:
 
 def died(cell: Cell, times: int) -> dict[str, Any]:
     """The failed row of a cell whose worker process died ``times`` times while running it."""
-    import time
-
     row = cell_row(cell)
     row.update(
         status="failed",
