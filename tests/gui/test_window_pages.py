@@ -59,7 +59,14 @@ def test_the_app_window_has_compare_dip_and_viz_pages_that_follow_the_open_image
     monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
     window = app.create_window([str(path) for path in image_files])
     qtbot.addWidget(window)
-    assert titles(window) == ["Restore", "Compare", "Deep Image Prior", "Inside the network", "Train"]
+    assert titles(window) == [
+        "Restore",
+        "Compare",
+        "Deep Image Prior",
+        "Inside the network",
+        "Train",
+        "Sweep",
+    ]
     compare = window.show_page("Compare")
     assert [tile.name for tile in compare.tiles] == ["Input", "Reference"]
     dip = window.show_page("Deep Image Prior")
