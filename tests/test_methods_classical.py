@@ -20,9 +20,16 @@ DEGRADATIONS = {
     Task.DEBLUR: ("blur", {}),
     Task.SUPER_RESOLVE: ("downsample", {"scale": "2"}),
     Task.INPAINT: ("mask", {"kind": "random", "fraction": 0.5}),
+    Task.DEMOSAIC: ("mosaic", {"pattern": "GRBG"}),
 }
 
-MARGIN_DB = {Task.DENOISE: 0.5, Task.DEBLUR: 0.5, Task.SUPER_RESOLVE: 0.1, Task.INPAINT: 0.5}
+MARGIN_DB = {
+    Task.DENOISE: 0.5,
+    Task.DEBLUR: 0.5,
+    Task.SUPER_RESOLVE: 0.1,
+    Task.INPAINT: 0.5,
+    Task.DEMOSAIC: 0.5,
+}
 """Least gain over the baseline; interpolation gains little over pixel repetition on flat blocks."""
 
 
@@ -44,6 +51,8 @@ def degraded(task: Task, channels: int) -> tuple[Problem, np.ndarray]:
     baseline = observed.pixels
     if task is Task.SUPER_RESOLVE:
         baseline = np.repeat(np.repeat(baseline, 2, axis=0), 2, axis=1)
+    if task is Task.DEMOSAIC:
+        baseline = np.repeat(baseline, 3, axis=2)  # the raw mosaic as a viewer shows it
     return degradation.problem(observed, clean), baseline
 
 
@@ -53,7 +62,7 @@ def cases() -> list:
         if method.family in SKIPPED_FAMILIES:
             continue
         for task in sorted(method.tasks, key=lambda t: t.value):
-            for channels in (1, 3):
+            for channels in (3,) if task is Task.DEMOSAIC else (1, 3):
                 slow = method.family == "bm3d" and channels == 3
                 marks = [pytest.mark.slow] if slow else []
                 params.append(
@@ -151,14 +160,20 @@ def test_tiny_images_work_with_every_fast_method(shape):
         if method.family in SKIPPED_FAMILIES or method.family == "bm3d":
             continue
         for task in method.tasks:
+            if task is Task.DEMOSAIC and shape[2] != 1:
+                continue  # a mosaic has one channel
             problem = Problem(
-                Image(pixels), task, mask=known, kernel=np.full((3, 3), 1 / 9, np.float32), scale=2
+                Image(pixels),
+                task,
+                mask=known,
+                kernel=np.full((3, 3), 1 / 9, np.float32),
+                scale=2,
+                pattern="RGGB" if task is Task.DEMOSAIC else None,
             )
             values = {"sigma": 10} if "sigma" in method.params else {}
-            assert restore(problem, method.name, values).image.pixels.shape == (
-                *problem.output_shape,
-                shape[2],
-            )
+            channels = 3 if task is Task.DEMOSAIC else shape[2]
+            shape_out = restore(problem, method.name, values).image.pixels.shape
+            assert shape_out == (*problem.output_shape, channels)
 
 
 def test_bm3d_handles_an_image_smaller_than_its_blocks():

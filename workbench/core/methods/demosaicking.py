@@ -85,8 +85,23 @@ def malvar(samples: np.ndarray, pattern: str) -> np.ndarray:
     return np.stack([red_estimate, green_estimate, blue_estimate], axis=2).astype(np.float32)
 
 
+MENON_MIN_SIDE = 4
+"""``colour-demosaicing``'s Menon fails on smaller mosaics; those are padded to this side first."""
+
+
 def menon(samples: np.ndarray, pattern: str, refine: bool = True) -> np.ndarray:
-    """Menon et al. 2007 (directional filtering, a posteriori decision) via ``colour-demosaicing``."""
+    """Menon et al. 2007 (directional filtering, a posteriori decision) via ``colour-demosaicing``.
+
+    A mosaic under ``MENON_MIN_SIDE`` pixels high or wide is first tiled with copies of itself up
+    to that side, and the result cropped back: a plausible colour for a mosaic that small, where a
+    copy of odd size can put a sample under the wrong filter colour.
+    """
+    rows, cols = samples.shape[:2]
+    if min(rows, cols) < MENON_MIN_SIDE:
+        tiled = np.tile(samples, (MENON_MIN_SIDE, MENON_MIN_SIDE))[
+            : max(rows, MENON_MIN_SIDE), : max(cols, MENON_MIN_SIDE)
+        ]
+        return menon(tiled, pattern, refine)[:rows, :cols]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from colour_demosaicing import demosaicing_CFA_Bayer_Menon2007
