@@ -45,6 +45,12 @@ PARAMS = ParamSpec(
             unit="/255",
             allow_auto=True,
         ),
+        BoolParam(
+            "sure_stop",
+            False,
+            "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks "
+            "(a shadow run doubles the time; sigma as for the discrepancy stop, else estimated)",
+        ),
         IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
         IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
         ChoiceParam(
@@ -96,6 +102,7 @@ def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
         pick=params["pick"],
         amp=device.type == "cuda",
         noise_sigma=None if params["noise_sigma"] == AUTO else params["noise_sigma"] / 255.0,
+        sure=params["sure_stop"] and problem.task is Task.DENOISE,
     )
     with cpu_threads(params["threads"]):
         outcome = stepper.run(ctx)
