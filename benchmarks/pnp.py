@@ -1,6 +1,6 @@
 """Plug-and-play HQS against the classical solvers and Deep Image Prior, one table with times.
 
-    nice -n 10 python benchmarks/pnp.py                      # 4 Set12 128² crops, DIP 600 steps
+    nice -n 10 python benchmarks/pnp.py --crops 2 --dip-iters 800
     python benchmarks/pnp.py --crops 2 --dip-iters 0         # without DIP
 
 Problems (each made by the workbench's own degradations, seed = crop index): deblurring a
@@ -10,11 +10,13 @@ super-resolution ×2 and ×4 (bicubic down-sampling, noise-free), inpainting 50 
 
 Methods: ``pnp_hqs`` with the noise-aware CNN (ffdnet) and with BM3D as the prior (defaults:
 DPIR's schedule, 8 iterations for deblurring, 24 for SR, 30 for inpainting; BM3D, about 50 times
-slower, on the first ``--bm3d-crops`` crops only, so its column averages fewer images), and per task the
+slower, on the first ``--bm3d-crops`` crops of the ``--bm3d-cases`` only, so its column averages
+fewer images), and per task the
 classical ones: Wiener and Richardson–Lucy (each given the best of a few settings for each image,
 chosen against the clean image: an oracle, so an upper bound of what they do), BM3D deblurring
 (true sigma), bicubic and Lanczos, Telea and Navier–Stokes; Deep Image Prior (light preset, a
-fixed ``--dip-iters`` steps, its running average) on the ``--dip-cases``. The baseline of each
+fixed ``--dip-iters`` steps, its running average) on the first ``--dip-crops`` crops of the
+``--dip-cases`` (its column, too, may average fewer images). The baseline of each
 row is its first classical method; the last column is PnP-ffdnet's gain over it.
 """
 
@@ -62,9 +64,18 @@ def best_of(problem, method: str) -> tuple[float, float]:
     return best.psnr, best.seconds
 
 
-def cell(mean: dict, name: str) -> str:
-    """``PSNR (seconds)`` of ``name`` in ``mean``, or "-" when it did not run."""
-    return f"{mean[name][0]:.2f} ({mean[name][1]:.1f} s)" if name in mean else "-"
+def cell(scores: dict, name: str) -> str:
+    """``PSNR (seconds)`` of ``name`` averaged over the crops it ran on, or "-" when it did not run;
+    for a method that ran on fewer crops, PnP-ffdnet's PSNR on those same crops follows in brackets."""
+    if name not in scores:
+        return "-"
+    psnr, seconds = np.mean(scores[name], axis=0)
+    text = f"{psnr:.2f} ({seconds:.1f} s)"
+    count = len(scores[name])
+    if count < len(scores["pnp ffdnet"]):
+        same = np.mean([value for value, _ in scores["pnp ffdnet"][:count]])
+        text += f" [{count} crop{'s' if count > 1 else ''}; pnp ffdnet there {same:.2f}]"
+    return text
 
 
 def main() -> int:
@@ -76,6 +87,10 @@ def main() -> int:
     parser.add_argument("--dip-iters", type=int, default=600)
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--dip-cases", default="deblur σ2.55,sr ×4", help="the cases DIP runs on")
+    parser.add_argument("--dip-crops", type=int, default=1, help="crops DIP runs on (slow); 0 = none")
+    parser.add_argument(
+        "--bm3d-cases", default="deblur σ2.55,deblur σ7.65", help="the cases PnP-BM3D runs on"
+    )
     parser.add_argument("--bm3d-crops", type=int, default=1, help="crops PnP-BM3D runs on (slow); 0 = none")
     args = parser.parse_args()
     import torch
@@ -95,28 +110,27 @@ def main() -> int:
         for index, image in enumerate(clean):
             observed, degradation = operators.degrade(image, op, values, seed=index)
             problem = degradation.problem(observed, image)
-            priors = [("pnp ffdnet", "ffdnet")] + ([("pnp bm3d", "bm3d")] if index < args.bm3d_crops else [])
+            with_bm3d = index < args.bm3d_crops and case in args.bm3d_cases.split(",")
+            priors = [("pnp ffdnet", "ffdnet")] + ([("pnp bm3d", "bm3d")] if with_bm3d else [])
             for label, denoiser in priors:
                 result = restore(problem, "pnp_hqs", {"denoiser": denoiser})
                 scores.setdefault(label, []).append((result.psnr, result.seconds))
             for method in classical:
                 scores.setdefault(method, []).append(best_of(problem, method))
-            if args.dip_iters and case in args.dip_cases.split(","):
+            if args.dip_iters and index < args.dip_crops and case in args.dip_cases.split(","):
                 start = time.perf_counter()
                 dip = restore(
                     problem, "dip", {"preset": "light", "iterations": args.dip_iters, "auto_stop": False}
                 )
                 scores.setdefault("dip", []).append((dip.psnr, time.perf_counter() - start))
-        mean = {name: np.mean(values, axis=0) for name, values in scores.items()}
-
-        others = ", ".join(f"{name} {cell(mean, name)}" for name in classical)
-        gain = mean["pnp ffdnet"][0] - mean[classical[0]][0]
+        others = ", ".join(f"{name} {cell(scores, name)}" for name in classical)
+        gain = np.mean(scores["pnp ffdnet"], axis=0)[0] - np.mean(scores[classical[0]], axis=0)[0]
         row = [
             case,
-            cell(mean, "pnp ffdnet"),
-            cell(mean, "pnp bm3d"),
+            cell(scores, "pnp ffdnet"),
+            cell(scores, "pnp bm3d"),
             others,
-            cell(mean, "dip"),
+            cell(scores, "dip"),
             f"{gain:+.2f} vs {classical[0]}",
         ]
         print("| " + " | ".join(row) + " |", flush=True)

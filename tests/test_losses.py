@@ -11,7 +11,7 @@ import pytest
 import torch
 from skimage.metrics import structural_similarity
 
-from workbench.core import losses
+from workbench.core import io, losses
 from workbench.core.dip import DipStepper, preset_settings
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
@@ -118,3 +118,24 @@ def test_dip_fits_with_another_loss_and_still_logs_the_squared_error():
     target = torch.from_numpy(noisy).permute(2, 0, 1)[None]
     assert outcome.records[-1].loss == pytest.approx(float(((output - target) ** 2).mean()), rel=0.05)
     assert outcome.records[-1].loss < outcome.records[0].loss
+
+
+def test_train_cli_takes_the_loss_and_refuses_a_structural_one_for_blind_spot(tmp_path, capsys):
+    from workbench.cli import main
+
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for index in range(2):
+        pixels = np.clip(np.cumsum(rng.random((40, 40, 1)), axis=1) / 25, 0, 1).astype(np.float32)
+        io.write_image(Image(pixels), folder / f"{index}.png")
+    small = ["--arch", "dncnn", "--model", "depth=3", "--model", "width=8", "--patch", "16", "--batch", "2"]
+    out = tmp_path / "w.pt"
+    assert (
+        main(["train", "supervised", str(folder), "-o", str(out), *small, "--steps", "2", "--loss", "mix"])
+        == 0
+    )
+    assert json.loads(card_path(out).read_text())["loss"] == "mix"
+    blind = ["train", "blindspot", str(folder / "0.png"), "-o", str(tmp_path / "b.pt"), *small]
+    assert main([*blind, "--steps", "2", "--loss", "ssim"]) != 0
+    assert "blind-spot" in capsys.readouterr().err
