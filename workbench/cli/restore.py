@@ -15,7 +15,7 @@ from workbench.core.io.formats import require_write_suffix
 from workbench.core.pipeline import Result, restore
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, check_files, progress_context, write_json
+from .common import add_device_option, add_set_option, check_files, print_notes, progress_context, write_json
 
 COMMAND = "restore"
 HELP = "restore one image with one method (see 'workbench methods'); optionally score it against a reference"
@@ -95,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(f"method '{method.name}' does not do {task.value} (it does: {solves})")
     problem = build_problem(args, task)
     result = restore(problem, method.name, values, progress_context(args.device))
+    result.notes += io.export_notices(result.image, args.output)
     io.write_image(result.image, args.output, overwrite=args.overwrite)
+    print_notes(result.notes)
     if args.json:
         write_json(args.json, result.summary(), args.overwrite)
     print(describe(result, args.output))
