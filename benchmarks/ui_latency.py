@@ -37,7 +37,7 @@ def startup_child() -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     from workbench.gui.app import application, create_window
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     app = application()
 
@@ -108,7 +108,7 @@ def run_latency(size: int, method: str | None, tick_ms: int) -> tuple[list[float
 
     from workbench.core.image import Image
     from workbench.gui.app import application
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     app = application()
     settings_dir = tempfile.mkdtemp()

@@ -53,7 +53,7 @@ def qt_settings(tmp_path):
 @pytest.fixture
 def main_window(qtbot, qt_settings):
     """An empty MainWindow; at teardown every job thread must have stopped and been joined."""
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)

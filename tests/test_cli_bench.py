@@ -55,12 +55,12 @@ def test_bench_prints_a_table_and_writes_per_image_and_mean_scores(folder, weigh
     )
     assert code == 0
     table = capsys.readouterr().out
-    assert "a.png" in table and "mean psnr" in table
+    assert "a.png" in table and "mean psnr" in table and "mean psnr_est" in table
     record = json.loads(out.read_text())
     assert set(record["per_image"]) == {"a.png", "b.png"}
     assert set(record["mean"]) == {"ffdnet", "dncnn"}
     for scores in record["mean"].values():
-        assert set(scores) == {"psnr", "ssim", "seconds"}
+        assert set(scores) == {"psnr", "ssim", "psnr_est", "seconds"}
     noisy_psnr = 20 * np.log10(255 / 20)
     assert record["mean"]["ffdnet"]["psnr"] == pytest.approx(noisy_psnr, abs=0.5)
 

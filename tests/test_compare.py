@@ -250,7 +250,7 @@ def test_export_writes_results_grid_metrics_and_rerun_record(fakes, tmp_path):
     out = tmp_path / "out"
     with open(out / "metrics.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["method", "psnr", "ssim", "seconds", "params"]
+    assert list(rows[0]) == ["method", "psnr", "ssim", "seconds", "params", "psnr_est", "tuned"]
     assert [row["method"] for row in rows] == ["bm3d", "cmp_box", "cmp_median"]
     for row in rows:
         written = read_image(out / f"noisy_{row['method']}.png")

@@ -15,6 +15,7 @@ from workbench.core.dip.curve import COLUMNS, curve_csv
 from workbench.core.errors import Cancelled
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
+from workbench.core.operators.cfa import mosaic_adjoint
 from workbench.core.problem import Problem, Task
 
 DEGRADATIONS = {
@@ -23,11 +24,19 @@ DEGRADATIONS = {
     Task.SUPER_RESOLVE: ("downsample", {"scale": "2"}),
     Task.DEBLUR: ("blur", {"sigma": 1.5}),
     Task.JPEG: ("jpeg", {"quality": 10}),
+    Task.DEMOSAIC: ("mosaic", {"pattern": "GRBG"}),
 }
 # Super-resolution's output is still climbing at 100 steps on this smooth image: it crosses the
 # nearest-neighbour input (36.4 dB) near step 90, so a 100-step margin (+0.4..+0.7 dB) depends on
 # the CPU's float path and thread count. At 200 steps it is +4.9..+5.2 dB on 1 and 2 threads.
-STEPS = {Task.DENOISE: 80, Task.INPAINT: 100, Task.SUPER_RESOLVE: 200, Task.DEBLUR: 100, Task.JPEG: 100}
+STEPS = {
+    Task.DENOISE: 80,
+    Task.INPAINT: 100,
+    Task.SUPER_RESOLVE: 200,
+    Task.DEBLUR: 100,
+    Task.JPEG: 100,
+    Task.DEMOSAIC: 100,
+}
 
 pytestmark = pytest.mark.usefixtures("torch_threads")
 
@@ -48,8 +57,11 @@ def problem_for(task: Task) -> Problem:
 
 
 def degraded_psnr(problem: Problem) -> float:
-    """PSNR of the observation itself (nearest up-scaled for super-resolution)."""
+    """PSNR of the observation itself (nearest up-scaled for super-resolution, each sample in its own
+    colour plane for demosaicking)."""
     pixels = problem.observed.pixels
+    if problem.task is Task.DEMOSAIC:
+        pixels = mosaic_adjoint(pixels, problem.pattern)
     if problem.task is Task.SUPER_RESOLVE:
         pixels = np.repeat(np.repeat(pixels, problem.scale, axis=0), problem.scale, axis=1)
     if problem.task is Task.INPAINT:

@@ -29,7 +29,7 @@ def flat_image(value: float = 0.5, size: int = 128) -> Image:
     return Image(np.full((size, size, 1), value, dtype=np.float32))
 
 
-def test_catalogue_holds_the_six_operators_each_with_its_task():
+def test_catalogue_holds_the_seven_operators_each_with_its_task():
     tasks = {operator.name: operator.task for operator in operators.available()}
     assert tasks == {
         "gaussian_noise": Task.DENOISE,
@@ -38,6 +38,7 @@ def test_catalogue_holds_the_six_operators_each_with_its_task():
         "downsample": Task.SUPER_RESOLVE,
         "mask": Task.INPAINT,
         "jpeg": Task.JPEG,
+        "mosaic": Task.DEMOSAIC,
     }
 
 
@@ -233,6 +234,8 @@ LINEAR_CASES = {
     "downsample-3-bicubic": (lambda: linear.DownsampleOperator(3, "bicubic"), (1, 15, 9)),
     "downsample-4-lanczos2-tiny": (lambda: linear.DownsampleOperator(4), (3, 4, 8)),
     "downsample-8-box": (lambda: linear.DownsampleOperator(8, "box"), (2, 16, 24)),
+    "mosaic-rggb-odd-size": (lambda: linear.MosaicOperator("RGGB"), (3, 15, 10)),
+    "mosaic-gbrg": (lambda: linear.MosaicOperator("GBRG"), (3, 8, 12)),
 }
 
 

@@ -122,7 +122,7 @@ def test_duplicate_names_and_invalid_defaults_are_programming_errors():
         ParamSpec([IntParam("b", 50, minimum=0, maximum=10)])
 
 
-def test_description_carries_range_unit_and_auto():
+def test_description_carries_range_unit_auto_and_tunable():
     described = SPEC.describe()[0]
     assert described == {
         "name": "sigma",
@@ -134,6 +134,7 @@ def test_description_carries_range_unit_and_auto():
         "step": 0.1,
         "unit": "/255",
         "auto": True,
+        "tunable": False,
     }
     assert SPEC.describe()[2]["choices"] == ["np", "refilter"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
-from workbench.gui.degrade_panel import DegradePanel
-from workbench.gui.fitted_stack import FittedStack
+from workbench.gui.pages.restore.degrade import DegradePanel
+from workbench.gui.widgets.fitted_stack import FittedStack
 
 
 def form_page(rows: int) -> QWidget:

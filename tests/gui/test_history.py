@@ -6,7 +6,7 @@ import numpy as np
 
 from workbench.core.image import Image
 from workbench.core.pipeline import Result
-from workbench.gui.history import HistoryEntry
+from workbench.gui.pages.restore.history import HistoryEntry
 
 
 def entry(method: str, params: dict) -> HistoryEntry:

@@ -19,9 +19,9 @@ from workbench.core.image import Image
 from workbench.core.io import RawOptions
 from workbench.core.problem import Task
 from workbench.core.region import Rect
-from workbench.gui import raw_dialog
-from workbench.gui.captions import describe_camera, exposure_text
-from workbench.gui.display import sample_text
+from workbench.gui.dialogs import raw as raw_dialog
+from workbench.gui.views.captions import describe_camera, exposure_text
+from workbench.gui.views.display import sample_text
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
 COLORCHART = SHARED / "raw" / "colorchart.dng"
@@ -418,7 +418,7 @@ def test_batch_develops_raw_files_with_the_remembered_options(
 
 
 def test_closing_the_window_stops_a_running_batch(qtbot, qt_settings, folder, tmp_path, fake_methods):
-    from workbench.gui.main_window import MainWindow
+    from workbench.gui.shell.main_window import MainWindow
 
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)

@@ -11,9 +11,9 @@ import torch
 
 from workbench.core.models.weights import load_weights
 from workbench.core.train.trainer import Trainer
-from workbench.gui import export_dialog
-from workbench.gui.main_window import MainWindow
-from workbench.gui.train_panel import TrainPanel, attach
+from workbench.gui.dialogs import export as export_dialog
+from workbench.gui.pages.train.page import TrainPanel, attach
+from workbench.gui.shell.main_window import MainWindow
 
 RUN_TIMEOUT_MS = 120_000
 
@@ -93,7 +93,8 @@ def test_save_writes_a_loadable_weight_file_with_its_card(panel, qtbot, tmp_path
     train(panel, qtbot)
     target = tmp_path / "trained"
     monkeypatch.setattr(
-        "workbench.gui.train_panel.QFileDialog.getSaveFileName", lambda *args, **kwargs: (str(target), "")
+        "workbench.gui.pages.train.page.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(target), ""),
     )
     assert panel.save_weights()
     loaded = load_weights(tmp_path / "trained.pt")

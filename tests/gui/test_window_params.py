@@ -15,8 +15,8 @@ from workbench.core.params import (
     PathParam,
     SeedParam,
 )
-from workbench.gui.method_panel import MethodSelector, ParametersBox, PresetStore
-from workbench.gui.param_panel import (
+from workbench.gui.pages.restore.methods import MethodSelector, ParametersBox, PresetStore
+from workbench.gui.widgets.param_panel import (
     BoolEditor,
     ChoiceEditor,
     FloatEditor,
@@ -151,7 +151,7 @@ def test_decimals_cover_step_and_default():
 
 
 def test_device_box_lists_gpus_found_later_and_keeps_a_remembered_cuda_choice(qtbot):
-    from workbench.gui.device_box import DeviceBox
+    from workbench.gui.widgets.device_box import DeviceBox
 
     box = DeviceBox()
     qtbot.addWidget(box)

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QThread
 
 from workbench.core.errors import InputError
-from workbench.gui.worker import JobRunner
+from workbench.gui.workers.runner import JobRunner
 
 
 def test_result_arrives_on_the_gui_thread(qtbot):
@@ -120,7 +120,7 @@ def test_shutdown_joins_a_running_job(qtbot):
 
 
 def test_a_job_out_of_gpu_memory_fails_with_advice_not_a_class_name():
-    from workbench.gui.worker import readable_failure
+    from workbench.gui.workers.runner import readable_failure
 
     class OutOfMemoryError(RuntimeError):
         pass

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from workbench.core.errors import Cancelled
 
-from .common import add_device_option, add_set_option, check_files, progress_context, write_json
+from .common import (
+    add_device_option,
+    add_quality_options,
+    add_set_option,
+    check_files,
+    progress_context,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from workbench.core.train.evaluate import BenchReport
@@ -26,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, help="write per-image and mean scores to this JSON file")
     parser.add_argument("--overwrite", action="store_true", help="replace the JSON file if it exists")
     add_set_option(parser)
+    add_quality_options(parser)
     add_device_option(parser)
 
 
@@ -38,7 +46,16 @@ def run(args: argparse.Namespace) -> int:
     check_files({f"image {path.name}": path for path in images}, {"JSON report": args.json}, args.overwrite)
     report = BenchReport()
     try:
-        benchmark_folder(args.folder, runs, args.sigma, args.seed, progress_context(args.device), report)
+        benchmark_folder(
+            args.folder,
+            runs,
+            args.sigma,
+            args.seed,
+            progress_context(args.device),
+            report,
+            estimate=args.estimate,
+            tune=args.tune,
+        )
     except (KeyboardInterrupt, Cancelled):
         _finish(args, report)
         raise
@@ -67,7 +84,9 @@ def format_table(report: BenchReport) -> str:
     lines = [f"{'image':<{width}}  " + "  ".join(f"{name:>12}" for name in methods)]
     for name, scores in report.per_image.items():
         lines.append(f"{name:<{width}}  " + "  ".join(f"{scores[m]['psnr']:12.2f}" for m in methods))
-    for key, fmt in (("psnr", "12.2f"), ("ssim", "12.4f"), ("seconds", "12.2f")):
+    for key, fmt in (("psnr", "12.2f"), ("ssim", "12.4f"), ("psnr_est", "12.2f"), ("seconds", "12.2f")):
+        if not all(key in report.mean[m] for m in methods):
+            continue
         label = f"mean {key}"
         lines.append(f"{label:<{width}}  " + "  ".join(f"{report.mean[m][key]:{fmt}}" for m in methods))
     lines.append(f"(sigma {report.sigma:g}, seed {report.seed}, {len(report.per_image)} images)")

@@ -26,6 +26,27 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_quality_options(parser: argparse.ArgumentParser) -> None:
+    """``--tune [CRITERION]`` and ``--no-estimate``: auto-tuning and the no-reference PSNR estimate."""
+    from workbench.core.quality.tune import CRITERIA
+
+    parser.add_argument(
+        "--tune",
+        nargs="?",
+        const="sure",
+        choices=CRITERIA,
+        help="choose the tunable parameters (noise level, strength) on the image itself, by SURE "
+        "(default), the J-invariant loss (jinv: any pixel-independent noise) or, with a reference, "
+        "the true error (oracle); the choice is recorded in the JSON",
+    )
+    parser.add_argument(
+        "--no-estimate",
+        dest="estimate",
+        action="store_false",
+        help="skip the estimated PSNR (psnr_est, by SURE without the reference; one more run per method)",
+    )
+
+
 def add_device_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=DEVICES, help="where torch methods run")
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from workbench.core import compare, io
 from workbench.core.errors import Cancelled, ParameterError
 from workbench.core.image import Image
+from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, print_notes, progress_context
+from .common import add_device_option, add_quality_options, add_set_option, print_notes, progress_context
 
 COMMAND = "compare"
 HELP = "run several methods on one image and write results, grid.png, metrics.csv and comparison.json"
@@ -31,6 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kernel", type=Path, help="blur kernel (.npy or image) for deblurring")
     parser.add_argument("--scale", type=int, default=1, help="up-scaling factor for super-resolution")
     parser.add_argument(
+        "--pattern",
+        choices=PATTERNS,
+        help="demosaicking: the Bayer layout of the one-channel mosaic (the top-left 2x2 block, row by row)",
+    )
+    parser.add_argument(
         "--rerun",
         type=Path,
         metavar="JSON",
@@ -38,6 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="replace files already in the output folder")
     add_set_option(parser)
+    add_quality_options(parser)
     add_device_option(parser)
 
 
@@ -49,7 +56,9 @@ def _problem(args: argparse.Namespace) -> Problem:
     print_notes(reference.notices if reference else [], "reference")
     mask = io.read_mask(args.mask, observed.pixels.shape[:2]) if args.mask else None
     kernel = io.read_kernel(args.kernel) if args.kernel else None
-    return Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale, reference=reference)
+    return Problem(
+        observed, task, mask=mask, kernel=kernel, scale=args.scale, pattern=args.pattern, reference=reference
+    )
 
 
 def _from_rerun(args: argparse.Namespace) -> tuple[Problem, list[compare.MethodRun]]:
@@ -57,7 +66,7 @@ def _from_rerun(args: argparse.Namespace) -> tuple[Problem, list[compare.MethodR
         raise ParameterError("--rerun takes its methods and parameters from the JSON; drop -m and --set")
     plan = compare.read_rerun(args.rerun)
     args.input, args.reference, args.mask, args.kernel = plan.input, plan.reference, plan.mask, plan.kernel
-    args.task, args.scale = plan.task.value, plan.scale
+    args.task, args.scale, args.pattern = plan.task.value, plan.scale, plan.pattern
     return dataclasses.replace(_problem(args), noise_sigma=plan.noise_sigma), plan.runs
 
 
@@ -86,7 +95,13 @@ def run(args: argparse.Namespace) -> int:
     finished: list[Result] = []
     try:
         comparison = compare.run_comparison(
-            problem, runs, progress_context(args.device), on_result=finished.append, keep_going=True
+            problem,
+            runs,
+            progress_context(args.device),
+            on_result=finished.append,
+            keep_going=True,
+            estimate=args.estimate and problem.task is Task.DENOISE,
+            tune=args.tune,
         )
     except (KeyboardInterrupt, Cancelled):
         _export(args, compare.Comparison(problem, finished), stem)
@@ -117,7 +132,7 @@ def _export(args: argparse.Namespace, comparison: compare.Comparison, stem: str)
 
 def _print_table(comparison: compare.Comparison) -> None:
     base = comparison.baseline
-    header = f"{'method':<16}{'PSNR dB':>9}{'SSIM':>8}{'gain dB':>9}{'seconds':>9}"
+    header = f"{'method':<16}{'PSNR dB':>9}{'SSIM':>8}{'gain dB':>9}{'est. dB':>9}{'seconds':>9}"
     if base is not None:
         header += f"   (gain over {base.method})"
     print(header)
@@ -126,4 +141,5 @@ def _print_table(comparison: compare.Comparison) -> None:
         ssim = "" if result.ssim is None else f"{result.ssim:.4f}"
         gain = comparison.gain(result)
         gain_text = "" if gain is None else f"{gain:+.2f}"
-        print(f"{result.method:<16}{psnr:>9}{ssim:>8}{gain_text:>9}{result.seconds:>9.2f}")
+        estimate = "" if result.psnr_est is None else f"{result.psnr_est:.2f}"
+        print(f"{result.method:<16}{psnr:>9}{ssim:>8}{gain_text:>9}{estimate:>9}{result.seconds:>9.2f}")

@@ -13,6 +13,8 @@ from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
+from workbench.core.loss_choices import LOSSES
+from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 
 from .common import add_device_option, check_files, print_notes, progress_context
@@ -41,14 +43,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the input's noise std in 8-bit units, when known: --auto-stop then also stops where the "
         "smoothed loss reaches its variance (default: unknown)",
     )
+    parser.add_argument(
+        "--sure-stop",
+        action="store_true",
+        help="denoising, experimental: follow the SURE-estimated PSNR (psnr_est in the log; at "
+        "--noise-sigma, else an estimated sigma) and, with --auto-stop, stop past its peak too; runs a "
+        "shadow net (2x time)",
+    )
     parser.add_argument("--run-past", action="store_true", help="with --auto-stop: go on to the cap")
     parser.add_argument("--window", type=int, default=0, help="ES-WMV window W (default: the preset's)")
     parser.add_argument("--patience", type=int, default=0, help="ES-WMV patience P (default: the preset's)")
+    parser.add_argument(
+        "--loss",
+        default="l2",
+        choices=LOSSES,
+        help="what each step minimises between A(x) and y (mix = 0.84 MS-SSIM + 0.16 l1, Zhao et al.); "
+        "the logged loss stays the mean squared error",
+    )
     parser.add_argument("--pick", default="average", choices=PICKS, help="what auto-stop keeps")
     parser.add_argument("--reference", type=Path, help="the clean image, for the PSNR curves")
-    parser.add_argument("--log", type=Path, help="CSV of iteration, seconds, loss, psnr, psnr_avg, es_stat")
+    parser.add_argument(
+        "--log", type=Path, help="CSV of iteration, seconds, loss, psnr, psnr_avg, es_stat, psnr_est"
+    )
     parser.add_argument("--mask", type=Path, help="inpainting: mask image (white = known pixels)")
     parser.add_argument("--scale", type=int, default=4, help="super-resolution factor (default 4)")
+    parser.add_argument(
+        "--pattern",
+        choices=PATTERNS,
+        help="demosaic: the Bayer layout of the one-channel mosaic (the top-left 2x2 block, row by row)",
+    )
     parser.add_argument("--kernel", type=Path, help="deblurring: the blur kernel (.npy or image)")
     parser.add_argument("--seed", type=int, default=0, help="seeds the net, its input and the jitter")
     parser.add_argument(
@@ -79,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     settings = preset_settings(args.preset, problem.task, problem.scale, device.type)
     overrides = {"iterations": args.iters, "es_window": args.window, "es_patience": args.patience}
     settings = replace(settings, **{name: value for name, value in overrides.items() if value})
+    settings = replace(settings, loss=args.loss)
     stepper = DipStepper(
         problem,
         settings,
@@ -89,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         pick=args.pick,
         amp=device.type == "cuda",
         noise_sigma=args.noise_sigma / 255.0,
+        sure=args.sure_stop,
     )
     preset = resolve_preset(args.preset, device.type)
     print(f"preset {preset} on {device}, cap {settings.iterations} iterations", file=sys.stderr)
@@ -116,7 +141,8 @@ def _problem(args: argparse.Namespace) -> Problem:
     observed = io.read_image(args.input)
     mask = io.read_mask(args.mask, (observed.height, observed.width)) if args.mask else None
     kernel = io.read_kernel(args.kernel) if args.kernel else None
-    problem = Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale)
+    pattern = args.pattern or ("RGGB" if task is Task.DEMOSAIC else None)
+    problem = Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale, pattern=pattern)
     if args.reference is not None:
         problem.reference = _reference(io.read_image(args.reference), problem, args.reference)
     problem.require()
@@ -130,8 +156,8 @@ def _reference(reference: Image, problem: Problem, path: Path) -> Image:
             f"{path}: the reference is {reference.width}x{reference.height}, "
             f"the output will be {width}x{height}"
         )
-    if reference.channels == problem.observed.channels:
+    if reference.channels == problem.output_channels:
         return reference
-    if problem.observed.channels == 1:
+    if problem.output_channels == 1:
         return reference.with_pixels(to_gray(reference.pixels))
     raise ParameterError(f"{path}: the reference is gray, the input is colour")

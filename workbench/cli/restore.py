@@ -12,10 +12,19 @@ from pathlib import Path
 from workbench.core import io, registry
 from workbench.core.errors import ParameterError
 from workbench.core.io.formats import require_write_suffix
+from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result, restore
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_set_option, check_files, print_notes, progress_context, write_json
+from .common import (
+    add_device_option,
+    add_quality_options,
+    add_set_option,
+    check_files,
+    print_notes,
+    progress_context,
+    write_json,
+)
 
 COMMAND = "restore"
 HELP = "restore one image with one method (see 'workbench methods'); optionally score it against a reference"
@@ -29,17 +38,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--task",
         choices=[task.value for task in Task],
         help="the problem to solve; default: inpaint with --mask, deblur with --kernel, sr with --scale > 1, "
-        "else the method's only task or denoise",
+        "demosaic with --pattern, else the method's only task or denoise",
     )
     parser.add_argument("--reference", type=Path, help="the clean image: PSNR and SSIM are reported")
     parser.add_argument("--mask", type=Path, help="inpainting mask (white = known pixels)")
     parser.add_argument("--kernel", type=Path, help="blur kernel (.npy or image) for deblurring")
     parser.add_argument("--scale", type=int, default=1, help="up-scaling factor for super-resolution")
     parser.add_argument(
+        "--pattern",
+        choices=PATTERNS,
+        help="demosaicking: the Bayer layout of the one-channel mosaic (the top-left 2x2 block, row by row)",
+    )
+    parser.add_argument(
         "--json", type=Path, metavar="METRICS", help="write method, params, seconds (and scores)"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace OUT and METRICS if they exist")
     add_set_option(parser)
+    add_quality_options(parser)
     add_device_option(parser)
 
 
@@ -53,6 +68,8 @@ def choose_task(args: argparse.Namespace, method: registry.Method) -> Task:
         return Task.DEBLUR
     if args.scale > 1:
         return Task.SUPER_RESOLVE
+    if args.pattern is not None:
+        return Task.DEMOSAIC
     if len(method.tasks) == 1:
         return next(iter(method.tasks))
     return Task.DENOISE
@@ -72,15 +89,18 @@ def build_problem(args: argparse.Namespace, task: Task) -> Problem:
     reference = io.read_image(args.reference) if args.reference else None
     mask = io.read_mask(args.mask, observed.pixels.shape[:2]) if args.mask else None
     kernel = io.read_kernel(args.kernel) if args.kernel else None
-    problem = Problem(observed, task, mask=mask, kernel=kernel, scale=args.scale, reference=reference)
+    pattern = args.pattern or ("RGGB" if task is Task.DEMOSAIC else None)
+    problem = Problem(
+        observed, task, mask=mask, kernel=kernel, scale=args.scale, pattern=pattern, reference=reference
+    )
     problem.require()
     if reference is not None:
         height, width = problem.output_shape
-        expected = (height, width, observed.channels)
+        expected = (height, width, problem.output_channels)
         if reference.pixels.shape != expected:
             raise ParameterError(
                 f"{args.reference}: reference is {reference.width}x{reference.height}x{reference.channels}, "
-                f"the result will be {width}x{height}x{observed.channels}"
+                f"the result will be {width}x{height}x{problem.output_channels}"
             )
     return problem
 
@@ -94,7 +114,14 @@ def run(args: argparse.Namespace) -> int:
         solves = ", ".join(sorted(t.value for t in method.tasks))
         raise ParameterError(f"method '{method.name}' does not do {task.value} (it does: {solves})")
     problem = build_problem(args, task)
-    result = restore(problem, method.name, values, progress_context(args.device))
+    estimate = args.estimate and task is Task.DENOISE
+    if args.tune is not None:
+        from workbench.core.quality.tune import restore_tuned
+
+        ctx = progress_context(args.device)
+        result = restore_tuned(problem, method.name, values, args.tune, ctx, estimate)
+    else:
+        result = restore(problem, method.name, values, progress_context(args.device), estimate=estimate)
     result.notes += io.export_notices(result.image, args.output)
     io.write_image(result.image, args.output, overwrite=args.overwrite)
     print_notes(result.notes)
@@ -109,6 +136,12 @@ def describe(result: Result, output: Path) -> str:
     parts = [f"{result.method}: {result.seconds:.2f} s"]
     if result.psnr is not None:
         parts.append(f"PSNR {result.psnr:.2f} dB, SSIM {result.ssim:.4f}")
+    if result.psnr_est is not None:
+        parts.append(f"estimated PSNR {result.psnr_est:.2f} dB")
+    tuned = result.extras.get("tuned")
+    if isinstance(tuned, dict):
+        values = ", ".join(f"{name}={value:.4g}" for name, value in tuned["values"].items())
+        parts.append(f"tuned by {tuned['criterion']}: {values}")
     if "sigma" in result.extras:
         parts.append(f"estimated sigma {result.extras['sigma']}")
     if "alpha" in result.extras:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.io.formats import require_write_suffix
+from workbench.core.loss_choices import LOSSES
 from workbench.core.train.choices import ARCHITECTURE_NAMES, MODES, OPTIMIZERS
 
 from .common import add_device_option, check_files, progress_context
@@ -45,6 +46,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="adam",
         help="adam, or sgd with momentum 0.9 as in the DnCNN paper (give it --lr 0.01: 0.05 can "
         "kill a batch-norm DnCNN in its first steps)",
+    )
+    parser.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default="l2",
+        help="what training minimises: l2, l1, ssim, ms_ssim, or mix (0.84 MS-SSIM + 0.16 l1, Zhao et al. "
+        "2017); blindspot takes l2 or l1 (recorded in the card)",
     )
     parser.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty (the paper: 1e-4)")
     parser.add_argument("--seed", type=int, default=0)
@@ -85,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         args.seed,
         args.optimizer,
         args.weight_decay,
+        args.loss,
     )
     if args.resume and args.checkpoint is None:
         raise ParameterError("--resume needs --checkpoint FILE")

@@ -1,7 +1,7 @@
-"""Image quality metrics: PSNR and SSIM, matching scikit-image's definitions.
+"""Image quality metrics: PSNR and SSIM, matching scikit-image's definitions, and MS-SSIM.
 
 Inputs are float arrays H×W×C (or H×W) with values in [0, 1] unless
-``data_range`` says otherwise. PSNR is in dB; SSIM is unitless in [-1, 1].
+``data_range`` says otherwise. PSNR is in dB; SSIM is unitless in [-1, 1]; MS-SSIM in [0, 1].
 """
 
 from __future__ import annotations
@@ -41,6 +41,26 @@ def ssim(estimate: np.ndarray, reference: np.ndarray, data_range: float = 1.0) -
     return float(
         np.mean([_ssim_channel(x[..., c], y[..., c], window, data_range) for c in range(x.shape[2])])
     )
+
+
+def ms_ssim(estimate: np.ndarray, reference: np.ndarray) -> float:
+    """Multi-scale SSIM (Wang et al. 2003) of images in [0, 1]; each scale's term is averaged over channels.
+
+    Gaussian 11×11 window, up to five scales with the published weights; scales smaller than the
+    window are left out (see ``workbench.core.losses``). Computed in torch on the CPU.
+    """
+    _check_shapes(estimate, reference)
+    import torch
+
+    from .losses import ms_ssim as ms_ssim_tensor
+
+    def tensor(pixels: np.ndarray):
+        array = np.asarray(pixels, dtype=np.float64)
+        array = array[:, :, None] if array.ndim == 2 else array
+        return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))[:, None]
+
+    with torch.no_grad():
+        return float(ms_ssim_tensor(tensor(estimate), tensor(reference)).mean())
 
 
 def _ssim_channel(x: np.ndarray, y: np.ndarray, window: int, data_range: float) -> float:

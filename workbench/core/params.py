@@ -58,13 +58,17 @@ class Param:
 
 @dataclass(frozen=True)
 class FloatParam(Param):
-    """A real number in [minimum, maximum]; ``allow_auto`` also admits the string "auto"."""
+    """A real number in [minimum, maximum]; ``allow_auto`` also admits the string "auto".
+
+    ``tunable`` marks a parameter that auto-tuning may choose (see ``workbench.core.quality.tune``).
+    """
 
     minimum: float = 0.0
     maximum: float = 1.0
     step: float = 0.1
     unit: str = ""
     allow_auto: bool = False
+    tunable: bool = False
     kind: ClassVar[str] = "float"
 
     def validate(self, value: Any) -> float | str:
@@ -89,17 +93,19 @@ class FloatParam(Param):
             "step": self.step,
             "unit": self.unit,
             "auto": self.allow_auto,
+            "tunable": self.tunable,
         }
 
 
 @dataclass(frozen=True)
 class IntParam(Param):
-    """An integer in [minimum, maximum]."""
+    """An integer in [minimum, maximum]; ``tunable`` as for :class:`FloatParam`."""
 
     minimum: int = 0
     maximum: int = 100
     step: int = 1
     unit: str = ""
+    tunable: bool = False
     kind: ClassVar[str] = "int"
 
     def validate(self, value: Any) -> int:
@@ -122,6 +128,7 @@ class IntParam(Param):
             "max": self.maximum,
             "step": self.step,
             "unit": self.unit,
+            "tunable": self.tunable,
         }
 
 
@@ -209,6 +216,11 @@ class ParamSpec:
     @property
     def names(self) -> list[str]:
         return list(self._params)
+
+    @property
+    def tunable(self) -> list[str]:
+        """Names of the parameters auto-tuning may choose, in spec order."""
+        return [name for name, param in self._params.items() if getattr(param, "tunable", False)]
 
     def defaults(self) -> dict[str, Any]:
         """Every parameter at its default value."""

@@ -25,6 +25,8 @@ class Result:
         params: every parameter value used, defaults included.
         seconds: wall-clock time of the method's run.
         psnr, ssim: against the problem's reference, when it had one (dB, unitless).
+        psnr_est: the PSNR estimated without the reference (dB; see ``workbench.core.quality``),
+            when it was asked for and the task allows it.
         extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
         notes: what was changed on the way that the user should know, one sentence each: the
             input's loading notices (alpha set aside, NaN replaced, turned upright, ...), the
@@ -37,6 +39,7 @@ class Result:
     seconds: float
     psnr: float | None = None
     ssim: float | None = None
+    psnr_est: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -46,6 +49,8 @@ class Result:
         if self.psnr is not None:
             record["psnr"] = self.psnr
             record["ssim"] = self.ssim
+        if self.psnr_est is not None:
+            record["psnr_est"] = self.psnr_est
         record |= self.extras
         if self.notes:
             record["notes"] = list(self.notes)
@@ -57,8 +62,12 @@ def restore(
     method_name: str,
     values: Mapping[str, Any] | None = None,
     ctx: RunContext | None = None,
+    estimate: bool = False,
 ) -> Result:
     """Validate the parameters, run the method, time it and score it against the reference.
+
+    With ``estimate``, also estimate its PSNR without the reference (one more run of the method;
+    see :func:`workbench.core.quality.estimate.estimate_psnr`).
 
     Raises:
         ParameterError: unknown method, bad parameter, a task the method does not
@@ -82,6 +91,10 @@ def restore(
     result.notes += ctx.notes.get("memory", [])
     if problem.reference is not None:
         result.psnr, result.ssim = score(pixels, problem.reference.pixels)
+    if estimate:
+        from .quality.estimate import estimate_psnr
+
+        estimate_psnr(problem, result, ctx)
     return result
 
 

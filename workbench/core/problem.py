@@ -21,6 +21,7 @@ class Task(StrEnum):
     SUPER_RESOLVE = "sr"
     INPAINT = "inpaint"
     JPEG = "jpeg"
+    DEMOSAIC = "demosaic"
 
     @property
     def title(self) -> str:
@@ -30,6 +31,7 @@ class Task(StrEnum):
             "sr": "Super-resolution",
             "inpaint": "Inpainting",
             "jpeg": "JPEG artefact removal",
+            "demosaic": "Demosaicking",
         }[self.value]
 
     @classmethod
@@ -52,6 +54,9 @@ class Problem:
         kernel: kh×kw float32 blur kernel summing to 1 (deblurring).
         scale: integer up-scaling factor (super-resolution); the result is
             ``scale`` times larger than ``observed`` in each direction.
+        pattern: the Bayer colour-filter layout of a one-channel mosaic ("RGGB", "BGGR", "GRBG",
+            "GBRG": the colours of the top-left 2×2 block, row by row) (demosaicking); the
+            result has three channels.
         reference: the clean image x when known (for PSNR/SSIM).
         noise_sigma: std of the white Gaussian noise in ``observed`` ([0, 1] scale) when known:
             given by the user, or measured when the workbench added it; None when unknown.
@@ -62,6 +67,7 @@ class Problem:
     mask: np.ndarray | None = None
     kernel: np.ndarray | None = None
     scale: int = 1
+    pattern: str | None = None
     reference: Image | None = None
     noise_sigma: float | None = None
 
@@ -81,6 +87,19 @@ class Problem:
             raise ParameterError("deblurring needs a blur kernel")
         if self.task is Task.SUPER_RESOLVE and self.scale < 2:
             raise ParameterError("super-resolution needs a scale of 2 or more")
+        if self.task is Task.DEMOSAIC:
+            from .operators.cfa import check_pattern
+
+            check_pattern(self.pattern)
+            if self.observed.channels != 1:
+                raise ParameterError(
+                    "demosaicking needs a one-channel Bayer mosaic (the raw samples), not a colour image"
+                )
+
+    @property
+    def output_channels(self) -> int:
+        """Channels of the restored image: three for demosaicking, else the observation's."""
+        return 3 if self.task is Task.DEMOSAIC else self.observed.channels
 
     @property
     def output_shape(self) -> tuple[int, int]:

@@ -37,6 +37,8 @@ class Method:
         check: ``check(params)`` raises ParameterError or InputError when what the method needs
             beyond its parameters (a weight file) is missing; fast (no model is loaded), so that
             a multi-method run can check every method before the first one starts.
+        eight_bit: the method rounds its input to 8 bits (the risk estimates probe it in whole
+            8-bit steps).
     """
 
     name: str
@@ -47,6 +49,7 @@ class Method:
     run: RunFunction
     summary: str = ""
     check: CheckFunction | None = None
+    eight_bit: bool = False
 
     def describe(self) -> dict:
         return {
@@ -56,6 +59,7 @@ class Method:
             "tasks": sorted(task.value for task in self.tasks),
             "summary": self.summary,
             "params": self.params.describe(),
+            "tunable": self.params.tunable,
         }
 
 

@@ -13,19 +13,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from . import collector
-from .main_window import TITLE, MainWindow
+from .shell.main_window import TITLE, MainWindow
 
 log = logging.getLogger(__name__)
 
 SAMPLE_INPUT = "sample_noisy.png"
 SAMPLE_REFERENCE = "sample.png"
 PAGES = (
-    ("Compare", "compare_view"),
-    ("Deep Image Prior", "dip_panel"),
-    ("Inside the network", "viz_panel"),
-    ("Train", "train_panel"),
+    ("Compare", "pages.compare.page"),
+    ("Deep Image Prior", "pages.dip.page"),
+    ("Inside the network", "pages.viz.page"),
+    ("Train", "pages.train.page"),
+    ("Sweep", "pages.sweep.page"),
 )
-"""(tab title, module in workbench.gui with an ``attach(window)``) of the window's central pages."""
+"""(tab title, module under workbench.gui with an ``attach(window)``) of the window's central pages."""
 
 
 def sample_paths() -> list[Path]:

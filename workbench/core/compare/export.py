@@ -24,11 +24,13 @@ from .plan import MethodRun
 from .run import Comparison
 
 RERUN_FORMAT = "workbench-comparison/1"
-METRICS_COLUMNS = ("method", "psnr", "ssim", "seconds", "params")
+METRICS_COLUMNS = ("method", "psnr", "ssim", "seconds", "params", "psnr_est", "tuned")
 
 
 def metrics_csv(comparison: Comparison) -> str:
-    """``metrics.csv`` text: one row per method; psnr/ssim empty without a reference; params as JSON."""
+    """``metrics.csv`` text: one row per method; psnr/ssim empty without a reference; params as JSON;
+    psnr_est (the PSNR estimated without the reference) empty when not estimated; tuned: the
+    auto-tuning record as JSON (criterion, chosen values, score, trials), empty when not tuned."""
     buffer = text_io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(METRICS_COLUMNS)
@@ -40,6 +42,8 @@ def metrics_csv(comparison: Comparison) -> str:
                 "" if result.ssim is None else f"{result.ssim:.5f}",
                 f"{result.seconds:.4f}",
                 json.dumps(result.params, sort_keys=True),
+                "" if result.psnr_est is None else f"{result.psnr_est:.4f}",
+                json.dumps(result.extras["tuned"], sort_keys=True) if "tuned" in result.extras else "",
             ]
         )
     return buffer.getvalue()
@@ -63,6 +67,7 @@ def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapp
         "kernel": files.get("kernel"),
         "task": problem.task.value,
         "scale": problem.scale,
+        "pattern": problem.pattern,
         "noise_sigma": problem.noise_sigma,
         "sources": dict(sources),
         "baseline": base.method if base is not None else None,
@@ -73,6 +78,7 @@ def rerun_record(comparison: Comparison, files: Mapping[str, str], sources: Mapp
                 "output": files[result.method],
                 "psnr": result.psnr,
                 "ssim": result.ssim,
+                "psnr_est": result.psnr_est,
                 "seconds": result.seconds,
                 "extras": _jsonable(result.extras),
             }
@@ -195,6 +201,7 @@ class RerunPlan:
     scale: int
     runs: list[MethodRun]
     noise_sigma: float | None = None
+    pattern: str | None = None
 
 
 def read_rerun(path: str | Path) -> RerunPlan:
@@ -227,6 +234,7 @@ def read_rerun(path: str | Path) -> RerunPlan:
             scale=int(record.get("scale", 1)),
             runs=[MethodRun(entry["method"], dict(entry["params"])) for entry in record["methods"]],
             noise_sigma=float(record["noise_sigma"]) if record.get("noise_sigma") else None,
+            pattern=record.get("pattern"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(f"{path}: incomplete comparison record ({error})") from None

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import pipeline
+from .. import pipeline, registry
 from ..errors import Cancelled, WorkbenchError, out_of_memory
 from ..jobs import RunContext
 from ..pipeline import Result
 from ..problem import Problem
-from .maps import error_map, removed_noise
+from .maps import error_map, removed_noise, removed_structure
 from .plan import MethodRun, check_plan
 
 
@@ -69,6 +69,16 @@ class Comparison:
         }
         return maps or None
 
+    def structure_maps(self) -> dict[str, np.ndarray] | None:
+        """Per method, :func:`removed_structure` (H×W, [-1, 1]); None when sizes differ."""
+        observed = self.problem.observed.pixels
+        maps = {
+            result.method: removed_structure(observed, result.image.pixels)
+            for result in self.results
+            if result.image.pixels.shape == observed.shape
+        }
+        return maps or None
+
     def input_psnr(self) -> tuple[float | None, float | None]:
         """(PSNR, SSIM) of the observation itself against the reference, when both have one size."""
         if self.problem.reference is None:
@@ -82,6 +92,8 @@ def run_comparison(
     ctx: RunContext | None = None,
     on_result: Callable[[Result], None] | None = None,
     keep_going: bool = False,
+    estimate: bool = False,
+    tune: str | None = None,
 ) -> Comparison:
     """Run each method in turn on ``problem``.
 
@@ -92,6 +104,9 @@ def run_comparison(
     finishes (so that a caller can keep the finished ones of a cancelled comparison).
     With ``keep_going``, a method that fails (a WorkbenchError other than Cancelled, or running
     out of memory) is recorded in :attr:`Comparison.failed` and the next one runs.
+    With ``estimate``, each result gets an estimated PSNR (one more run of each method); with
+    ``tune`` (a criterion of :mod:`workbench.core.quality.tune`), each method that has tunable
+    parameters is tuned first (the others run as given, noted in ``extras["tuned"]``).
 
     Raises:
         ParameterError: see :func:`check_plan` (raised before any method runs).
@@ -114,7 +129,7 @@ def run_comparison(
             cancel_event=ctx.cancel_event,
         )
         try:
-            results.append(pipeline.restore(problem, run.method, resolved[run.method], child))
+            results.append(run_one(problem, run.method, resolved[run.method], child, estimate, tune))
         except Cancelled:
             raise
         except (WorkbenchError, MemoryError, RuntimeError) as error:
@@ -127,6 +142,26 @@ def run_comparison(
             on_result(results[-1])
     ctx.progress(1.0, "comparison done")
     return Comparison(problem, results, failed)
+
+
+def run_one(
+    problem: Problem,
+    method: str,
+    values: dict,
+    ctx: RunContext,
+    estimate: bool = False,
+    tune: str | None = None,
+) -> Result:
+    """One method's result: tuned first when ``tune`` names a criterion and the method has
+    tunable parameters, with an estimated PSNR when ``estimate``."""
+    from ..quality.tune import restore_tuned, tunable
+
+    if tune is not None and tunable(registry.get(method)):
+        return restore_tuned(problem, method, values, tune, ctx, estimate)
+    result = pipeline.restore(problem, method, values, ctx, estimate=estimate)
+    if tune is not None:
+        result.extras["tuned"] = "no tunable parameter"
+    return result
 
 
 def _failure(error: BaseException) -> str | None:

@@ -13,7 +13,8 @@ def task_operator(problem: Problem):
     """The torch linear operator of ``problem``'s task (from workbench.core.operators.linear).
 
     denoise and jpeg: Identity (JPEG artefacts are fitted on the decoded image);
-    inpaint: MaskOperator(mask); sr: DownsampleOperator(scale, Lanczos-2); deblur: BlurOperator(kernel).
+    inpaint: MaskOperator(mask); sr: DownsampleOperator(scale, Lanczos-2); deblur: BlurOperator(kernel);
+    demosaic: MosaicOperator(pattern) (the net outputs three channels, y is the one-channel mosaic).
     """
     from ..operators import linear
 
@@ -23,6 +24,8 @@ def task_operator(problem: Problem):
         return linear.DownsampleOperator(problem.scale, kernel="lanczos2")
     if problem.task is Task.DEBLUR:
         return linear.BlurOperator(np.asarray(problem.kernel, dtype=np.float32))
+    if problem.task is Task.DEMOSAIC:
+        return linear.MosaicOperator(problem.pattern)
     return linear.Identity()
 
 

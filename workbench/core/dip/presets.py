@@ -27,6 +27,8 @@ class DipSettings:
         average_weight: the running average keeps this much of itself per step (0 = off).
         es_window: ES-WMV window W (outputs whose variance is tracked).
         es_patience: ES-WMV patience P (steps without a new variance minimum before it fires).
+        loss: what each step minimises between A(x) and y (``workbench.core.losses.LOSSES``);
+            the records' loss and the discrepancy rule stay the mean squared error.
     """
 
     net: NetConfig = field(default_factory=NetConfig)
@@ -37,6 +39,7 @@ class DipSettings:
     average_weight: float = 0.99
     es_window: int = 100
     es_patience: int = 1000
+    loss: str = "l2"
 
 
 _PAPER_NET = NetConfig()

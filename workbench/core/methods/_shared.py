@@ -18,10 +18,20 @@ SIGMA_MAX = 100.0
 
 def sigma_param(
     help_text: str = "noise standard deviation; 'auto' estimates it from the image",
+    tunable: bool = False,
 ) -> FloatParam:
-    """The ``sigma`` parameter: noise std in 8-bit units (0..100) or "auto"."""
+    """The ``sigma`` parameter: noise std in 8-bit units (0..100) or "auto"; ``tunable`` when
+    auto-tuning may choose it (the method's strength follows it)."""
     return FloatParam(
-        "sigma", AUTO, help_text, minimum=0.0, maximum=SIGMA_MAX, step=1.0, unit="/255", allow_auto=True
+        "sigma",
+        AUTO,
+        help_text,
+        minimum=0.0,
+        maximum=SIGMA_MAX,
+        step=1.0,
+        unit="/255",
+        allow_auto=True,
+        tunable=tunable,
     )
 
 

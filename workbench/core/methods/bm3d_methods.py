@@ -115,7 +115,10 @@ register(
         family="bm3d",
         tasks=frozenset({Task.DENOISE}),
         params=ParamSpec(
-            [sigma_param(_DENOISE_SIGMA), ChoiceParam("profile", "np", PROFILE_HELP, choices=PROFILES)]
+            [
+                sigma_param(_DENOISE_SIGMA, tunable=True),
+                ChoiceParam("profile", "np", PROFILE_HELP, choices=PROFILES),
+            ]
         ),
         run=_run_bm3d,
         summary="Block-matching and 3-D collaborative filtering (reference package); colour: per channel.",
@@ -130,7 +133,7 @@ register(
         tasks=frozenset({Task.DENOISE}),
         params=ParamSpec(
             [
-                sigma_param(_DENOISE_SIGMA),
+                sigma_param(_DENOISE_SIGMA, tunable=True),
                 ChoiceParam("profile", "np", PROFILE_HELP, choices=PROFILES),
                 ChoiceParam(
                     "colorspace",

@@ -129,6 +129,7 @@ register(
                     maximum=20.0,
                     step=0.1,
                     unit="px",
+                    tunable=True,
                 )
             ]
         ),
@@ -152,6 +153,7 @@ register(
                     minimum=1,
                     maximum=10,
                     unit="px",
+                    tunable=True,
                 )
             ]
         ),
@@ -168,7 +170,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 FloatParam(
                     "range_factor",
                     2.5,
@@ -202,7 +204,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 FloatParam(
                     "h_factor",
                     0.85,
@@ -231,6 +233,7 @@ register(
             ]
         ),
         run=_run_nlm,
+        eight_bit=True,
         summary="Non-local means (OpenCV, 8-bit): averages pixels whose surrounding patches look alike.",
     )
 )
@@ -252,6 +255,7 @@ register(
                     maximum=10.0,
                     step=0.05,
                     unit="× sigma",
+                    tunable=True,
                 ),
                 IntParam("iterations", 200, "maximum Chambolle iterations", minimum=1, maximum=2000, step=10),
             ]
@@ -269,7 +273,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 ChoiceParam("wavelet", "sym8", "wavelet family (PyWavelets name)", choices=WAVELETS),
                 IntParam(
                     "levels",

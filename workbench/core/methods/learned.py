@@ -39,7 +39,7 @@ OPPONENT_NOISE = np.sqrt((OPPONENT**2).sum(axis=1))
 """Noise std of each opponent channel per unit of RGB noise std."""
 
 
-def _params(sigma_help: str, tile: int = 512) -> ParamSpec:
+def _params(sigma_help: str, tile: int = 512, tunable: bool = True) -> ParamSpec:
     return ParamSpec(
         [
             PathParam(
@@ -50,7 +50,15 @@ def _params(sigma_help: str, tile: int = 512) -> ParamSpec:
                 empty="shipped",
             ),
             FloatParam(
-                "sigma", AUTO, sigma_help, minimum=0.0, maximum=100.0, step=1.0, unit="/255", allow_auto=True
+                "sigma",
+                AUTO,
+                sigma_help,
+                minimum=0.0,
+                maximum=100.0,
+                step=1.0,
+                unit="/255",
+                allow_auto=True,
+                tunable=tunable,
             ),
             BoolParam(
                 "ensemble",
@@ -260,7 +268,9 @@ register(
         label="DnCNN",
         family="learned",
         tasks=frozenset({Task.DENOISE}),
-        params=_params("noise std, used only by level-aware weights (FDnCNN); auto = estimate"),
+        params=_params(
+            "noise std, used only by level-aware weights (FDnCNN); auto = estimate", tunable=False
+        ),
         run=_runner("dncnn"),
         check=_checker("dncnn"),
         summary="DnCNN residual CNN (shipped: Train400, sigma 25; or import the published weights); "

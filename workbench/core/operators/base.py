@@ -25,6 +25,7 @@ class Degradation:
         mask: H×W bool, True where the pixel is known (inpainting), else None.
         kernel: kh×kw float32 blur kernel summing to 1 (deblurring), else None.
         scale: the down-sampling factor (super-resolution), else 1.
+        pattern: the Bayer layout of a mosaic (demosaicking), else None.
         params: the resolved parameter values that produced it.
         noise_sigma: std of the white Gaussian noise it added ([0, 1] scale; measured after any
             clipping), None when it added none or noise of another kind.
@@ -35,6 +36,7 @@ class Degradation:
     mask: np.ndarray | None = None
     kernel: np.ndarray | None = None
     scale: int = 1
+    pattern: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     noise_sigma: float | None = None
 
@@ -54,6 +56,7 @@ class Degradation:
             mask=self.mask,
             kernel=self.kernel,
             scale=self.scale,
+            pattern=self.pattern,
             reference=reference,
             noise_sigma=self.noise_sigma,
         )

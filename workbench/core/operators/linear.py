@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from ..problem import Problem, Task
+from . import cfa
 from .kernels import centred_psf, resampling_taps
 
 
@@ -55,6 +56,29 @@ class MaskOperator(LinearOperator):
 
     def A_adjoint(self, y: torch.Tensor) -> torch.Tensor:
         return self.A(y)
+
+
+class MosaicOperator(LinearOperator):
+    """A x = the Bayer mosaic of a 3-channel x (N×3×H×W -> N×1×H×W); Aᵀ spreads each sample back
+    into its colour plane. ``pattern`` is one of ``cfa.PATTERNS``; the masks are built per size."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = cfa.check_pattern(pattern)
+        self._masks: dict[tuple, torch.Tensor] = {}
+
+    def masks(self, height: int, width: int, like: torch.Tensor) -> torch.Tensor:
+        """1×3×H×W 0/1 masks of the colours sampled, on ``like``'s device and dtype."""
+        key = (height, width, str(like.device), like.dtype)
+        if key not in self._masks:
+            masks = cfa.cfa_masks(self.pattern, height, width).transpose(2, 0, 1)[None]
+            self._masks[key] = torch.from_numpy(masks.astype(np.float32)).to(like.device, like.dtype)
+        return self._masks[key]
+
+    def A(self, x: torch.Tensor) -> torch.Tensor:
+        return (x * self.masks(*x.shape[-2:], x)).sum(dim=1, keepdim=True)
+
+    def A_adjoint(self, y: torch.Tensor) -> torch.Tensor:
+        return y * self.masks(*y.shape[-2:], y)
 
 
 class BlurOperator(LinearOperator):
@@ -139,7 +163,9 @@ def _fold_replicate_padding(z: torch.Tensor, pad: int, dim: int) -> torch.Tensor
 
 
 def for_problem(problem: Problem) -> LinearOperator:
-    """The linear part of ``problem``'s degradation: mask, blur, down-sampling, else identity."""
+    """The linear part of ``problem``'s degradation: mask, blur, down-sampling, mosaic, else identity."""
+    if problem.task is Task.DEMOSAIC:
+        return MosaicOperator(problem.pattern)
     if problem.task is Task.INPAINT and problem.mask is not None:
         return MaskOperator(problem.mask)
     if problem.task is Task.DEBLUR and problem.kernel is not None:

@@ -4,8 +4,9 @@ A clean sRGB patch is taken back to a linear sensor mosaic (inverse gamma, inver
 balance, Bayer RGGB sampling), Poisson–Gaussian noise is added there with shot and read levels
 drawn as in Brooks et al. ("Unprocessing images for learned raw denoising", CVPR 2019), and the
 mosaic is developed again (bilinear demosaicking, white balance, clipping, gamma), rounded to 8
-bits and, for half of the patches, JPEG-compressed. The result carries what real photographs carry: noise that follows
-brightness, differs per channel, and is spatially correlated by demosaicking and compression.
+bits and, for half of the patches, JPEG-compressed. The result carries what real photographs
+carry: noise that follows brightness, differs per channel, and is spatially correlated by
+demosaicking and compression.
 
 All tensors are N×3×H×W float32, values in [0, 1]; H and W even.
 """

@@ -54,7 +54,8 @@ def add_gaussian(image: np.ndarray, sigma: float, seed: int) -> np.ndarray:
 class BenchReport:
     """Per-image and mean scores of several methods on one noisy folder, filled as the run goes.
 
-    ``per_image[file][method]`` and ``mean[method]`` are dicts of psnr (dB), ssim and seconds.
+    ``per_image[file][method]`` and ``mean[method]`` are dicts of psnr (dB), ssim and seconds, and
+    psnr_est (dB, estimated without the reference) when the run estimated it.
     ``mean`` covers the methods that finished on every image scored; ``failed`` holds
     (method, file, reason) for each method that failed (it is not run on later files);
     ``interrupted`` is True when the run stopped before the last file.
@@ -79,14 +80,13 @@ class BenchReport:
         """Recompute :attr:`mean` over the images scored so far, for the methods that did not fail."""
         failed = {method for method, _, _ in self.failed}
         methods = list(dict.fromkeys(m for scores in self.per_image.values() for m in scores))
-        self.mean = {
-            method: {
-                key: float(np.mean([scores[method][key] for scores in self.per_image.values()]))
-                for key in ("psnr", "ssim", "seconds")
-            }
-            for method in methods
-            if method not in failed
-        }
+        self.mean = {}
+        for method in methods:
+            if method in failed:
+                continue
+            rows = [scores[method] for scores in self.per_image.values() if method in scores]
+            keys = [key for key in ("psnr", "ssim", "psnr_est", "seconds") if all(key in row for row in rows)]
+            self.mean[method] = {key: float(np.mean([row[key] for row in rows])) for key in keys}
 
 
 def benchmark_folder(
@@ -97,6 +97,8 @@ def benchmark_folder(
     ctx=None,
     report: BenchReport | None = None,
     every: int = 1,
+    estimate: bool = False,
+    tune: str | None = None,
 ) -> BenchReport:
     """Add seeded Gaussian noise to every image of ``folder`` and score each of ``runs`` on it.
 
@@ -112,17 +114,21 @@ def benchmark_folder(
         report: filled as each image finishes (a new one when None), so that a caller keeps the
             scores of the images done when the run is interrupted.
         every: score every ``every``-th image only (in name order), for quick subsets.
+        estimate: also estimate each result's PSNR without the reference (SURE at the known
+            sigma; one more run per method and image).
+        tune: auto-tune each method with tunable parameters by this criterion first (see
+            ``workbench.core.quality.tune``); the chosen values go into the per-image scores.
 
     Raises:
         InputError: no such folder, or no image in it.
         ParameterError: a bad method or value, or missing weights (before any image is read).
         Cancelled, KeyboardInterrupt: the run was stopped; ``report`` holds the images done.
     """
+    from ..compare.run import run_one
     from ..errors import Cancelled, WorkbenchError, out_of_memory
     from ..image import Image
     from ..io import IMAGE_SUFFIXES, read_image
     from ..jobs import RunContext
-    from ..pipeline import restore
     from ..problem import Problem, Task
     from ..registry import prepare
 
@@ -143,7 +149,7 @@ def benchmark_folder(
     for index, path in enumerate(files):
         clean = read_image(path)
         noisy = Image(add_gaussian(clean.pixels, sigma, seed), clean.bit_depth, source=str(path))
-        problem = Problem(noisy, Task.DENOISE, reference=clean)
+        problem = Problem(noisy, Task.DENOISE, reference=clean, noise_sigma=sigma / 255.0)
         scores = {}
         failed = {method for method, _, _ in report.failed}
         for offset, run in enumerate(runs):
@@ -152,7 +158,7 @@ def benchmark_folder(
             ctx.progress((index * len(runs) + offset) / total, f"{path.name}: {run.method}")
             child = RunContext(device=ctx.device, cancel_event=ctx.cancel_event)
             try:
-                result = restore(problem, run.method, run.values, child)
+                result = run_one(problem, run.method, run.values, child, estimate, tune)
             except Cancelled:
                 raise
             except (WorkbenchError, MemoryError, RuntimeError) as error:
@@ -162,6 +168,10 @@ def benchmark_folder(
                 report.failed.append((run.method, path.name, str(memory)))
                 continue
             scores[run.method] = {"psnr": result.psnr, "ssim": result.ssim, "seconds": result.seconds}
+            if result.psnr_est is not None:
+                scores[run.method]["psnr_est"] = result.psnr_est
+            if isinstance(result.extras.get("tuned"), dict):
+                scores[run.method]["tuned"] = result.extras["tuned"]["values"]
         report.per_image[path.name] = scores
         report.update_mean()
     report.interrupted = False

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, ParameterError
+from ..losses import check_loss
 from ..models import ARCHITECTURES, build_model
 from .batches import BlindSpotBatches, PairBatches, SupervisedBatches
 from .choices import MODES
@@ -28,6 +29,7 @@ class TrainSettings:
         data_b: the second noisy folder (noise2noise).
         sigma_min, sigma_max: synthetic Gaussian std range in 8-bit units (supervised); for the
             other modes, the noise level given to level-aware models (sigma_min is used).
+        loss: what training minimises (``workbench.core.losses.LOSSES``); blind-spot takes l2 or l1.
     """
 
     mode: str
@@ -48,6 +50,7 @@ class TrainSettings:
     seed: int = 0
     optimizer: str = "adam"
     weight_decay: float = 0.0
+    loss: str = "l2"
 
     def config(self) -> TrainConfig:
         kwargs = {"channels": self.channels} | self.model_kwargs
@@ -62,6 +65,7 @@ class TrainSettings:
             seed=self.seed,
             optimizer=self.optimizer,
             weight_decay=self.weight_decay,
+            loss=self.loss,
         )
 
 
@@ -86,6 +90,7 @@ def make_source(settings: TrainSettings, images: list[np.ndarray] | None = None)
         )
     except TypeError as error:
         raise ParameterError(f"model settings: {error}") from None
+    check_loss(settings.loss, masked=settings.mode == "blindspot")
     common = {"patch": settings.patch, "batch": settings.batch, "align": align}
     if settings.mode == "supervised":
         noise = NoiseModel(settings.noise, settings.sigma_min, settings.sigma_max, settings.peak)

@@ -1,0 +1,1 @@
+"""Modal questions: export, camera RAW development and batch runs."""

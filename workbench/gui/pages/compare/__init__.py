@@ -1,0 +1,1 @@
+"""The Compare page: several methods on one input, tiles, swipe and a metrics table."""

@@ -1,0 +1,585 @@
+"""The compare view: several methods on the current input, shown as a grid of locked viewers and a table.
+
+Left: a checklist of the methods for the current task (BM3D/CBM3D ticked as the
+baseline), the selected method's generated parameter panel, Run/Cancel with
+progress per method, the display toggles (results, error map, removed noise,
+swipe between two tiles) and Export. Right: one tile per image (input,
+reference, each result) whose zoom and pan move together, titled with the
+method, PSNR/SSIM, gain over BM3D and time; below it a sortable metrics table.
+All computation is in :mod:`workbench.core.compare`; the job runs through a
+:class:`JobRunner`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core import compare, registry
+from workbench.core.errors import WorkbenchError
+from workbench.core.image import Image
+from workbench.core.problem import Problem, Task
+
+from ...widgets.fitted_stack import FittedStack
+from ...widgets.param_panel import ParamPanel
+from ...workers.runner import JobRunner
+from .table import MetricsTable
+from .tiles import SwipeView, Tile
+
+RESULTS, ERRORS, NOISE, STRUCTURE = "results", "errors", "noise", "structure"
+
+
+class CompareView(QWidget):
+    """Choose methods, run them in turn on one input, and compare the results.
+
+    Args:
+        problem_source: returns the problem to solve (the window's ``current_problem``); without
+            it the view solves denoising of the image given to :meth:`set_image`.
+        runner: the JobRunner to use; a private one is made when None.
+    """
+
+    def __init__(
+        self,
+        problem_source: Callable[[], Problem] | None = None,
+        runner: JobRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._problem_source = problem_source
+        self._observed: Image | None = None
+        self._reference: Image | None = None
+        self._problem: Problem | None = None
+        self.comparison: compare.Comparison | None = None
+        self._count = 0
+        self._finished: tuple[Problem | None, list] = (None, [])
+        self.runner = runner or JobRunner(self)
+        self._panels: dict[str, ParamPanel] = {}
+        self.tiles: list[Tile] = []
+        self.mode = RESULTS
+        self._build()
+        self._connect()
+        self.refresh_methods(Task.DENOISE)
+
+    # ----------------------------------------------------------------- building
+
+    def _build(self) -> None:
+        self.methods = QListWidget()
+        self.methods.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.params = FittedStack()
+        self.run_button = QPushButton("Compare")
+        self.run_button.setToolTip("Run every ticked method in turn on the input")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.status = QLabel("Tick methods and press Compare")
+        self.status.setWordWrap(True)
+        self.estimate_box = QCheckBox("Estimate PSNR without the reference")
+        self.estimate_box.setToolTip(
+            "denoising: SURE at the known or estimated noise level (one more run of each method)"
+        )
+        self.estimate_box.setChecked(True)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write results, grid.png, metrics.csv and comparison.json to a folder")
+        self.export_button.setEnabled(False)
+
+        show = QGroupBox("Show")
+        self.mode_buttons = QButtonGroup(self)
+        show_layout = QVBoxLayout(show)
+        for mode, text, tip in (
+            (RESULTS, "Results", "the restored images"),
+            (
+                ERRORS,
+                "Error map |result − reference|",
+                "absolute error against the reference, one colour scale for all",
+            ),
+            (
+                NOISE,
+                "Removed noise: input − result",
+                "what each method took away, one gray scale for all (mid-gray = 0)",
+            ),
+            (
+                STRUCTURE,
+                "Removed structure",
+                "local correlation between what a method took away and what it kept: bright where it "
+                "removed image detail (edges, texture) with the noise; no reference needed",
+            ),
+        ):
+            button = QRadioButton(text)
+            button.setToolTip(tip)
+            button.setProperty("mode", mode)
+            self.mode_buttons.addButton(button)
+            show_layout.addWidget(button)
+            button.setChecked(mode == RESULTS)
+        self.swipe_box = QCheckBox("Swipe between")
+        self.swipe_a, self.swipe_b = QComboBox(), QComboBox()
+        swipe_row = QHBoxLayout()
+        swipe_row.addWidget(self.swipe_a)
+        swipe_row.addWidget(QLabel("and"))
+        swipe_row.addWidget(self.swipe_b)
+        show_layout.addWidget(self.swipe_box)
+        show_layout.addLayout(swipe_row)
+
+        controls = QWidget()
+        left = QVBoxLayout(controls)
+        self.baseline_label = QLabel()
+        left.addWidget(self.baseline_label)
+        left.addWidget(self.methods, 2)
+        left.addWidget(self.params, 2)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        left.addLayout(buttons)
+        left.addWidget(self.estimate_box)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addWidget(show)
+        left.addWidget(self.export_button)
+
+        self.grid_widget = QWidget()
+        self.grid_widget.installEventFilter(self)
+        self.grid = QGridLayout(self.grid_widget)
+        self.grid.setSpacing(6)
+        self.swipe = SwipeView()
+        self.pictures = QStackedWidget()
+        self.pictures.addWidget(self.grid_widget)
+        self.pictures.addWidget(self.swipe)
+        self.table = MetricsTable()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.pictures)
+        right.addWidget(self.table)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([700, 170])
+        self.right_splitter = right
+        self._name_baseline()
+
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(250)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _connect(self) -> None:
+        self.methods.currentItemChanged.connect(self._method_selected)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        self.export_button.clicked.connect(self.choose_export_folder)
+        self.mode_buttons.buttonToggled.connect(self._mode_toggled)
+        self.swipe_box.toggled.connect(self._update_swipe)
+        self.swipe_a.currentIndexChanged.connect(self._update_swipe)
+        self.swipe_b.currentIndexChanged.connect(self._update_swipe)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+
+    # ----------------------------------------------------------------- methods
+
+    def refresh_methods(self, task: Task) -> None:
+        """List the methods for ``task``; ticks are kept by name, BM3D/CBM3D ticked the first time."""
+        ticked = set(self.checked_methods()) if self.methods.count() else set(compare.BASELINES)
+        selected = (
+            self.methods.currentItem().data(Qt.ItemDataRole.UserRole) if self.methods.currentItem() else None
+        )
+        self.methods.clear()
+        for method in registry.for_task(task):
+            item = QListWidgetItem(method.label)
+            item.setData(Qt.ItemDataRole.UserRole, method.name)
+            item.setToolTip(method.summary or method.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if method.name in ticked else Qt.CheckState.Unchecked)
+            self.methods.addItem(item)
+            if method.name == selected:
+                self.methods.setCurrentItem(item)
+        if self.methods.currentItem() is None and self.methods.count():
+            self.methods.setCurrentRow(0)
+
+    def set_checked(self, names: list[str]) -> None:
+        """Tick exactly the methods called ``names``."""
+        for row in range(self.methods.count()):
+            item = self.methods.item(row)
+            state = item.data(Qt.ItemDataRole.UserRole) in names
+            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+
+    def checked_methods(self) -> list[str]:
+        items = (self.methods.item(row) for row in range(self.methods.count()))
+        return [
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def panel(self, name: str) -> ParamPanel:
+        """The parameter panel of method ``name`` (made on first use; its values persist)."""
+        if name not in self._panels:
+            self._panels[name] = ParamPanel(registry.get(name).params)
+            self.params.addWidget(self._panels[name])
+        return self._panels[name]
+
+    def _method_selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is not None:
+            self.params.setCurrentWidget(self.panel(item.data(Qt.ItemDataRole.UserRole)))
+
+    def plan(self) -> list[compare.MethodRun]:
+        """The ticked methods with the values of their panels (defaults for panels never opened)."""
+        return [
+            compare.MethodRun(name, self._panels[name].values() if name in self._panels else {})
+            for name in self.checked_methods()
+        ]
+
+    # ----------------------------------------------------------------- inputs
+
+    def set_image(self, image: Image | None) -> None:
+        """A new input: earlier results are dropped, the input (and reference) tiles are shown."""
+        self.runner.cancel()
+        self._observed, self._reference = image, None
+        self._name_baseline()
+        self._show_inputs()
+
+    def set_reference(self, image: Image | None) -> None:
+        self._reference = image
+        self._show_inputs()
+
+    def set_problem(self, problem: Problem) -> None:
+        """Solve ``problem`` (task, mask, kernel, reference included) instead of plain denoising."""
+        self._problem = problem
+        self._observed, self._reference = problem.observed, problem.reference
+        self._name_baseline()
+        self.refresh_methods(problem.task)
+        self._show_inputs()
+
+    def problem(self) -> Problem:
+        """The problem the next comparison solves.
+
+        Raises:
+            ParameterError: no image yet (from the window's problem source).
+        """
+        if self._problem_source is not None:
+            return self._problem_source()
+        if self._problem is not None:
+            return self._problem
+        if self._observed is None:
+            raise WorkbenchError("open an image first")
+        return Problem(self._observed, reference=self._reference)
+
+    def baseline_name(self) -> str:
+        """The baseline's name as the header, tiles and table give it: CBM3D for a colour input."""
+        if self.comparison is not None and self.comparison.baseline is not None:
+            return self.comparison.baseline.method.upper()
+        colour = self._observed is not None and self._observed.is_color
+        return "CBM3D" if colour else "BM3D"
+
+    def _name_baseline(self) -> None:
+        name = self.baseline_name()
+        self.baseline_label.setText(f"<b>Methods</b> ({name} is the baseline)")
+        self.table.name_baseline(name)
+
+    def _show_inputs(self) -> None:
+        self.comparison = None
+        self.export_button.setEnabled(False)
+        self.table.setRowCount(0)
+        if self._observed is None:
+            self._set_tiles([])
+            return
+        tiles = [("Input", self._observed.pixels, ("Input",))]
+        if self._reference is not None:
+            tiles.append(("Reference", self._reference.pixels, ("Reference", "clean")))
+        self._set_tiles(tiles)
+
+    # -------------------------------------------------------------------- run
+
+    def run(self) -> bool:
+        """Start the comparison job; a problem with the choice is shown as a dialog. True if started."""
+        try:
+            problem = self.problem()
+            runs = self.plan()
+            compare.check_plan(problem, runs)
+        except WorkbenchError as error:
+            QMessageBox.warning(self, "Cannot compare", str(error))
+            return False
+        self._count = len(runs)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(f"Running {len(runs)} methods…")
+        finished: list = []
+        self._finished = (problem, finished)
+        estimate = self.estimate_box.isChecked() and problem.task is Task.DENOISE
+        self.runner.start(
+            lambda ctx: compare.run_comparison(
+                problem, runs, ctx, on_result=finished.append, estimate=estimate
+            )
+        )
+        return True
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(round(fraction * 1000))
+        index = min(int(fraction * self._count), self._count - 1) if self._count else 0
+        within = fraction * self._count - index if self._count else fraction
+        self.status.setText(f"Method {index + 1} of {self._count} - {within * 100:.0f} %\n{message}")
+
+    def _job_over(self, text: str) -> None:
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.status.setText(text)
+
+    def _on_finished(self, comparison: object) -> None:
+        self.progress.setValue(1000)
+        self._job_over("Done. Wheel to zoom, drag to pan: every tile follows.")
+        self.show_comparison(comparison)
+
+    def _on_failed(self, message: str) -> None:
+        self._job_over(f"Failed: {message}")
+        QMessageBox.warning(self, "Comparison failed", message)
+
+    def _on_cancelled(self) -> None:
+        """Show the methods that finished before the cancel (the job's thread has ended by now)."""
+        self.progress.setValue(0)
+        problem, finished = self._finished
+        if not finished:
+            self._job_over("Cancelled")
+            return
+        self._job_over(f"Cancelled: showing the {len(finished)} of {self._count} methods that finished.")
+        self.show_comparison(compare.Comparison(problem, list(finished)))
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel the job and join its thread (call before the application quits)."""
+        return self.runner.shutdown(timeout_ms)
+
+    # ---------------------------------------------------------------- display
+
+    def show_comparison(self, comparison: compare.Comparison) -> None:
+        """Show the tiles and the metrics table of ``comparison``."""
+        self.comparison = comparison
+        self.export_button.setEnabled(bool(comparison.results))
+        self.table.fill(comparison)
+        self._name_baseline()
+        self._fit_table()
+        self._show_mode()
+
+    def _fit_table(self) -> None:
+        """Give the table the height of its rows (up to half the column), so a handful of methods
+        shows without scrolling; the tiles keep the rest."""
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        wanted = min(self.table.rows_height(), total // 2)
+        self.right_splitter.setSizes([total - wanted, wanted])
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if watched is self.grid_widget and event.type() == QEvent.Type.Resize:
+            self._fit_tile_heights()
+        return super().eventFilter(watched, event)
+
+    def _fit_tile_heights(self) -> None:
+        """Make each tile's picture as tall as the image is at the tile's width (within the room),
+        so that the captions sit right under the pictures and the spare height is below the grid."""
+        if not self.tiles or self.tiles[0].pixels is None:
+            return
+        columns = grid_columns(len(self.tiles))
+        rows = -(-len(self.tiles) // columns)
+        margins, spacing = self.grid.contentsMargins(), self.grid.spacing()
+        width = (
+            self.grid_widget.width() - margins.left() - margins.right() - spacing * (columns - 1)
+        ) / columns
+        room = (self.grid_widget.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows
+        height, image_width = self.tiles[0].pixels.shape[:2]
+        for tile in self.tiles:
+            tile.fit_picture(width, room, height / image_width)
+
+    def _tiles_for(self, comparison: compare.Comparison, mode: str) -> list[tuple[str, np.ndarray, tuple]]:
+        rows = compare.grid_tiles(comparison)
+        top = rows[0]
+        names = ["Input"] + (["Reference"] if comparison.problem.reference is not None else [])
+        names += [compare.method_label(result.method) for result in comparison.results]
+        if mode == ERRORS and len(rows) > 1:
+            pictures = [tile.pixels for tile in rows[1]]
+            lines = [(top_tile.lines[0], *tile.lines) for top_tile, tile in zip(top, rows[1], strict=True)]
+            lines[1] = ("Colour scale", rows[1][1].lines[0])
+            return list(zip(names, pictures, lines, strict=True))
+        tiles = [(name, tile.pixels, tile.lines) for name, tile in zip(names, top, strict=True)]
+        if mode == NOISE:
+            maps = comparison.noise_maps() or {}
+            scale = compare.shared_scale(maps.values())
+            offset = len(tiles) - len(comparison.results)
+            for index, result in enumerate(comparison.results, start=offset):
+                if result.method in maps:
+                    name, _, lines = tiles[index]
+                    gray = compare.signed_gray(maps[result.method], scale)
+                    tiles[index] = (name, gray, (lines[0], f"removed noise, ±{scale * 255:.1f} (of 255)"))
+        if mode == STRUCTURE:
+            maps = comparison.structure_maps() or {}
+            offset = len(tiles) - len(comparison.results)
+            for index, result in enumerate(comparison.results, start=offset):
+                if result.method in maps:
+                    name, _, lines = tiles[index]
+                    heat = compare.heat_colors(np.abs(maps[result.method]), 1.0)
+                    tiles[index] = (name, heat, (lines[0], "removed structure, |local correlation| 0 to 1"))
+        return tiles
+
+    def _show_mode(self) -> None:
+        if self.comparison is not None:
+            self._set_tiles(self._tiles_for(self.comparison, self.mode))
+        self._update_swipe()
+
+    def _mode_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.set_mode(button.property("mode"))
+
+    def set_mode(self, mode: str) -> None:
+        """RESULTS, ERRORS (|result - reference| heat maps, one scale), NOISE (input - result) or
+        STRUCTURE (|local correlation| of removed noise and result)."""
+        self.mode = mode
+        for button in self.mode_buttons.buttons():
+            if button.property("mode") == mode and not button.isChecked():
+                button.setChecked(True)
+        self._show_mode()
+
+    def _set_tiles(self, tiles: list[tuple[str, np.ndarray, tuple]]) -> None:
+        """Rebuild the grid when the set of tiles changed, else update the pictures in place (zoom kept)."""
+        names = [name for name, _, _ in tiles]
+        if names != [tile.name for tile in self.tiles]:
+            self._rebuild_grid(names)
+        for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
+            tile.show_image(pixels, lines)
+        self._fit_tile_heights()
+        if tiles and self._auto_fit:
+            self.fit()
+
+    def _rebuild_grid(self, names: list[str]) -> None:
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = [Tile(name) for name in names]
+        columns = grid_columns(len(names))
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(-(-len(names) // columns), 1)
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+            if index:
+                tile.view.setXLink(self.tiles[0].view)
+                tile.view.setYLink(self.tiles[0].view)
+            tile.view.sigRangeChangedManually.connect(self._stop_auto_fit)
+            tile.view.sigResized.connect(self._refit)
+        for combo, default in ((self.swipe_a, 0), (self.swipe_b, len(names) - 1)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentIndex(default)
+            combo.blockSignals(False)
+        self._auto_fit = True
+
+    _auto_fit = True
+
+    def fit(self) -> None:
+        """Show the whole image in every tile; it stays fitted as the tiles resize, until the user zooms."""
+        self._auto_fit = True
+        if self.tiles and self.tiles[0].pixels is not None:
+            height, width = self.tiles[0].pixels.shape[:2]
+            self.tiles[0].view.setRange(QRectF(0, 0, width, height), padding=0.01)
+
+    def _stop_auto_fit(self, *_args: object) -> None:
+        self._auto_fit = False
+
+    def _refit(self, *_args: object) -> None:
+        if self._auto_fit:
+            self.fit()
+
+    def _update_swipe(self, *_args: object) -> None:
+        swiping = self.swipe_box.isChecked() and len(self.tiles) > 1
+        self.pictures.setCurrentIndex(1 if swiping else 0)
+        if swiping:
+            self.swipe.show_pair(
+                self.tiles[self.swipe_a.currentIndex()], self.tiles[self.swipe_b.currentIndex()]
+            )
+            self.swipe.view.setRange(self.tiles[0].view.viewRect(), padding=0)
+
+    # ----------------------------------------------------------------- export
+
+    def choose_export_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export comparison to folder")
+        if folder:
+            self.export_to(folder)
+
+    def export_to(self, folder: str | Path) -> bool:
+        """Write the comparison folder (see ``compare.export_comparison``); a failure is shown in a dialog."""
+        if self.comparison is None:
+            return False
+        source = self.comparison.problem.observed.source
+        sources = {"input": source} if source else {}
+        try:
+            compare.export_comparison(
+                self.comparison, folder, stem=Path(source).stem if source else "", sources=sources
+            )
+        except WorkbenchError as error:
+            QMessageBox.warning(self, "Export failed", str(error))
+            return False
+        self.status.setText(f"Exported to {folder}")
+        return True
+
+
+def grid_columns(count: int) -> int:
+    """Columns of a grid of ``count`` tiles: one row up to 3, then rows of about equal length."""
+    if count <= 3:
+        return max(count, 1)
+    rows = 2 if count <= 8 else 3
+    return math.ceil(count / rows)
+
+
+def attach(window) -> CompareView:
+    """Add a Compare page to ``window`` (a MainWindow) and keep it on the window's current input."""
+    view = CompareView(problem_source=window.current_problem)
+    window.add_page("Compare", view)
+    window.image_changed.connect(view.set_image)
+    window.reference_changed.connect(view.set_reference)
+    window.image_changed.connect(lambda _image: view.refresh_methods(window.selector.task))
+    window.selector.task_chosen.connect(view.refresh_methods)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(view.shutdown)
+    try:
+        problem = window.current_problem()
+    except WorkbenchError:
+        return view
+    view.set_image(problem.observed)
+    view.set_reference(problem.reference)
+    view.refresh_methods(problem.task)
+    return view

@@ -1,0 +1,1 @@
+"""The Restore page's docks: method list and parameters, Degrade, History and the region preview."""

@@ -1,0 +1,1 @@
+"""The Train page: train a denoiser in the window with live curves."""

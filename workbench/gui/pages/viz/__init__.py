@@ -1,0 +1,1 @@
+"""The Inside-the-network page: filters, feature maps, receptive and effective fields."""

@@ -1,0 +1,1 @@
+"""Generic widgets: parameter panels generated from specs, form helpers, the device chooser."""
