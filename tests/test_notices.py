@@ -111,3 +111,14 @@ def test_a_batch_names_the_file_each_note_is_about(tmp_path, capsys):
     assert notes == [
         "a.png: alpha channel set aside: the colour is restored, the alpha is written back to PNG and TIFF"
     ]
+
+
+def test_a_preview_region_crops_the_alpha_with_the_pixels():
+    from workbench.core.problem import Problem
+    from workbench.core.region import Rect, restore_region
+
+    alpha = np.arange(20 * 30, dtype=np.float32).reshape(20, 30) / 600
+    problem = Problem(Image(np.full((20, 30, 3), 0.5, np.float32), alpha=alpha))
+    result = restore_region(problem, Rect(5, 4, 10, 8), "gaussian", margin=3)
+    assert result.image.pixels.shape == (8, 10, 3)
+    np.testing.assert_array_equal(result.image.alpha, alpha[4:12, 5:15])

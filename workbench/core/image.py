@@ -70,6 +70,11 @@ class Image:
             alpha = cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR).clip(0, 1)
         return replace(self, pixels=pixels, notices=[], alpha=alpha)
 
+    def cropped(self, rows: slice, cols: slice) -> Image:
+        """The rows × cols part of the image, alpha included (bit depth, metadata, source kept)."""
+        alpha = None if self.alpha is None else self.alpha[rows, cols]
+        return replace(self, pixels=self.pixels[rows, cols], notices=[], alpha=alpha)
+
 
 def as_hwc(pixels: np.ndarray) -> np.ndarray:
     """Return ``pixels`` as float32 H×W×C (a 2-D array gains a channel axis)."""
