@@ -41,6 +41,10 @@ def _commands(folder: Path, with_torch: bool) -> dict[str, list[str]]:
             *(python, "-m", "workbench", "restore", str(image)),
             *("-o", str(folder / "out.png"), "-m", "gaussian", "--overwrite"),
         ],
+        "  the same, --no-estimate": [
+            *(python, "-m", "workbench", "restore", str(image)),
+            *("-o", str(folder / "out.png"), "-m", "gaussian", "--overwrite", "--no-estimate"),
+        ],
     }
     if with_torch:
         commands["python -c 'import torch'"] = [python, "-c", "import torch"]

@@ -16,6 +16,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TEST_THREADS_VARIABLE = "WORKBENCH_TEST_THREADS"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests marked ``cuda`` when torch sees no CUDA GPU (torch loads only if one is marked)."""
+    marked = [item for item in items if item.get_closest_marker("cuda")]
+    if not marked:
+        return
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="no CUDA GPU")
+    for item in marked:
+        item.add_marker(skip)
+
+
 @pytest.fixture
 def torch_threads():
     """Torch on ``WORKBENCH_TEST_THREADS`` CPU threads (default 1) during the test; yields the count."""

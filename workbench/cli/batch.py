@@ -86,5 +86,7 @@ def _print_report(report: BatchReport) -> None:
             f"kept {len(report.kept)} outputs already in {folder} "
             "(resumed; --overwrite replaces them, --copies adds new copies)"
         )
+    for source, note in report.notes:
+        print(f"note: {source.name}: {note}", file=sys.stderr)
     for source, reason in report.skipped:
         print(f"skipped {source.name}: {reason}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,12 @@ def check_files(
         plan.write(path, what)
     plan.check()
     return plan
+
+
+def print_notes(notes: Iterable[str], about: str = "") -> None:
+    """Each note on its own stderr line, ``note: [about: ]text``."""
+    for note in notes:
+        print(f"note: {about}: {note}" if about else f"note: {note}", file=sys.stderr)
 
 
 def write_json(path: str | Path, record: Any, overwrite: bool = False) -> Path:

@@ -14,7 +14,7 @@ from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, add_quality_options, add_set_option, progress_context
+from .common import add_device_option, add_quality_options, add_set_option, print_notes, progress_context
 
 COMMAND = "compare"
 HELP = "run several methods on one image and write results, grid.png, metrics.csv and comparison.json"
@@ -52,6 +52,8 @@ def _problem(args: argparse.Namespace) -> Problem:
     observed = io.read_image(args.input)
     task = Task.parse(args.task)
     reference = io.read_image(args.reference) if args.reference else None
+    print_notes(observed.notices)
+    print_notes(reference.notices if reference else [], "reference")
     mask = io.read_mask(args.mask, observed.pixels.shape[:2]) if args.mask else None
     kernel = io.read_kernel(args.kernel) if args.kernel else None
     return Problem(

@@ -16,7 +16,7 @@ from workbench.core.io.formats import require_write_suffix
 from workbench.core.params import SeedParam
 from workbench.core.problem import Task
 
-from .common import add_set_option, check_files
+from .common import add_set_option, check_files, print_notes
 
 COMMAND = "degrade"
 HELP = "degrade an image (noise, blur, down-sampling, missing pixels, JPEG) to make a test input"
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         planned["kernel"] = companions["kernel"]
     check_files({"input": args.input}, planned, args.overwrite)
     image = read_image(args.input)
+    print_notes(image.notices)
     observed, degradation = operators.degrade(image, args.op, values, seed=seed)
     targets = [out]
     if degradation.mask is not None:

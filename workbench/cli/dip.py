@@ -17,7 +17,7 @@ from workbench.core.loss_choices import LOSSES
 from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 
-from .common import add_device_option, check_files, progress_context
+from .common import add_device_option, check_files, print_notes, progress_context
 
 COMMAND = "dip"
 HELP = "restore one image with Deep Image Prior (denoise, inpaint, sr, deblur, jpeg), optionally auto-stopped"
@@ -119,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"preset {preset} on {device}, cap {settings.iterations} iterations", file=sys.stderr)
     with cpu_threads(args.threads):
         outcome = stepper.run(progress_context(args.device))
-    io.write_image(problem.observed.with_pixels(outcome.pixels), args.out, overwrite=args.overwrite)
+    restored = problem.observed.with_pixels(outcome.pixels)
+    io.write_image(restored, args.out, overwrite=args.overwrite)
+    print_notes([*problem.observed.notices, *io.export_notices(restored, args.out)])
     if args.log is not None:
         write_curve(outcome.records, args.log, args.overwrite)
     last = outcome.records[-1]

@@ -21,6 +21,7 @@ from .common import (
     add_quality_options,
     add_set_option,
     check_files,
+    print_notes,
     progress_context,
     write_json,
 )
@@ -121,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
         result = restore_tuned(problem, method.name, values, args.tune, ctx, estimate)
     else:
         result = restore(problem, method.name, values, progress_context(args.device), estimate=estimate)
+    result.notes += io.export_notices(result.image, args.output)
     io.write_image(result.image, args.output, overwrite=args.overwrite)
+    print_notes(result.notes)
     if args.json:
         write_json(args.json, result.summary(), args.overwrite)
     print(describe(result, args.output))

@@ -8,20 +8,15 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import ParameterError
-from workbench.core.sweep import (
-    SweepOutcome,
-    SweepSpec,
-    make_executor,
-    run_sweep,
-    saved_baseline,
-    write_report,
-)
 from workbench.core.sweep.executors import available_cores
 
 from .common import add_device_option, add_set_option
+
+if TYPE_CHECKING:
+    from workbench.core.sweep import SweepOutcome, SweepSpec
 
 COMMAND = "sweep"
 HELP = "run a resumable grid of methods, parameters, datasets, degradations and seeds; report the gains"
@@ -80,6 +75,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.sweep import make_executor, run_sweep, saved_baseline, write_report
+
     if args.report is not None:
         if args.out is not None or args.folders or args.config or args.methods:
             raise ParameterError("--report OUT takes no other sweep options but --baseline")
@@ -103,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _spec(args: argparse.Namespace) -> SweepSpec:
+    from workbench.core.sweep import SweepSpec
+
     if args.config is not None:
         given = [name for name in GRID_OPTIONS if getattr(args, name)] + (["folders"] if args.folders else [])
         if given:

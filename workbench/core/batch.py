@@ -35,6 +35,7 @@ class BatchReport:
     written: list[tuple[Path, Path]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     kept: list[tuple[Path, Path]] = field(default_factory=list)
+    notes: list[tuple[Path, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     def untouched(self, inputs: list[Path]) -> list[Path]:
@@ -157,6 +158,8 @@ def run_batch(
             if existing == "copy":
                 target = free_path(target)
             io.write_image(result.image, target, bit_depth=bit_depth, overwrite=existing == "overwrite")
+            notes = result.notes + io.export_notices(result.image, target)
+            report.notes += [(source, note) for note in notes]
         except Cancelled:
             raise
         except WorkbenchError as error:

@@ -25,8 +25,12 @@ class Image:
             (make, model as str; iso as int; exposure in seconds as float;
             orientation as the EXIF code 1..8).
         source: the path it was read from, or "" for one made in memory.
-        notices: things the loader changed that the user should know
-            (alpha dropped, palette converted, ...).
+        notices: things the loader changed that the user should know, one sentence each
+            (alpha set aside, NaN replaced, palette converted, turned upright, ...); the CLI
+            prints them as ``note:`` lines, results list them under "notes" and the window
+            shows them in its status bar.
+        alpha: the source's transparency, float32 H×W in [0, 1] (1 = opaque), or None. The
+            pixels are restored without it; export writes it back to PNG and TIFF.
     """
 
     pixels: np.ndarray
@@ -34,6 +38,7 @@ class Image:
     metadata: dict = field(default_factory=dict)
     source: str = ""
     notices: list[str] = field(default_factory=list)
+    alpha: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.pixels = as_hwc(self.pixels)
@@ -55,8 +60,20 @@ class Image:
         return self.channels == 3
 
     def with_pixels(self, pixels: np.ndarray) -> Image:
-        """A copy that keeps bit depth, metadata and source but holds new pixels."""
-        return replace(self, pixels=pixels, notices=[])
+        """A copy that keeps bit depth, metadata, source and alpha but holds new pixels (an alpha
+        of another size is resized with them, bilinearly, as for a super-resolved result)."""
+        alpha = self.alpha
+        height, width = np.shape(pixels)[:2]
+        if alpha is not None and alpha.shape != (height, width):
+            import cv2
+
+            alpha = cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR).clip(0, 1)
+        return replace(self, pixels=pixels, notices=[], alpha=alpha)
+
+    def cropped(self, rows: slice, cols: slice) -> Image:
+        """The rows × cols part of the image, alpha included (bit depth, metadata, source kept)."""
+        alpha = None if self.alpha is None else self.alpha[rows, cols]
+        return replace(self, pixels=self.pixels[rows, cols], notices=[], alpha=alpha)
 
 
 def as_hwc(pixels: np.ndarray) -> np.ndarray:

@@ -28,6 +28,9 @@ class Result:
         psnr_est: the PSNR estimated without the reference (dB; see ``workbench.core.quality``),
             when it was asked for and the task allows it.
         extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
+        notes: what was changed on the way that the user should know, one sentence each: the
+            input's loading notices (alpha set aside, NaN replaced, turned upright, ...), the
+            reference's (prefixed "reference: ") and the run's (a retry with smaller tiles).
     """
 
     image: Image
@@ -38,16 +41,20 @@ class Result:
     ssim: float | None = None
     psnr_est: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        """A JSON-friendly record (for ``--json`` and metrics tables)."""
+        """A JSON-friendly record (for ``--json`` and metrics tables); "notes" when there are any."""
         record = {"method": self.method, "params": self.params, "seconds": self.seconds}
         if self.psnr is not None:
             record["psnr"] = self.psnr
             record["ssim"] = self.ssim
         if self.psnr_est is not None:
             record["psnr_est"] = self.psnr_est
-        return record | self.extras
+        record |= self.extras
+        if self.notes:
+            record["notes"] = list(self.notes)
+        return record
 
 
 def restore(
@@ -79,7 +86,9 @@ def restore(
     seconds = time.perf_counter() - start
     pixels = np.clip(np.asarray(pixels, dtype=np.float32), 0.0, 1.0)
     image = problem.observed.with_pixels(pixels)
-    result = Result(image, method.name, params, seconds, extras=dict(ctx.notes))
+    extras = {key: value for key, value in ctx.notes.items() if key != "memory"}
+    result = Result(image, method.name, params, seconds, extras=extras, notes=problem_notes(problem))
+    result.notes += ctx.notes.get("memory", [])
     if problem.reference is not None:
         result.psnr, result.ssim = score(pixels, problem.reference.pixels)
     if estimate:
@@ -87,6 +96,14 @@ def restore(
 
         estimate_psnr(problem, result, ctx)
     return result
+
+
+def problem_notes(problem: Problem) -> list[str]:
+    """The loading notices of the problem's input, then its reference's (prefixed "reference: ")."""
+    notes = list(problem.observed.notices)
+    if problem.reference is not None:
+        notes += [f"reference: {notice}" for notice in problem.reference.notices]
+    return notes
 
 
 def require_result_fits(problem: Problem, method_name: str) -> None:

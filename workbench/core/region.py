@@ -52,10 +52,10 @@ def crop_problem(problem: Problem, rect: Rect, margin: int = 32) -> tuple[Proble
     if reference is not None:
         ref_rows = slice(top * factor, bottom * factor)
         ref_cols = slice(left * factor, right * factor)
-        reference = reference.with_pixels(reference.pixels[ref_rows, ref_cols])
+        reference = reference.cropped(ref_rows, ref_cols)
     cropped = replace(
         problem,
-        observed=observed.with_pixels(observed.pixels[rows, cols]),
+        observed=observed.cropped(rows, cols),
         mask=None if problem.mask is None else problem.mask[rows, cols],
         reference=reference,
     )
@@ -80,8 +80,8 @@ def restore_region(
     factor = problem.scale if problem.task is Task.SUPER_RESOLVE else 1
     rows = slice(inner.y * factor, (inner.y + inner.height) * factor)
     cols = slice(inner.x * factor, (inner.x + inner.width) * factor)
-    pixels = result.image.pixels[rows, cols]
-    result.image = result.image.with_pixels(pixels)
+    result.image = result.image.cropped(rows, cols)
+    pixels = result.image.pixels
     if cropped.reference is not None:
         result.psnr, result.ssim = score(pixels, cropped.reference.pixels[rows, cols])
     return result

@@ -10,13 +10,14 @@ from .formats import IMAGE_SUFFIXES, RAW_SUFFIXES
 from .masks import read_kernel, read_mask, write_kernel, write_mask
 from .raw import RawOptions
 from .reader import DEFAULT_MAX_PIXELS, read_image
-from .writer import write_image
+from .writer import export_notices, write_image
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "IMAGE_SUFFIXES",
     "RAW_SUFFIXES",
     "RawOptions",
+    "export_notices",
     "read_image",
     "read_kernel",
     "read_mask",

@@ -120,11 +120,29 @@ def read_with_pillow(path: Path, kind: str, head: bytes, max_pixels: int) -> Ima
         raise
     except Exception as error:
         raise InputError(f"{path}: cannot decode the {kind.upper()} data ({describe(error)})") from None
-    pixels, bit_depth = to_pixels(path, samples, notices)
-    if orientation != 1:
-        pixels = apply_orientation(pixels, orientation)
-        notices.append(f"turned upright following EXIF orientation {orientation}")
-    return Image(pixels, bit_depth=bit_depth, metadata=found, source=str(path), notices=notices)
+    pixels, bit_depth, alpha = to_pixels(path, samples, notices)
+    pixels, alpha = upright(pixels, alpha, orientation, found, "EXIF", notices)
+    return Image(pixels, bit_depth=bit_depth, metadata=found, source=str(path), notices=notices, alpha=alpha)
+
+
+def upright(
+    pixels: np.ndarray,
+    alpha: np.ndarray | None,
+    orientation: int,
+    metadata: dict,
+    where: str,
+    notices: list[str],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Pixels (and alpha) turned upright following ``orientation`` (EXIF code 1..8); when they
+    turn, ``metadata["orientation"]`` becomes 1 (they are upright now) and a notice says so."""
+    if orientation == 1:
+        return pixels, alpha
+    pixels = apply_orientation(pixels, orientation)
+    if alpha is not None:
+        alpha = apply_orientation(alpha[:, :, None], orientation)[:, :, 0]
+    metadata["orientation"] = 1
+    notices.append(f"turned upright following {where} orientation {orientation} (orientation is now 1)")
+    return pixels, alpha
 
 
 def describe(error: BaseException) -> str:

@@ -141,6 +141,15 @@ def raw_metadata(path: Path, raw: rawpy.RawPy) -> dict[str, Any]:
     return found
 
 
+def _upright_note(found: dict[str, Any]) -> list[str]:
+    """LibRaw turns the pixels upright itself: the notice, and orientation 1 in the metadata."""
+    orientation = found.get("orientation", 1)
+    if orientation in (None, 1):
+        return []
+    found["orientation"] = 1
+    return [f"turned upright following the camera's orientation {orientation} (orientation is now 1)"]
+
+
 def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> Image:
     """Develop a camera RAW into an upright RGB Image, 16-bit unless ``options`` ask for 8."""
     import rawpy
@@ -165,5 +174,6 @@ def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> 
         reasons = "; ".join([describe(failure), *said])
         raise InputError(f"{path}: cannot decode the camera RAW data ({reasons})")
     pixels = from_uint(np.ascontiguousarray(samples))
-    notices = [f"camera RAW developed with {options.describe()}"] + [f"LibRaw: {line}" for line in said]
+    notices = [f"camera RAW developed with {options.describe()}", *_upright_note(found)]
+    notices += [f"LibRaw: {line}" for line in said]
     return Image(pixels, bit_depth=options.bit_depth, metadata=found, source=str(path), notices=notices)

@@ -18,8 +18,7 @@ import numpy as np
 from ..errors import InputError
 from ..image import Image
 from . import metadata as meta
-from .orientation import apply_orientation
-from .pillow_reader import describe, read_with_pillow
+from .pillow_reader import describe, read_with_pillow, upright
 from .samples import check_size, to_pixels
 
 SOFTWARE = "Restoration Workbench"
@@ -68,11 +67,9 @@ def read_tiff(path: Path, head: bytes, max_pixels: int) -> Image:
             image.notices.append(f"{bits}-bit TIFF read at 8 bits (its compression needs 'imagecodecs')")
         image.notices[:0] = notices
         return image
-    pixels, bit_depth = to_pixels(path, samples, notices)
-    if orientation != 1:
-        pixels = apply_orientation(pixels, orientation)
-        notices.append(f"turned upright following TIFF orientation {orientation}")
-    return Image(pixels, bit_depth=bit_depth, metadata=found, source=str(path), notices=notices)
+    pixels, bit_depth, alpha = to_pixels(path, samples, notices)
+    pixels, alpha = upright(pixels, alpha, orientation, found, "TIFF", notices)
+    return Image(pixels, bit_depth=bit_depth, metadata=found, source=str(path), notices=notices, alpha=alpha)
 
 
 def _exif_entries(metadata: dict[str, Any]) -> list[tuple[int, int, int, bytes]]:
@@ -125,7 +122,8 @@ def _attach_exif_ifd(path: Path, entries: list[tuple[int, int, int, bytes]]) -> 
 
 
 def write_tiff(path: Path, samples: np.ndarray, metadata: dict[str, Any]) -> None:
-    """Write H×W×C uint8/uint16 samples as a deflate-compressed TIFF carrying ``metadata``.
+    """Write H×W×C uint8/uint16 samples (gray, gray+alpha, RGB or RGBA) as a deflate-compressed
+    TIFF carrying ``metadata``.
 
     Make, Model, DateTime and Orientation (always 1: the pixels are upright) go in TIFF tags,
     ISO, exposure and the capture date in an EXIF IFD, and everything as JSON in ImageDescription.
@@ -140,10 +138,12 @@ def write_tiff(path: Path, samples: np.ndarray, metadata: dict[str, Any]) -> Non
     entries = _exif_entries(metadata)
     if entries:
         extratags.append((_PLACEHOLDER, "I", 1, 0, True))
+    channels = samples.shape[2]
     tifffile.imwrite(
         path,
-        samples[:, :, 0] if samples.shape[2] == 1 else samples,
-        photometric="minisblack" if samples.shape[2] == 1 else "rgb",
+        samples[:, :, 0] if channels == 1 else samples,
+        photometric="rgb" if channels >= 3 else "minisblack",
+        extrasamples=["unassalpha"] if channels in (2, 4) else None,
         compression="zlib",
         description=meta.to_json(metadata),
         metadata=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 from PIL import Image as PILImage
 from PIL.TiffImagePlugin import IFDRational
 
@@ -47,9 +48,19 @@ def _png_text(metadata: dict) -> dict[str, str]:
     return text
 
 
+def export_notices(image: Image, path: str | PathLike) -> list[str]:
+    """What writing ``image`` to ``path`` leaves out that the user should know (one sentence each)."""
+    if image.alpha is not None and require_write_suffix(Path(path)) == "jpeg":
+        return ["alpha channel not written: JPEG has no transparency (write PNG or TIFF to keep it)"]
+    return []
+
+
 def _encode(image: Image, target: Path, kind: str, bit_depth: int, quality: int) -> None:
     metadata = meta.tidy(image.metadata)
-    samples = to_uint16(image.pixels) if bit_depth == 16 else to_uint8(image.pixels)
+    pixels = image.pixels
+    if image.alpha is not None and kind != "jpeg":
+        pixels = np.concatenate([pixels, image.alpha[:, :, None].astype(np.float32)], axis=2)
+    samples = to_uint16(pixels) if bit_depth == 16 else to_uint8(pixels)
     if kind == "png":
         write_png(target, samples, _png_text(metadata))
     elif kind == "tiff":
@@ -70,7 +81,8 @@ def write_image(
     """Write ``image`` to ``path``, format from the extension (.png, .tif, .tiff, .jpg, .jpeg).
 
     Args:
-        image: pixels in [0, 1] (values outside are clipped), gray or RGB.
+        image: pixels in [0, 1] (values outside are clipped), gray or RGB; its alpha, when it has
+            one, is written to PNG and TIFF (JPEG has none: see :func:`export_notices`).
         bit_depth: 8 or 16; None keeps ``image.bit_depth``. JPEG is always 8-bit.
         quality: JPEG quality 1..100.
         overwrite: replace an existing file; otherwise an existing file is an error.

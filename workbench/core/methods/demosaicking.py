@@ -20,7 +20,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.ndimage import convolve
 
 from ..jobs import RunContext
 from ..operators.cfa import cfa_masks
@@ -52,6 +51,8 @@ _AT_OPPOSITE = (
 
 
 def _filter(plane: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    from scipy.ndimage import convolve
+
     return convolve(plane, kernel, mode="mirror")
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter
 
 from .sure import Denoiser
 
@@ -68,6 +67,8 @@ class JInvariance:
 def fill_hidden(noisy: np.ndarray, hidden: np.ndarray, reach: int) -> np.ndarray:
     """``noisy`` with the ``hidden`` pixels (H×W bool) replaced by the mean of the visible pixels
     in the (2·reach+1)² square around each (normalised convolution); H×W×C float32."""
+    from scipy.ndimage import uniform_filter
+
     visible = (~hidden).astype(np.float64)
     size = 2 * reach + 1
     weight = uniform_filter(visible, size, mode="mirror")

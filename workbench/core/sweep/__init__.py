@@ -3,31 +3,41 @@
 :mod:`.spec` says what a study covers, :mod:`.cells` expands it into keyed cells and runs one,
 :mod:`.table` keeps the rows (append-only Parquet), :mod:`.executors` runs cells here, in a local
 process pool or on Ray, :mod:`.runner` ties them together and :mod:`.report` writes the figures.
+
+The names load on first use (PEP 562), so that the command line's parser (which reads
+``executors.available_cores``) does not load the Parquet table and its pyarrow.
 """
 
-from .cells import Cell, plan_cells, run_cell
-from .executors import InlineExecutor, PoolExecutor, RayExecutor, make_executor
-from .report import summarise, write_report
-from .runner import SweepOutcome, plan, run_sweep, saved_baseline
-from .spec import DegradationSpec, MethodGrid, SweepSpec
-from .table import ResultTable
+from __future__ import annotations
 
-__all__ = [
-    "Cell",
-    "DegradationSpec",
-    "InlineExecutor",
-    "MethodGrid",
-    "PoolExecutor",
-    "RayExecutor",
-    "ResultTable",
-    "SweepOutcome",
-    "SweepSpec",
-    "make_executor",
-    "plan",
-    "plan_cells",
-    "run_cell",
-    "run_sweep",
-    "saved_baseline",
-    "summarise",
-    "write_report",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "Cell": "cells",
+    "plan_cells": "cells",
+    "run_cell": "cells",
+    "InlineExecutor": "executors",
+    "PoolExecutor": "executors",
+    "RayExecutor": "executors",
+    "make_executor": "executors",
+    "summarise": "report",
+    "write_report": "report",
+    "SweepOutcome": "runner",
+    "plan": "runner",
+    "run_sweep": "runner",
+    "saved_baseline": "runner",
+    "DegradationSpec": "spec",
+    "MethodGrid": "spec",
+    "SweepSpec": "spec",
+    "ResultTable": "table",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
