@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -224,7 +226,60 @@ def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_me
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     assert main_window.export_shown()
     assert io.read_image(target).bit_depth == 16
-    assert main_window.settings.last_folder() == str(target.parent)
+    assert main_window.settings.last_export_folder() == target.parent
+
+    target.write_bytes(b"replace me")
+    questions.clear()
+    agreed = export_dialog.ExportChoice(target, bit_depth=8, overwrite=True)
+    monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth: agreed)
+    assert main_window.export_shown()
+    assert questions == [], "the export dialog asked already"
+    assert io.read_image(target).bit_depth == 8
+
+
+def test_one_export_dialog_asks_format_options_and_replacing_in_order(qtbot, tmp_path):
+    existing = tmp_path / "taken.png"
+    existing.write_bytes(b"x")
+    dialog = export_dialog.ExportDialog(tmp_path / "new.tif", 16, None)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.text() == "Export" and not dialog.warning.isVisibleTo(dialog)
+    assert dialog.form.isRowVisible(1) and not dialog.form.isRowVisible(2)
+    assert dialog.choice() == export_dialog.ExportChoice(tmp_path / "new.tif", 16, 95, False)
+    dialog.path_edit.setText(str(existing))
+    assert ok.text() == "Replace" and "already exists" in dialog.warning.text()
+    assert dialog.choice().overwrite
+    dialog.path_edit.setText(str(tmp_path / "photo.jpg"))
+    assert not dialog.form.isRowVisible(1) and dialog.form.isRowVisible(2)
+    dialog.path_edit.setText(str(tmp_path / "missing" / "a.png"))
+    assert not ok.isEnabled() and "does not exist" in dialog.warning.text()
+
+
+def test_export_starts_in_the_images_folder_then_the_last_export_folder(
+    qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path
+):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    starts = []
+    out = tmp_path / "exports"
+    out.mkdir()
+
+    def ask(parent, start, depth):
+        starts.append(start.parent)
+        return export_dialog.ExportChoice(out / f"r{len(starts)}.png")
+
+    monkeypatch.setattr(export_dialog, "ask_export_choice", ask)
+    assert main_window.export_shown() and main_window.export_shown()
+    assert starts[0] == image_files[0].resolve().parent
+    assert starts[1] == out
+
+
+def test_export_of_the_bundled_sample_does_not_start_in_the_program_folder(main_window):
+    from workbench.gui.app import sample_paths
+
+    main_window.open_paths(sample_paths())
+    assert main_window._export_folder() == Path.home()
 
 
 def test_export_jpeg_uses_the_chosen_quality(

@@ -823,14 +823,30 @@ class MainWindow(QMainWindow):
             return False
         image = self._shown.result.image
         stem = Path(image.source).stem if image.source else "result"
-        start = Path(self.settings.last_folder()) / f"{stem}_{self._shown.result.method}.png"
+        start = self._export_folder() / f"{stem}_{self._shown.result.method}.png"
         choice = export_dialog.ask_export_choice(self, start, image.bit_depth)
         return choice is not None and self.export_to(choice)
 
+    def _export_folder(self) -> Path:
+        """Where Export starts: the last export folder, else the opened image's folder (unless it is
+        the bundled sample's, inside the program), else the home folder."""
+        last = self.settings.last_export_folder()
+        if last is not None and last.is_dir():
+            return last
+        source = self._problem.observed.source if self._problem is not None else None
+        folder = Path(source).resolve().parent if source else None
+        from workbench.resources import path as resource_path
+
+        bundled = resource_path("sample.png").resolve().parent
+        if folder is not None and folder.is_dir() and folder != bundled:
+            return folder
+        return Path.home()
+
     def export_to(self, choice: export_dialog.ExportChoice) -> bool:
-        """Write the shown result as ``choice`` says, asking before replacing a file."""
+        """Write the shown result as ``choice`` says, asking before replacing a file (unless the
+        export dialog has asked already)."""
         exists = choice.path.exists()
-        if exists and not export_dialog.confirm_overwrite(self, choice.path):
+        if exists and not choice.overwrite and not export_dialog.confirm_overwrite(self, choice.path):
             return False
         try:
             written = io.write_image(
@@ -843,7 +859,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as error:
             self._error("Export failed", str(error))
             return False
-        self.settings.set_last_folder(written.parent)
+        self.settings.set_last_export_folder(written.parent)
         self.statusBar().showMessage(f"Exported {written}", 8000)
         return True
 
