@@ -11,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from workbench.core import io
+from workbench.core.image import Image
 from workbench.gui.dialogs import export as export_dialog
 from workbench.gui.shell.main_window import TITLE, MainWindow
 from workbench.gui.shell.settings import WindowSettings
@@ -495,3 +496,68 @@ def test_first_steps_name_the_noise_estimate_and_the_weights():
     assert first_step("bm3d", {"sigma": "auto"}) == "estimating the noise level…"
     assert first_step("noise_adaptive", {"sigma": "auto"}) == "estimating the noise model…"
     assert first_step("classical", {"h": 10.0}) == "starting…"
+
+
+def _gray_file(tmp_path):
+    pixels = np.tile(np.linspace(0.1, 0.9, 32, dtype=np.float32), (24, 1))[:, :, None]
+    return io.write_image(Image(pixels), tmp_path / "gray.png")
+
+
+def test_opening_preselects_the_default_method_for_the_image(main_window, image_files, tmp_path, monkeypatch):
+    from workbench.core.methods import learned
+
+    shipped = learned.shipped_path
+    main_window.open_image(_gray_file(tmp_path))
+    assert main_window.selector.current_method() == "ffdnet"
+    fake = tmp_path / "resunet_colour.pt"
+    fake.write_bytes(b"not read before a run")
+    monkeypatch.setattr(learned, "shipped_path", lambda name: fake if name == "colour_cnn" else shipped(name))
+    main_window.selector.refresh()
+    main_window.open_image(image_files[0])
+    assert main_window.selector.current_method() == "colour_cnn"
+
+
+def test_a_colour_default_without_weights_falls_back_to_ffdnet_and_says_so(
+    main_window, image_files, tmp_path, monkeypatch
+):
+    from workbench.core.methods import learned
+
+    shipped = learned.shipped_path
+    monkeypatch.setattr(
+        learned,
+        "shipped_path",
+        lambda name: tmp_path / "absent.pt" if name == "colour_cnn" else shipped(name),
+    )
+    main_window.selector.refresh()
+    main_window.open_image(image_files[0])
+    assert main_window.selector.current_method() == "ffdnet"
+    assert "is not available" in main_window.statusBar().currentMessage()
+    labels = [
+        main_window.selector.tree.topLevelItem(top).child(row).text(0)
+        for top in range(main_window.selector.tree.topLevelItemCount())
+        for row in range(main_window.selector.tree.topLevelItem(top).childCount())
+    ]
+    assert any(label.endswith("(no weights)") for label in labels)
+
+
+def test_a_method_the_user_chose_stays_when_another_image_opens(qtbot, main_window, image_files, tmp_path):
+    main_window.show()
+    main_window.open_image(image_files[0])
+    tree = main_window.selector.tree
+    main_window.selector.select("nlm")
+    item = tree.currentItem()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    assert main_window.selector.user_chose
+    main_window.open_image(_gray_file(tmp_path))
+    assert main_window.selector.current_method() == "nlm"
+
+
+def test_an_estimated_noise_level_per_channel_is_in_the_caption_and_history(main_window, image_files):
+    from workbench.core.pipeline import Result
+
+    main_window.open_image(image_files[0])
+    observed = main_window.current_problem().observed
+    result = Result(observed, "colour_cnn", {"sigma": "auto"}, 0.1, extras={"sigma": [12.34, 11.8, 14.0]})
+    entry = main_window.add_result(result, "Colour CNN", "noisy.png")
+    assert "noise σ R 12.3 G 11.8 B 14.0" in entry.text()
+    assert "noise σ R 12.3 G 11.8 B 14.0" in main_window.viewer._output_pane.caption.text()

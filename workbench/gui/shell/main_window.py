@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from workbench.core import io, pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.image import Image
+from workbench.core.methods.defaults import default_method
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 from workbench.core.registry import Method
@@ -50,7 +51,7 @@ from ..dialogs import raw as raw_dialog
 from ..dialogs.batch import BatchDialog, BatchSetup
 from ..pages.restore.degrade import DegradePanel
 from ..pages.restore.history import HistoryEntry, HistoryList
-from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore
+from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore, method_unavailable
 from ..pages.restore.region_preview import RegionPreview
 from ..views.captions import describe_camera, describe_image, first_step
 from ..views.histogram import HistogramView
@@ -68,6 +69,8 @@ SMALL_SCREEN = (1500, 940)
 """A screen with less free room than this (width, height) gets a maximised window at first launch."""
 DOCK_MIN_WIDTH = 250
 """The method and right-hand docks' narrowest width (px): their forms still read at 1280 px."""
+FALLBACK_METHOD = "ffdnet"
+"""Preselected instead of a default method that cannot run here (its weights are missing)."""
 CLOSE_GRACE_MS = 5000
 """How long closing waits for a cancelled job before saying so in the log."""
 CLOSE_PATIENCE_MS = 600_000
@@ -556,9 +559,27 @@ class MainWindow(QMainWindow):
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
         self._input_caption = caption or describe_image(observed, "input")
         self._shown = None
+        self._preselect_default(observed, self._problem.task)
         self._show_input_state(same_scene)
         self.image_changed.emit(observed)
         self.reference_changed.emit(reference)
+
+    def _preselect_default(self, observed: Image, task: Task) -> None:
+        """Offer the default method for ``task`` on an image like ``observed`` (colour_cnn for colour,
+        ffdnet for gray), unless the user has chosen a method this session; a default whose
+        weights are not here gives way to FFDNet, and the status bar says so."""
+        name = default_method(task, observed.channels)
+        if name is None or self.selector.user_chose:
+            return
+        missing = method_unavailable(name)
+        if missing and name != FALLBACK_METHOD and not method_unavailable(FALLBACK_METHOD):
+            self.statusBar().showMessage(
+                f"{registry.get(name).label} is not available ({missing}); "
+                f"{registry.get(FALLBACK_METHOD).label} is selected instead.",
+                10000,
+            )
+            name = FALLBACK_METHOD
+        self.selector.preselect(name)
 
     def choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", self.settings.last_folder(), open_filter())
