@@ -177,8 +177,9 @@ def test_colour_photos_are_offered_the_colour_cnn_first_and_gray_ones_the_gray_m
 
 
 def test_the_shipped_colour_model_tiled_with_its_margin_matches_one_whole_pass():
-    from workbench.core.models.weights import load_weights
     from workbench.resources import path
+
+    from workbench.core.models.weights import load_weights
 
     model = load_weights(path("resunet_colour.pt")).model
     clean = smooth_image(192, seed=3)

@@ -10,6 +10,7 @@ import pytest
 import tifffile
 from PIL import Image as PILImage
 from PIL import ImageOps
+from workbench.resources import path as resource_path
 
 from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image, from_uint
@@ -24,7 +25,6 @@ from workbench.core.io import (
     write_kernel,
     write_mask,
 )
-from workbench.resources import path as resource_path
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 RAW_DIR = SHARED / "raw"

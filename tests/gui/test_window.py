@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -9,6 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from workbench.core import io
+from workbench.core.image import Image
 from workbench.gui.dialogs import export as export_dialog
 from workbench.gui.shell.main_window import TITLE, MainWindow
 from workbench.gui.shell.settings import WindowSettings
@@ -224,7 +227,60 @@ def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_me
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     assert main_window.export_shown()
     assert io.read_image(target).bit_depth == 16
-    assert main_window.settings.last_folder() == str(target.parent)
+    assert main_window.settings.last_export_folder() == target.parent
+
+    target.write_bytes(b"replace me")
+    questions.clear()
+    agreed = export_dialog.ExportChoice(target, bit_depth=8, overwrite=True)
+    monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth: agreed)
+    assert main_window.export_shown()
+    assert questions == [], "the export dialog asked already"
+    assert io.read_image(target).bit_depth == 8
+
+
+def test_one_export_dialog_asks_format_options_and_replacing_in_order(qtbot, tmp_path):
+    existing = tmp_path / "taken.png"
+    existing.write_bytes(b"x")
+    dialog = export_dialog.ExportDialog(tmp_path / "new.tif", 16, None)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.text() == "Export" and not dialog.warning.isVisibleTo(dialog)
+    assert dialog.form.isRowVisible(1) and not dialog.form.isRowVisible(2)
+    assert dialog.choice() == export_dialog.ExportChoice(tmp_path / "new.tif", 16, 95, False)
+    dialog.path_edit.setText(str(existing))
+    assert ok.text() == "Replace" and "already exists" in dialog.warning.text()
+    assert dialog.choice().overwrite
+    dialog.path_edit.setText(str(tmp_path / "photo.jpg"))
+    assert not dialog.form.isRowVisible(1) and dialog.form.isRowVisible(2)
+    dialog.path_edit.setText(str(tmp_path / "missing" / "a.png"))
+    assert not ok.isEnabled() and "does not exist" in dialog.warning.text()
+
+
+def test_export_starts_in_the_images_folder_then_the_last_export_folder(
+    qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path
+):
+    main_window.open_image(image_files[0])
+    choose(main_window, "gui_test_scale")
+    run_and_wait(qtbot, main_window)
+    starts = []
+    out = tmp_path / "exports"
+    out.mkdir()
+
+    def ask(parent, start, depth):
+        starts.append(start.parent)
+        return export_dialog.ExportChoice(out / f"r{len(starts)}.png")
+
+    monkeypatch.setattr(export_dialog, "ask_export_choice", ask)
+    assert main_window.export_shown() and main_window.export_shown()
+    assert starts[0] == image_files[0].resolve().parent
+    assert starts[1] == out
+
+
+def test_export_of_the_bundled_sample_does_not_start_in_the_program_folder(main_window):
+    from workbench.gui.app import sample_paths
+
+    main_window.open_paths(sample_paths())
+    assert main_window._export_folder() == Path.home()
 
 
 def test_export_jpeg_uses_the_chosen_quality(
@@ -456,3 +512,68 @@ def test_a_mosaicked_image_is_demosaicked_into_colour_and_scored(qtbot, main_win
     result = main_window.shown_result()
     assert result.image.pixels.shape == io.read_image(clean).pixels.shape
     assert result.psnr is not None
+
+
+def _gray_file(tmp_path):
+    pixels = np.tile(np.linspace(0.1, 0.9, 32, dtype=np.float32), (24, 1))[:, :, None]
+    return io.write_image(Image(pixels), tmp_path / "gray.png")
+
+
+def test_opening_preselects_the_default_method_for_the_image(main_window, image_files, tmp_path, monkeypatch):
+    from workbench.core.methods import learned
+
+    shipped = learned.shipped_path
+    main_window.open_image(_gray_file(tmp_path))
+    assert main_window.selector.current_method() == "ffdnet"
+    fake = tmp_path / "resunet_colour.pt"
+    fake.write_bytes(b"not read before a run")
+    monkeypatch.setattr(learned, "shipped_path", lambda name: fake if name == "colour_cnn" else shipped(name))
+    main_window.selector.refresh()
+    main_window.open_image(image_files[0])
+    assert main_window.selector.current_method() == "colour_cnn"
+
+
+def test_a_colour_default_without_weights_falls_back_to_ffdnet_and_says_so(
+    main_window, image_files, tmp_path, monkeypatch
+):
+    from workbench.core.methods import learned
+
+    shipped = learned.shipped_path
+    monkeypatch.setattr(
+        learned,
+        "shipped_path",
+        lambda name: tmp_path / "absent.pt" if name == "colour_cnn" else shipped(name),
+    )
+    main_window.selector.refresh()
+    main_window.open_image(image_files[0])
+    assert main_window.selector.current_method() == "ffdnet"
+    assert "is not available" in main_window.statusBar().currentMessage()
+    labels = [
+        main_window.selector.tree.topLevelItem(top).child(row).text(0)
+        for top in range(main_window.selector.tree.topLevelItemCount())
+        for row in range(main_window.selector.tree.topLevelItem(top).childCount())
+    ]
+    assert any(label.endswith("(no weights)") for label in labels)
+
+
+def test_a_method_the_user_chose_stays_when_another_image_opens(qtbot, main_window, image_files, tmp_path):
+    main_window.show()
+    main_window.open_image(image_files[0])
+    tree = main_window.selector.tree
+    main_window.selector.select("nlm")
+    item = tree.currentItem()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    assert main_window.selector.user_chose
+    main_window.open_image(_gray_file(tmp_path))
+    assert main_window.selector.current_method() == "nlm"
+
+
+def test_an_estimated_noise_level_per_channel_is_in_the_caption_and_history(main_window, image_files):
+    from workbench.core.pipeline import Result
+
+    main_window.open_image(image_files[0])
+    observed = main_window.current_problem().observed
+    result = Result(observed, "colour_cnn", {"sigma": "auto"}, 0.1, extras={"sigma": [12.34, 11.8, 14.0]})
+    entry = main_window.add_result(result, "Colour CNN", "noisy.png")
+    assert "noise σ R 12.3 G 11.8 B 14.0" in entry.text()
+    assert "noise σ R 12.3 G 11.8 B 14.0" in main_window.viewer._output_pane.caption.text()

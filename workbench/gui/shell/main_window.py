@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from workbench.core import io, pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.image import Image
+from workbench.core.methods.defaults import default_method
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
 from workbench.core.registry import Method
@@ -50,7 +51,7 @@ from ..dialogs import raw as raw_dialog
 from ..dialogs.batch import BatchDialog, BatchSetup
 from ..pages.restore.degrade import DegradePanel
 from ..pages.restore.history import HistoryEntry, HistoryList
-from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore
+from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore, method_unavailable
 from ..pages.restore.region_preview import RegionPreview
 from ..views.captions import describe_camera, describe_image, first_step
 from ..views.histogram import HistogramView
@@ -68,6 +69,8 @@ SMALL_SCREEN = (1500, 940)
 """A screen with less free room than this (width, height) gets a maximised window at first launch."""
 DOCK_MIN_WIDTH = 250
 """The method and right-hand docks' narrowest width (px): their forms still read at 1280 px."""
+FALLBACK_METHOD = "ffdnet"
+"""Preselected instead of a default method that cannot run here (its weights are missing)."""
 CLOSE_GRACE_MS = 5000
 """How long closing waits for a cancelled job before saying so in the log."""
 CLOSE_PATIENCE_MS = 600_000
@@ -557,9 +560,27 @@ class MainWindow(QMainWindow):
         self._problem = problem or Problem(observed, task=self.selector.task, reference=reference)
         self._input_caption = caption or describe_image(observed, "input")
         self._shown = None
+        self._preselect_default(observed, self._problem.task)
         self._show_input_state(same_scene)
         self.image_changed.emit(observed)
         self.reference_changed.emit(reference)
+
+    def _preselect_default(self, observed: Image, task: Task) -> None:
+        """Offer the default method for ``task`` on an image like ``observed`` (colour_cnn for colour,
+        ffdnet for gray), unless the user has chosen a method this session; a default whose
+        weights are not here gives way to FFDNet, and the status bar says so."""
+        name = default_method(task, observed.channels)
+        if name is None or self.selector.user_chose:
+            return
+        missing = method_unavailable(name)
+        if missing and name != FALLBACK_METHOD and not method_unavailable(FALLBACK_METHOD):
+            self.statusBar().showMessage(
+                f"{registry.get(name).label} is not available ({missing}); "
+                f"{registry.get(FALLBACK_METHOD).label} is selected instead.",
+                10000,
+            )
+            name = FALLBACK_METHOD
+        self.selector.preselect(name)
 
     def choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open image", self.settings.last_folder(), open_filter())
@@ -855,14 +876,30 @@ class MainWindow(QMainWindow):
             return False
         image = self._shown.result.image
         stem = Path(image.source).stem if image.source else "result"
-        start = Path(self.settings.last_folder()) / f"{stem}_{self._shown.result.method}.png"
+        start = self._export_folder() / f"{stem}_{self._shown.result.method}.png"
         choice = export_dialog.ask_export_choice(self, start, image.bit_depth)
         return choice is not None and self.export_to(choice)
 
+    def _export_folder(self) -> Path:
+        """Where Export starts: the last export folder, else the opened image's folder (unless it is
+        the bundled sample's, inside the program), else the home folder."""
+        last = self.settings.last_export_folder()
+        if last is not None and last.is_dir():
+            return last
+        source = self._problem.observed.source if self._problem is not None else None
+        folder = Path(source).resolve().parent if source else None
+        from workbench.resources import path as resource_path
+
+        bundled = resource_path("sample.png").resolve().parent
+        if folder is not None and folder.is_dir() and folder != bundled:
+            return folder
+        return Path.home()
+
     def export_to(self, choice: export_dialog.ExportChoice) -> bool:
-        """Write the shown result as ``choice`` says, asking before replacing a file."""
+        """Write the shown result as ``choice`` says, asking before replacing a file (unless the
+        export dialog has asked already)."""
         exists = choice.path.exists()
-        if exists and not export_dialog.confirm_overwrite(self, choice.path):
+        if exists and not choice.overwrite and not export_dialog.confirm_overwrite(self, choice.path):
             return False
         try:
             written = io.write_image(
@@ -875,7 +912,7 @@ class MainWindow(QMainWindow):
         except WorkbenchError as error:
             self._error("Export failed", str(error))
             return False
-        self.settings.set_last_folder(written.parent)
+        self.settings.set_last_export_folder(written.parent)
         self.statusBar().showMessage(f"Exported {written}", 8000)
         return True
 

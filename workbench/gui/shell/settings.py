@@ -41,6 +41,14 @@ class WindowSettings:
     def set_last_folder(self, folder: str | Path) -> None:
         self.store.setValue("last_folder", str(folder))
 
+    def last_export_folder(self) -> Path | None:
+        """The folder of the last export (None before the first)."""
+        value = self.store.value("last_export_folder")
+        return Path(str(value)) if value else None
+
+    def set_last_export_folder(self, folder: str | Path) -> None:
+        self.store.setValue("last_export_folder", str(folder))
+
     def device(self) -> str:
         return str(self.store.value("device", "auto"))
 

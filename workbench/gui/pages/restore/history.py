@@ -17,6 +17,20 @@ from workbench.core.pipeline import Result
 from ...views.display import thumbnail
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
+CHANNEL_NAMES = ("R", "G", "B")
+
+
+def noise_text(sigma: object) -> str:
+    """An estimated noise level (8-bit units; one number, or one per channel) as "noise σ 12.3"
+    or "noise σ R 12.3 G 11.8 B 14.0"; empty when there is none."""
+    if isinstance(sigma, (int, float)):
+        return f"noise σ {sigma:.1f}"
+    if isinstance(sigma, (list, tuple)) and sigma:
+        names = CHANNEL_NAMES if len(sigma) == 3 else [f"c{index}" for index in range(len(sigma))]
+        return "noise σ " + " ".join(
+            f"{name} {float(level):.1f}" for name, level in zip(names, sigma, strict=True)
+        )
+    return ""
 
 
 @dataclass
@@ -29,16 +43,19 @@ class HistoryEntry:
     finished_at: datetime = field(default_factory=datetime.now)
 
     def metrics_text(self) -> str:
-        """PSNR and SSIM against the reference ("no reference" without one), then the PSNR
-        estimated without it when the run estimated it."""
-        text = (
+        """PSNR and SSIM (or "no reference"), the PSNR estimated without the reference when the run
+        estimated it, then the noise level the method estimated, if it did."""
+        parts = [
             "no reference"
             if self.result.psnr is None
             else f"PSNR {self.result.psnr:.2f} dB · SSIM {self.result.ssim:.3f}"
-        )
+        ]
         if self.result.psnr_est is not None:
-            text += f" · est. {self.result.psnr_est:.2f} dB"
-        return text
+            parts.append(f"est. {self.result.psnr_est:.2f} dB")
+        noise = noise_text(self.result.extras.get("sigma"))
+        if noise:
+            parts.append(noise)
+        return " · ".join(parts)
 
     def params_text(self) -> str:
         """The parameters as the method's spec shows them (a weight file by its name, none as

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import registry
+from workbench.core.errors import WorkbenchError
 from workbench.core.problem import Task
 from workbench.core.registry import Method
 
@@ -80,6 +82,10 @@ class MethodSelector(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
         self._current: str | None = None
+        self.user_chose = False
+        """True once the user has picked a method (click or keys): defaults are no longer preselected."""
+        self._selecting = False
+        self.tree.itemPressed.connect(self._picked_by_user)
         self.task_box.currentIndexChanged.connect(self._task_changed)
         self.search.textChanged.connect(lambda _text: self._populate())
         self.tree.currentItemChanged.connect(self._item_changed)
@@ -109,7 +115,11 @@ class MethodSelector(QWidget):
             family = self.tree.topLevelItem(top)
             for row in range(family.childCount()):
                 if family.child(row).data(0, NAME_ROLE) == name:
-                    self.tree.setCurrentItem(family.child(row))
+                    self._selecting = True
+                    try:
+                        self.tree.setCurrentItem(family.child(row))
+                    finally:
+                        self._selecting = False
                     return True
         return False
 
@@ -133,9 +143,18 @@ class MethodSelector(QWidget):
             if method.family not in families:
                 families[method.family] = QTreeWidgetItem(self.tree, [family_title(method.family)])
                 families[method.family].setFlags(Qt.ItemFlag.ItemIsEnabled)
-            item = QTreeWidgetItem(families[method.family], [method.label])
+            missing = method_unavailable(method.name)
+            item = QTreeWidgetItem(
+                families[method.family], [method.label + (" (no weights)" if missing else "")]
+            )
             item.setData(0, NAME_ROLE, method.name)
-            item.setToolTip(0, method.summary or method.label)
+            item.setToolTip(
+                0, (method.summary or method.label) + (f"\nNot available: {missing}" if missing else "")
+            )
+            if missing:
+                item.setForeground(
+                    0, self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+                )
         if not families:
             reason = (
                 f"No method matches '{text}'" if text else f"No {self.task.title.lower()} method is installed"
@@ -150,11 +169,33 @@ class MethodSelector(QWidget):
         elif visible and not text:
             self.select(visible[0])
 
+    def preselect(self, name: str) -> bool:
+        """Select ``name`` as the offered default, unless the user has chosen a method this session."""
+        return not self.user_chose and self.select(name)
+
+    def _picked_by_user(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, NAME_ROLE):
+            self.user_chose = True
+
     def _item_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         name = item.data(0, NAME_ROLE) if item is not None else None
+        if not self._selecting and self.tree.hasFocus():
+            self.user_chose = True
         if name and name != self._current:
             self._current = name
             self.method_chosen.emit(name)
+
+
+def method_unavailable(name: str) -> str:
+    """Why method ``name`` cannot run with its default parameters (a missing weight file), or ""."""
+    method = registry.get(name)
+    if method.check is None:
+        return ""
+    try:
+        method.check(method.params.resolve({}, owner=method.label))
+    except WorkbenchError as error:
+        return str(error)
+    return ""
 
 
 class PresetStore:
