@@ -160,9 +160,8 @@ def tune_part(args: argparse.Namespace) -> None:
                 default = psnr(box(noisy, registry.prepare(method, values, problem.task)), clean)
                 by_sure = tune(problem, method, values, "sure")
                 oracle = tune(problem, method, values, "oracle")
-                rows.append(
-                    (default, chosen_psnr(by_sure), chosen_psnr(oracle), by_sure.values, oracle.values)
-                )
+                best = psnr_from_mse(min(t["mse"] for t in by_sure.trials + oracle.trials))
+                rows.append((default, chosen_psnr(by_sure), best, by_sure.values, oracle.values))
             default, sure, best = (float(np.mean([r[i] for r in rows])) for i in range(3))
             gaps.setdefault(method, []).append(best - sure)
             chosen = "; ".join(f"{show(r[3])} / {show(r[4])}" for r in rows[:2])
