@@ -25,9 +25,9 @@ class Result:
         params: every parameter value used, defaults included.
         seconds: wall-clock time of the method's run.
         psnr, ssim: against the problem's reference, when it had one (dB, unitless).
+        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
         psnr_est: the PSNR estimated without the reference (dB; see ``workbench.core.quality``),
             when it was asked for and the task allows it.
-        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
     """
 
     image: Image
@@ -36,8 +36,8 @@ class Result:
     seconds: float
     psnr: float | None = None
     ssim: float | None = None
-    psnr_est: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    psnr_est: float | None = None
 
     def summary(self) -> dict[str, Any]:
         """A JSON-friendly record (for ``--json`` and metrics tables)."""

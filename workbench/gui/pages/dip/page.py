@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
-from workbench.core.problem import Problem
+from workbench.core.problem import Problem, Task
 
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
@@ -45,7 +45,7 @@ CONTROLS_WIDTH = 330
 REFRESH_MS = 200
 """How often the panel drains the feed and redraws (a few times a second)."""
 
-STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
+STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy", "sure": "SURE"}
 """How the plots and the status name the rule that stopped a run."""
 EMPTY_STEPS = 1000
 EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
@@ -108,6 +108,11 @@ class DipPanel(QWidget):
         self.noise_sigma.setSpecialValueText("unknown")
         self._known_sigma = 0.0
         self.run_past = QCheckBox("Run on past it")
+        self.sure = QCheckBox("SURE estimate")
+        self.sure.setToolTip(
+            "denoising, experimental: draw the PSNR estimated without the reference (SURE, at the "
+            "noise σ below or an estimated one) and stop past its peak too; a shadow run doubles the time"
+        )
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
         self.seed = int_spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
@@ -119,6 +124,7 @@ class DipPanel(QWidget):
         form.addRow("Iterations", self.iterations)
         form.addRow(self.auto_stop, self.run_past)
         form.addRow("Noise σ (/255)", self.noise_sigma)
+        form.addRow("", self.sure)
         form.addRow("Window W", self.window)
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
@@ -263,6 +269,7 @@ class DipPanel(QWidget):
                 run_past=self.run_past.isChecked(),
                 amp=device.type == "cuda",
                 noise_sigma=self.noise_sigma.value() / 255.0,
+                sure=self.sure.isChecked() and self.problem.task is Task.DENOISE,
             )
         except (WorkbenchError, ValueError) as error:
             self.status.setText(f"Cannot start: {error}")
@@ -345,6 +352,11 @@ class DipPanel(QWidget):
             if not np.all(np.isnan(run.psnr)):
                 self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name=f"{run.label} output")
                 self.psnr_plot.plot(run.iterations, run.psnr_avg, pen=solid, name=f"{run.label} average")
+            if not np.all(np.isnan(run.psnr_est)):
+                dotted = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
+                self.psnr_plot.plot(
+                    run.iterations, run.psnr_est, pen=dotted, name=f"{run.label} SURE estimate"
+                )
             self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
             if run.fired_at is not None:
                 label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
