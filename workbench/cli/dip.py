@@ -8,15 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from workbench.core import io, metrics
-from workbench.core.dip import PICKS, PRESETS, DipStepper, preset_settings, resolve_preset
-from workbench.core.dip.choices import DEFAULT_CPU_THREADS
-from workbench.core.dip.curve import write_curve
-from workbench.core.dip.threads import cpu_threads
+from workbench.core.dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
-from workbench.core.losses import LOSSES
+from workbench.core.loss_choices import LOSSES
 from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 
@@ -89,6 +86,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.dip import DipStepper, preset_settings, resolve_preset
+    from workbench.core.dip.curve import write_curve
+    from workbench.core.dip.threads import cpu_threads
+
     require_write_suffix(args.out)
     inputs = {"input": args.input, "reference": args.reference, "mask": args.mask, "kernel": args.kernel}
     check_files(inputs, {"result": args.out, "log": args.log}, args.overwrite)

@@ -24,6 +24,7 @@ PAGES = (
     ("Deep Image Prior", "pages.dip.page"),
     ("Inside the network", "pages.viz.page"),
     ("Train", "pages.train.page"),
+    ("Sweep", "pages.sweep.page"),
 )
 """(tab title, module under workbench.gui with an ``attach(window)``) of the window's central pages."""
 

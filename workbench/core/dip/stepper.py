@@ -26,6 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .. import memory
 from ..errors import ParameterError
 from ..image import from_tensor, to_tensor
 from ..jobs import RunContext
@@ -159,6 +160,7 @@ class DipStepper:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.net = build_net(net_config).to(self.device)
+        _require_step_fits(self.net, channels, multiple, (padded_h, padded_w), self.device)
         if self.device.type == "cuda":
             self.net = self.net.to(memory_format=torch.channels_last)
         self._code = make_code(settings.input_kind, channels, padded_h, padded_w, generator).to(self.device)
@@ -487,3 +489,19 @@ def _on_device(operator, device: torch.device):
         moved = mover(device)
         return operator if moved is None else moved
     return operator
+
+
+def _require_step_fits(
+    net: torch.nn.Module, channels: int, multiple: int, size: tuple[int, int], device: torch.device
+) -> None:
+    """Refuse (OutOfMemory) a run whose optimisation step would not fit on ``device``, measured on
+    a probe two multiples wide (see ``memory.training_bytes``), before the code is allocated."""
+    height, width = size
+    probe = 2 * multiple
+    needed = memory.training_bytes(net, (channels, probe, probe), height, width)
+    memory.require_fits(
+        needed,
+        f"Deep Image Prior at {width}x{height}",
+        "choose a smaller scale or a crop of the image (or the light preset)",
+        str(device),
+    )

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from ..jobs import RunContext
-from ..losses import LOSSES
+from ..loss_choices import LOSSES
 from ..params import AUTO, BoolParam, ChoiceParam, FloatParam, IntParam, ParamSpec, SeedParam
 from ..problem import Problem, Task
 from ..registry import Method, register

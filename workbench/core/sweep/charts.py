@@ -122,7 +122,7 @@ def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
     span = high - low
     if span <= 0:
         return [low]
-    raw = span / max(count - 1, 1)
+    raw = span / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(low / step) * step

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,8 @@ from .cells import Cell, cell_row, run_cell
 
 RowCallback = Callable[[dict[str, Any]], None]
 POLL_SECONDS = 0.2
+END_SECONDS = 5.0
+"""How long a cancelled sweep waits for each ended worker process to exit."""
 WORKER_DEATHS = 2
 """A cell whose worker died more than this many times is recorded as failed."""
 
@@ -52,8 +55,6 @@ def set_threads(count: int) -> None:
 
 def died(cell: Cell, times: int) -> dict[str, Any]:
     """The failed row of a cell whose worker process died ``times`` times while running it."""
-    import time
-
     row = cell_row(cell)
     row.update(
         status="failed",
@@ -143,8 +144,9 @@ class PoolExecutor:
             finished = True
         finally:
             stop.set()
-            pool.shutdown(wait=finished, cancel_futures=True)
-            if not finished:
+            if finished:
+                pool.shutdown()
+            else:
                 _end_workers(pool)
         return []
 
@@ -173,13 +175,18 @@ class PoolExecutor:
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's busy workers (a method in a long call does not check for cancellation)."""
+    """Shut ``pool`` down and end its busy workers (a method in a long call does not check for
+    cancellation)."""
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(END_SECONDS)
 
 
 def _run_on_ray(cell: Cell, threads: int) -> dict[str, Any]:
@@ -263,11 +270,16 @@ def import_ray():
 
 def make_executor(kind: str, workers: int, address: str | None = None, gpus_per_cell: float = 0.0):
     """The executor for ``--executor kind`` (local, ray) and ``--workers``: the local kind with
-    0 workers runs inline."""
+    0 workers runs inline.
+
+    Raises:
+        ParameterError: an unknown kind, ``address`` without Ray, or Ray not installed.
+    """
     if kind == "local":
         if address:
             raise ParameterError("--address is for --executor ray")
         return InlineExecutor() if workers == 0 else PoolExecutor(workers)
     if kind == "ray":
+        import_ray()
         return RayExecutor(address, workers, gpus_per_cell=gpus_per_cell)
     raise ParameterError(f"unknown executor {kind!r} (use local or ray)")

@@ -154,7 +154,7 @@ def write_report(out: Path, baseline: str | None) -> Path:
     stats = summarise(latest, baseline)
     folder = out / REPORT_FOLDER
     folder.mkdir(exist_ok=True)
-    figures = _write_figures(folder, stats, latest, baseline)
+    figures = _write_figures(folder, stats, baseline)
     write_text(folder / "summary.csv", _summary_csv(stats), overwrite=True)
     write_text(folder / "per_image.csv", _per_image_csv(latest, stats), overwrite=True)
     write_text(folder / "report.md", _markdown(latest, stats, baseline, figures), overwrite=True)
@@ -340,9 +340,7 @@ def _per_image_tables(stats: list[GroupStats]) -> list[str]:
     return lines
 
 
-def _write_figures(
-    folder: Path, stats: list[GroupStats], rows: list[dict[str, Any]], baseline: str | None
-) -> list[str]:
+def _write_figures(folder: Path, stats: list[GroupStats], baseline: str | None) -> list[str]:
     """PSNR against each swept parameter, and per-image scatter plots against the baseline;
     returns the file names written."""
     written = []

@@ -191,7 +191,7 @@ class SweepSpec:
             ParameterError: an unknown method, operator or parameter, or a bad value.
         """
         names = parse_method_list(methods)
-        fixed = {name: text for name, text in split_assignments(assignments).items()}
+        fixed = split_assignments(assignments)
         swept = {name: _split_list(text, f"--grid {name}") for name, text in split_assignments(grid).items()}
         grids = _spread(names, fixed, swept)
         degradations = [DegradationSpec.gaussian(s) for s in _numbers(sigmas, "--sigma")]

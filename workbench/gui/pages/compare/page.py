@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -150,7 +150,8 @@ class CompareView(QWidget):
 
         controls = QWidget()
         left = QVBoxLayout(controls)
-        left.addWidget(QLabel("<b>Methods</b> (BM3D is the baseline)"))
+        self.baseline_label = QLabel()
+        left.addWidget(self.baseline_label)
         left.addWidget(self.methods, 2)
         left.addWidget(self.params, 2)
         buttons = QHBoxLayout()
@@ -164,7 +165,7 @@ class CompareView(QWidget):
         left.addWidget(self.export_button)
 
         self.grid_widget = QWidget()
-        self.grid_widget.setStyleSheet("background: white;")
+        self.grid_widget.installEventFilter(self)
         self.grid = QGridLayout(self.grid_widget)
         self.grid.setSpacing(6)
         self.swipe = SwipeView()
@@ -178,6 +179,8 @@ class CompareView(QWidget):
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
         right.setSizes([700, 170])
+        self.right_splitter = right
+        self._name_baseline()
 
         scroll = QScrollArea()
         scroll.setWidget(controls)
@@ -266,6 +269,7 @@ class CompareView(QWidget):
         """A new input: earlier results are dropped, the input (and reference) tiles are shown."""
         self.runner.cancel()
         self._observed, self._reference = image, None
+        self._name_baseline()
         self._show_inputs()
 
     def set_reference(self, image: Image | None) -> None:
@@ -276,6 +280,7 @@ class CompareView(QWidget):
         """Solve ``problem`` (task, mask, kernel, reference included) instead of plain denoising."""
         self._problem = problem
         self._observed, self._reference = problem.observed, problem.reference
+        self._name_baseline()
         self.refresh_methods(problem.task)
         self._show_inputs()
 
@@ -292,6 +297,18 @@ class CompareView(QWidget):
         if self._observed is None:
             raise WorkbenchError("open an image first")
         return Problem(self._observed, reference=self._reference)
+
+    def baseline_name(self) -> str:
+        """The baseline's name as the header, tiles and table give it: CBM3D for a colour input."""
+        if self.comparison is not None and self.comparison.baseline is not None:
+            return self.comparison.baseline.method.upper()
+        colour = self._observed is not None and self._observed.is_color
+        return "CBM3D" if colour else "BM3D"
+
+    def _name_baseline(self) -> None:
+        name = self.baseline_name()
+        self.baseline_label.setText(f"<b>Methods</b> ({name} is the baseline)")
+        self.table.name_baseline(name)
 
     def _show_inputs(self) -> None:
         self.comparison = None
@@ -372,7 +389,40 @@ class CompareView(QWidget):
         self.comparison = comparison
         self.export_button.setEnabled(bool(comparison.results))
         self.table.fill(comparison)
+        self._name_baseline()
+        self._fit_table()
         self._show_mode()
+
+    def _fit_table(self) -> None:
+        """Give the table the height of its rows (up to half the column), so a handful of methods
+        shows without scrolling; the tiles keep the rest."""
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        wanted = min(self.table.rows_height(), total // 2)
+        self.right_splitter.setSizes([total - wanted, wanted])
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if watched is self.grid_widget and event.type() == QEvent.Type.Resize:
+            self._fit_tile_heights()
+        return super().eventFilter(watched, event)
+
+    def _fit_tile_heights(self) -> None:
+        """Make each tile's picture as tall as the image is at the tile's width (within the room),
+        so that the captions sit right under the pictures and the spare height is below the grid."""
+        if not self.tiles or self.tiles[0].pixels is None:
+            return
+        columns = grid_columns(len(self.tiles))
+        rows = -(-len(self.tiles) // columns)
+        margins, spacing = self.grid.contentsMargins(), self.grid.spacing()
+        width = (
+            self.grid_widget.width() - margins.left() - margins.right() - spacing * (columns - 1)
+        ) / columns
+        room = (self.grid_widget.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows
+        height, image_width = self.tiles[0].pixels.shape[:2]
+        for tile in self.tiles:
+            tile.fit_picture(width, room, height / image_width)
 
     def _tiles_for(self, comparison: compare.Comparison, mode: str) -> list[tuple[str, np.ndarray, tuple]]:
         rows = compare.grid_tiles(comparison)
@@ -429,6 +479,7 @@ class CompareView(QWidget):
             self._rebuild_grid(names)
         for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
             tile.show_image(pixels, lines)
+        self._fit_tile_heights()
         if tiles and self._auto_fit:
             self.fit()
 
@@ -438,6 +489,9 @@ class CompareView(QWidget):
             tile.deleteLater()
         self.tiles = [Tile(name) for name in names]
         columns = grid_columns(len(names))
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(-(-len(names) // columns), 1)
         for index, tile in enumerate(self.tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
             if index:

@@ -33,6 +33,7 @@ FAMILY_TITLES = {
     "learned": "Learned (CNN)",
     "dip": "Deep Image Prior",
     "noise_adaptive": "Noise-adaptive (VST)",
+    "pnp": "Plug-and-play (denoiser prior)",
 }
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
