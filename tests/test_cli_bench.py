@@ -117,6 +117,7 @@ def test_bench_with_published_dncnn_matches_the_paper_on_set12(tmp_path):
             "0",
             "--json",
             str(out),
+            "--no-estimate",
         ]
     )
     assert json.loads(out.read_text())["mean"]["dncnn"]["psnr"] == pytest.approx(30.44, abs=0.05)

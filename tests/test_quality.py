@@ -97,7 +97,7 @@ def test_the_fill_uses_only_visible_pixels():
 def test_the_j_invariant_loss_is_the_masked_mse_plus_the_noise_variance():
     clean = scene(128)
     noisy = noisy_copy(clean, 20)
-    scheme = JInvariance(stride=4, passes=16)
+    scheme = JInvariance(stride=4, passes=16, hole=0)
     loss = jinv_loss(blur(1.5), noisy, scheme)
     masked = []
     for offset in scheme.offsets():
@@ -146,11 +146,13 @@ def test_tasks_other_than_denoising_get_no_estimate_and_say_why():
     assert "denoising only" in result.extras["psnr_est_by"]
 
 
-def test_a_noise_level_is_searched_around_its_estimate():
+def test_a_noise_level_is_searched_around_the_known_one_else_widely():
     from workbench.core import registry
 
     sigma = registry.get("bm3d").params["sigma"]
     assert search_range(sigma, "auto", 20.0) == (10.0, 40.0)
+    assert search_range(sigma, 30.0, 20.0, known_sigma=False) == (15.0, 60.0)
+    assert search_range(sigma, "auto", 0.0, known_sigma=False) == (0.5, 64.0)
     radius = registry.get("median").params["radius"]
     assert search_range(radius, 1, 20.0) == (1, 4)
 

@@ -58,3 +58,23 @@ def test_the_compare_table_shows_the_estimate_and_the_structure_maps(qtbot, prob
     view.set_mode(STRUCTURE)
     assert "removed structure" in view.tiles[-1].caption.toolTip()
     assert view.shutdown(5000)
+
+
+def test_the_dip_page_draws_the_sure_estimate_without_a_reference(qtbot, problem):
+    from workbench.gui.pages.dip.page import DipPanel
+
+    panel = DipPanel()
+    qtbot.addWidget(panel)
+    panel.set_device("cpu")
+    panel.preset.setCurrentText("light")
+    observed = Image(problem.observed.pixels[:24, :24])
+    panel.set_problem(Problem(observed, noise_sigma=problem.noise_sigma))
+    panel.iterations.setValue(20)
+    panel.sure.setChecked(True)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    assert panel.curves.iterations == list(range(1, 21))
+    assert np.isfinite(panel.curves.psnr_est).all()
+    names = [item.name() for item in panel.psnr_plot.listDataItems()]
+    assert any("SURE estimate" in str(name) for name in names)
+    panel.shutdown()

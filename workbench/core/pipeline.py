@@ -25,9 +25,9 @@ class Result:
         params: every parameter value used, defaults included.
         seconds: wall-clock time of the method's run.
         psnr, ssim: against the problem's reference, when it had one (dB, unitless).
+        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
         psnr_est: the PSNR estimated without the reference (dB; see ``workbench.core.quality``),
             when it was asked for and the task allows it.
-        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
         notes: what was changed on the way that the user should know, one sentence each: the
             input's loading notices (alpha set aside, NaN replaced, turned upright, ...), the
             reference's (prefixed "reference: ") and the run's (a retry with smaller tiles).
@@ -39,8 +39,8 @@ class Result:
     seconds: float
     psnr: float | None = None
     ssim: float | None = None
-    psnr_est: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    psnr_est: float | None = None
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:

@@ -12,7 +12,9 @@ The search goes over the parameters the spec marks ``tunable``, one after the ot
 held at their best so far), each coarse to fine: a log-spaced grid over its search range (for a
 noise level given to the method, half to twice the estimated one; otherwise a quarter to four
 times the current value, within the spec's range), moved outward while the best candidate sits
-on an edge the spec allows to pass, then finer grids between the best candidate's neighbours.
+on an edge the spec allows to pass, then finer grids between the best candidate's neighbours. A
+noise level the problem does not know, left at "auto", is searched over a wide range instead
+(UNKNOWN_SIGMA_RANGE): camera noise defeats the estimate.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ COARSE = 7
 """Candidates of the first grid over a parameter's search range."""
 FINE = 5
 """Candidates of each finer grid (between the best candidate's neighbours, both included)."""
-ROUNDS = 2
+ROUNDS = 3
 """Finer grids after the coarse one."""
 EXTENSIONS = 3
 """At most this many times the coarse grid moves outward when its best candidate is on an edge."""
@@ -46,6 +48,12 @@ SPREAD = 4.0
 """A parameter other than a noise level is searched within [value / SPREAD, value × SPREAD]."""
 SIGMA_SPREAD = 2.0
 """A noise level is searched within [estimate / SIGMA_SPREAD, estimate × SIGMA_SPREAD]."""
+SIGMA_FLOOR = 1.0
+"""Lowest centre of a noise level's search (8-bit units), so that a search around 0 can move."""
+UNKNOWN_SIGMA_RANGE = (0.5, 64.0)
+"""Where a noise level left at "auto" is searched (8-bit units): the estimate reads far too low on
+photos whose noise the camera has smoothed and correlated (0 to 1.1 where the true std was 2 to 4 on
+PolyU/CC15 crops), and a search around it stopped in a local minimum."""
 
 
 @dataclass
@@ -92,12 +100,18 @@ def is_noise_level(param: FloatParam) -> bool:
     return param.allow_auto and param.unit == "/255"
 
 
-def search_range(param: FloatParam | IntParam, value: Any, noise_sigma: float) -> tuple[float, float]:
-    """[low, high] searched for ``param`` around ``value`` (its current value; "auto" for a noise
-    level means ``noise_sigma``, the estimated std in 8-bit units), within the spec's range."""
+def search_range(
+    param: FloatParam | IntParam, value: Any, noise_sigma: float, known_sigma: bool = True
+) -> tuple[float, float]:
+    """[low, high] searched for ``param`` around ``value`` (its current value), within the spec's
+    range. A noise level is searched around ``noise_sigma`` (the known std in 8-bit units) when the
+    problem knows it, else, and when ``value`` is "auto", over UNKNOWN_SIGMA_RANGE."""
     if isinstance(param, FloatParam) and is_noise_level(param):
-        centre = noise_sigma if value == AUTO else float(value)
-        low, high = centre / SIGMA_SPREAD, centre * SIGMA_SPREAD
+        if value == AUTO and not known_sigma:
+            low, high = UNKNOWN_SIGMA_RANGE
+        else:
+            centre = max(noise_sigma if value == AUTO else float(value), SIGMA_FLOOR)
+            low, high = centre / SIGMA_SPREAD, centre * SIGMA_SPREAD
     else:
         centre = float(value)
         if centre > 0:
@@ -212,8 +226,9 @@ def tune(
             on_trial(scorer.trials[-1])
         return value
 
+    known = problem.noise_sigma is not None
     for name in names:
-        best[name] = _search(method.params[name], best, name, noise_sigma, score)
+        best[name] = _search(method.params[name], best, name, noise_sigma, known, score)
     chosen = {name: best[name] for name in names}
     result = Tuning(method.name, criterion, chosen, score(best), scorer.trials)
     if criterion == "sure":
@@ -222,9 +237,9 @@ def tune(
     return result
 
 
-def _search(param, params: dict[str, Any], name: str, noise_sigma: float, score) -> float | int:
+def _search(param, params: dict[str, Any], name: str, noise_sigma: float, known: bool, score) -> float | int:
     """Coarse-to-fine search of one parameter with the others fixed; returns its best value."""
-    low, high = search_range(param, params[name], noise_sigma)
+    low, high = search_range(param, params[name], noise_sigma, known)
 
     def value_of(candidate):
         return score(params | {name: candidate})

@@ -34,11 +34,11 @@ from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
 from workbench.core.loss_choices import LABELS as LOSS_LABELS
 from workbench.core.loss_choices import LOSSES
-from workbench.core.problem import Problem
+from workbench.core.problem import Problem, Task
 
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
-from ...views.run_colours import run_pen
+from ...views.run_colours import run_colour, run_pen
 from ...widgets.elided_label import ElidedLabel
 from ...widgets.forms import button_grid, float_spin, int_spin, push_button
 from ...workers.runner import JobRunner
@@ -49,7 +49,7 @@ CONTROLS_WIDTH = 300
 REFRESH_MS = 200
 """How often the panel drains the feed and redraws (a few times a second)."""
 
-STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
+STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy", "sure": "SURE"}
 """How the plots and the status name the rule that stopped a run."""
 EMPTY_STEPS = 1000
 EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
@@ -112,6 +112,11 @@ class DipPanel(QWidget):
         self.noise_sigma.setSpecialValueText("unknown")
         self._known_sigma = 0.0
         self.run_past = QCheckBox("Run on past it")
+        self.sure = QCheckBox("SURE estimate")
+        self.sure.setToolTip(
+            "denoising, experimental: draw the PSNR estimated without the reference (SURE, at the "
+            "noise σ below or an estimated one) and stop past its peak too; a shadow run doubles the time"
+        )
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
         self.seed = int_spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
@@ -130,6 +135,7 @@ class DipPanel(QWidget):
         form.addRow("Iterations", self.iterations)
         form.addRow(self.auto_stop, self.run_past)
         form.addRow("Noise σ (/255)", self.noise_sigma)
+        form.addRow("", self.sure)
         form.addRow("Window W", self.window)
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
@@ -284,6 +290,7 @@ class DipPanel(QWidget):
                 run_past=self.run_past.isChecked(),
                 amp=device.type == "cuda",
                 noise_sigma=self.noise_sigma.value() / 255.0,
+                sure=self.sure.isChecked() and self.problem.task is Task.DENOISE,
             )
         except (WorkbenchError, ValueError) as error:
             self.status.setText(f"Cannot start: {error}")
@@ -383,6 +390,11 @@ class DipPanel(QWidget):
                 self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name="output" if age == 0 else None)
                 self.psnr_plot.plot(
                     run.iterations, average, pen=solid, name="running average" if age == 0 else None
+                )
+            if not np.all(np.isnan(run.psnr_est)):
+                dotted = pg.mkPen(run_colour(age), width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
+                self.psnr_plot.plot(
+                    run.iterations, run.psnr_est, pen=dotted, name="SURE estimate" if age == 0 else None
                 )
             self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
             if run.fired_at is not None:

@@ -63,6 +63,7 @@ class RunCurves:
     loss: list[float] = field(default_factory=list)
     psnr: list[float] = field(default_factory=list)
     psnr_avg: list[float] = field(default_factory=list)
+    psnr_est: list[float] = field(default_factory=list)
     es_iterations: list[int] = field(default_factory=list)
     es_stat: list[float] = field(default_factory=list)
     fired_at: int | None = None
@@ -87,6 +88,7 @@ class RunCurves:
             self.loss.append(max(record.loss, 1e-12))
             self.psnr.append(np.nan if record.psnr is None else record.psnr)
             self.psnr_avg.append(np.nan if record.psnr_avg is None else record.psnr_avg)
+            self.psnr_est.append(np.nan if record.psnr_est is None else record.psnr_est)
             if record.es_stat is not None:
                 self.es_iterations.append(record.iteration)
                 self.es_stat.append(max(record.es_stat, 1e-12))
