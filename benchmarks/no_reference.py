@@ -92,16 +92,20 @@ def with_sigma(method: str, sigma: float) -> dict:
 
 def estimate_part(args: argparse.Namespace) -> None:
     print("\n== Estimated PSNR (SURE) against the true PSNR: mean |error| dB (known / estimated sigma)")
-    for label, folder, methods in (
-        ("BSD68", "bsd68", usable(args.gray_methods)),
-        ("CBSD68", "cbsd68", usable(args.colour_methods)),
+    sigmas = [float(value) for value in args.sigmas.split(",")]
+    for label, folder, names in (
+        ("BSD68", "bsd68", args.gray_methods),
+        ("CBSD68", "cbsd68", args.colour_methods),
     ):
+        if folder not in args.sets.split(","):
+            continue
+        methods = usable(names)
         images = pick(SHARED / "datasets" / folder, args.images, args.crop)
         print(f"\n{label}: {len(images)} images, crop {args.crop or 'none'}")
-        print(f"{'method':<12}" + "".join(f"{f's{s:g} known':>11}{'est.':>7}{'bias':>7}" for s in SIGMAS))
-        table = {m: {s: ([], [], []) for s in SIGMAS} for m in methods}
+        print(f"{'method':<12}" + "".join(f"{f's{s:g} known':>11}{'est.':>7}{'bias':>7}" for s in sigmas))
+        table = {m: {s: ([], [], []) for s in sigmas} for m in methods}
         seconds = {m: 0.0 for m in methods}
-        for sigma in SIGMAS:
+        for sigma in sigmas:
             for k, (_, clean) in enumerate(images):
                 noisy = add_gaussian(clean, sigma, k)
                 problem = Problem(Image(noisy), reference=Image(clean), noise_sigma=sigma / 255)
@@ -127,7 +131,7 @@ def estimate_part(args: argparse.Namespace) -> None:
                     cells[2].append(by_known - truth)
         for method in methods:
             line = f"{method:<12}"
-            for sigma in SIGMAS:
+            for sigma in sigmas:
                 known_err, guess_err, bias = (float(np.mean(v)) for v in table[method][sigma])
                 line += f"{known_err:>11.2f}{guess_err:>7.2f}{bias:>+7.2f}"
             print(line + f"   ({seconds[method]:.0f} s)")
@@ -234,6 +238,8 @@ def main() -> int:
     parser.add_argument("--part", default="estimate,tune,real", help="comma-separated: estimate, tune, real")
     parser.add_argument("--images", type=int, default=4, help="images per set for the estimate part")
     parser.add_argument("--crop", type=int, default=192, help="centre crop side (0 = whole image)")
+    parser.add_argument("--sigmas", default=",".join(f"{s:g}" for s in SIGMAS), help="estimate part")
+    parser.add_argument("--sets", default="bsd68,cbsd68", help="estimate part: bsd68, cbsd68 or both")
     parser.add_argument("--gray-methods", default=GRAY_METHODS)
     parser.add_argument("--colour-methods", default=COLOUR_METHODS)
     parser.add_argument("--tune-methods", default=TUNE_METHODS)

@@ -15,7 +15,6 @@ from PIL import Image as PILImage
 from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image
 from workbench.core.io import RawOptions, read_image, read_mask, write_image, write_mask
-from workbench.core.io import tiff as tiff_module
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 RAW_DIR = SHARED / "raw"
@@ -146,7 +145,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
         path.write_bytes(b"II*\x00 partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tiff_module.tifffile, "imwrite", lambda path, *a, **k: half_written(path, None, None))
+    monkeypatch.setattr(tifffile, "imwrite", lambda path, *a, **k: half_written(path, None, None))
     with pytest.raises(InputError, match=r"out\.tif: cannot write \(No space left on device\)"):
         write_image(Image(np.zeros((4, 4, 3))), tmp_path / "out.tif")
     assert list(tmp_path.iterdir()) == []
@@ -156,9 +155,7 @@ def test_failed_overwrite_keeps_the_old_file(tmp_path, monkeypatch):
     target = tmp_path / "old.tif"
     tifffile.imwrite(target, np.zeros((2, 2), np.uint8))
     before = target.read_bytes()
-    monkeypatch.setattr(
-        tiff_module.tifffile, "imwrite", lambda *a, **k: (_ for _ in ()).throw(OSError("disk"))
-    )
+    monkeypatch.setattr(tifffile, "imwrite", lambda *a, **k: (_ for _ in ()).throw(OSError("disk")))
     with pytest.raises(InputError):
         write_image(Image(np.ones((4, 4))), target, overwrite=True)
     assert target.read_bytes() == before

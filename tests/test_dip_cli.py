@@ -33,7 +33,7 @@ def test_cli_writes_the_output_and_a_curve_with_psnr(noisy_pair, tmp_path, capsy
     assert main(argv) == 0
     assert io.read_image(out).pixels.shape == (20, 24, 3)
     rows = list(csv.DictReader(log.read_text().splitlines()))
-    assert list(rows[0]) == ["iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat"]
+    assert list(rows[0]) == ["iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat", "psnr_est"]
     assert [row["iteration"] for row in rows] == [str(i) for i in range(1, 7)]
     assert all(row["psnr"] and row["psnr_avg"] for row in rows)
     printed = capsys.readouterr().out

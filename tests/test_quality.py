@@ -190,3 +190,16 @@ def test_oracle_tuning_needs_the_reference():
     problem.reference = None
     with pytest.raises(ParameterError, match="reference"):
         tune(problem, "gaussian", {}, "oracle")
+
+
+def test_the_removed_structure_map_lights_up_where_a_method_smeared_an_edge():
+    from workbench.core.compare import removed_structure
+
+    clean = np.zeros((64, 64, 1), np.float32)
+    clean[:, 32:] = 1.0
+    noisy = noisy_copy(clean * 0.6 + 0.2, 10)
+    smeared = removed_structure(noisy, blur(3.0)(noisy))
+    denoised = removed_structure(noisy, clean * 0.6 + 0.2)
+    assert np.abs(smeared[:, 28:36]).mean() > 0.5
+    assert np.abs(denoised[:, 28:36]).mean() < 0.3
+    assert smeared.shape == (64, 64) and np.abs(smeared).max() <= 1.0

@@ -228,3 +228,36 @@ def test_attach_adds_a_panel_following_the_window_input(main_window, methods, pr
     assert view.problem().reference is problem.reference
     assert view.checked_methods() == ["bm3d"]
     assert view.shutdown(5000)
+
+
+def test_the_header_and_table_name_the_baseline_the_gains_use(qtbot, view, problem):
+    assert "(BM3D is the baseline)" in view.baseline_label.text()
+    colour = Problem(
+        Image(np.repeat(problem.observed.pixels, 3, axis=2)),
+        reference=Image(np.repeat(problem.reference.pixels, 3, axis=2)),
+    )
+    view.set_problem(colour)
+    assert "(CBM3D is the baseline)" in view.baseline_label.text()
+    view.set_checked(["bm3d", "guicmp_box"])
+    _run(qtbot, view)
+    assert view.comparison.baseline.method == "bm3d"
+    assert "(BM3D is the baseline)" in view.baseline_label.text()
+    assert view.table.horizontalHeaderItem(3).text() == "Gain vs BM3D (dB)"
+    assert "vs BM3D" in view.tiles[-1].caption.text()
+
+
+def test_tiles_follow_the_viewer_theme_with_captions_under_the_pictures_and_the_table_unscrolled(qtbot, view):
+    from workbench.gui.views.viewer import BACKGROUND
+
+    view.set_checked(["bm3d", "guicmp_box", "guicmp_median"])
+    _run(qtbot, view)
+    qtbot.wait(100)
+    tile = view.tiles[2]
+    assert tile.graphics.backgroundBrush().color() == BACKGROUND
+    picture_bottom = tile.graphics.geometry().bottom()
+    assert tile.caption.geometry().top() - picture_bottom <= 8
+    aspect = tile.pixels.shape[0] / tile.pixels.shape[1]
+    assert abs(tile.graphics.height() - tile.graphics.width() * aspect) <= 2 or tile.graphics.height() < (
+        tile.graphics.width() * aspect
+    )
+    assert view.table.verticalScrollBar().maximum() == 0

@@ -157,10 +157,93 @@ def test_degrading_in_the_window_fills_in_the_noise_it_added(main_window, qtbot)
     panel.shutdown()
 
 
-def test_the_log_axes_label_only_the_1_2_and_5_ticks_of_a_decade(panel):
-    axis = panel.loss_plot.getAxis("left")
+def test_the_log_axes_label_the_1_2_and_5_ticks_of_a_tall_decade_and_thin_out_when_short():
+    from workbench.gui.views.log_axis import labelled, power_label
+
     values = [np.log10(value) for value in (0.1, 0.09, 0.05, 0.03, 0.02, 0.01)]
-    assert axis.logTickStrings(values, 1.0, 1.0) == ["0.1", "", "0.05", "", "0.02", "0.01"]
+    assert labelled(values, 120) == [True, False, True, False, True, True]
+    assert labelled(values, 40) == [True, False, False, False, False, True]
+    decades = [-6.0, -5.0, -4.0, -3.0, -2.0, -1.0]
+    assert labelled(decades, 6) == [True, False, False, True, False, False]
+    assert [power_label(value) for value in (np.log10(0.05), -3.0, np.log10(2e-5), 2.0)] == [
+        "0.05",
+        "0.001",
+        "2e-5",
+        "100",
+    ]
+
+
+def test_a_short_loss_axis_keeps_its_labels_apart(panel, qtbot):
+    panel.resize(900, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    axis = panel.loss_plot.getAxis("left")
+    low, high = axis.range
+    values = [np.log10(value * 10.0**power) for power in range(-4, 0) for value in range(1, 10)]
+    values = [value for value in values if low <= value <= high]
+    shown = [text for text in axis.logTickStrings(values, 1.0, 1.0) if text]
+    decade_pixels = axis.geometry().height() / (high - low)
+    assert len(shown) <= max(2, axis.geometry().height() / 18), (shown, decade_pixels)
+
+
+def test_start_is_disabled_while_a_run_goes_and_start_refuses_to_discard_it(panel, qtbot):
+    panel.iterations.setValue(100_000)
+    assert panel.start_button.isEnabled()
+    assert panel.start()
+    assert not panel.start_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.stepper.iteration >= 1, timeout=30_000)
+    running = panel.stepper
+    assert not panel.start()
+    assert panel.stepper is running and "A run is going" in panel.status.text()
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=30_000):
+        panel.cancel_button.click()
+    assert panel.start_button.isEnabled()
+
+
+def test_the_running_average_is_shown_once_it_weighs_enough_outputs(panel, qtbot):
+    from workbench.gui.pages.dip.run import averaging_steps
+
+    assert averaging_steps(0.99) == 100 and averaging_steps(0.0) == 0
+    panel.iterations.setValue(100_000)
+    assert panel.start()
+    start = panel.curves.average_from
+    assert start == averaging_steps(panel.settings().average_weight) > 3
+    qtbot.waitUntil(lambda: len(panel.curves.iterations) >= 3, timeout=30_000)
+    assert np.isnan(panel.curves.shown_average()).all()
+    assert f"from step {start}" in panel.preview_caption.text()
+    assert " average " not in panel.status.text()
+    with qtbot.waitSignal(panel.run_finished, timeout=30_000) as finished:
+        panel.stop_button.click()
+    assert "kept: " + finished.args[0].description in panel.preview_caption.text()
+
+
+def test_the_settings_column_keeps_its_width_while_the_status_changes(panel, qtbot):
+    panel.resize(1000, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    column = panel.status.parentWidget()
+    widths = []
+    for text in ("", "Iteration 1/1500 · 3.1 it/s · about 480 s left · average 24.31 dB · paused", "x"):
+        panel.status.setText(text)
+        qtbot.wait(20)
+        widths.append((column.width(), panel.plots.width()))
+    assert len(set(widths)) == 1
+
+
+def test_the_legend_names_the_current_run_and_earlier_runs_fade(panel, qtbot):
+    from workbench.gui.views.run_colours import run_colour
+
+    panel.iterations.setValue(3)
+    for seed in (0, 1, 2):
+        panel.seed.setValue(seed)
+        with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+            panel.start()
+    legend = [label.text for _, label in panel.psnr_plot.legend.items]
+    assert legend == ["output", "running average"]
+    assert "2 earlier run(s)" in panel.psnr_plot.titleLabel.text
+    colours = [run_colour(age) for age in range(4)]
+    assert len({colour.name() for colour in colours}) == 4
+    assert colours[1].alpha() > colours[2].alpha() > colours[3].alpha()
 
 
 def test_empty_plots_show_a_step_frame_that_the_first_run_replaces(panel, qtbot):

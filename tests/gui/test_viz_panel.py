@@ -188,3 +188,22 @@ def test_a_denoiser_that_began_as_the_identity_offers_no_field_at_its_start(pane
     assert panel.network().start_is_constant()
     assert not panel.erf_at_start.isEnabled()
     assert "identity" in panel.erf_at_start.toolTip()
+
+
+def test_a_many_channel_first_layer_shows_one_readable_tile_per_filter(panel):
+    torch.manual_seed(0)
+    code_net = nn.Sequential(nn.Conv2d(32, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 3, 1))
+    with torch.no_grad():
+        code_net[0].weight[5, 7] *= 50
+    panel.set_model(code_net)
+    assert panel.filters_view.has_picture()
+    caption = panel.filters_caption.text()
+    assert "16 filters of 0 (32 input channel(s)" in caption
+    assert "its input channel of largest weight norm" in caption
+
+    from workbench.core.viz.filters import filter_grid, strongest_channels
+
+    assert filter_grid(code_net, strongest_channel=True).layout.count == 16
+    assert filter_grid(code_net).layout.count == 16 * 32
+    weight = code_net[0].weight.detach().numpy()
+    assert np.array_equal(strongest_channels(weight)[5, 0], weight[5, 7])

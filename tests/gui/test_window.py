@@ -294,12 +294,50 @@ def test_settings_persist_recent_files_device_and_layout(qtbot, qt_settings, ima
     stored = WindowSettings(qt_settings)
     assert stored.recent_files()[:2] == [str(image_files[0].resolve()), str(image_files[1].resolve())]
     assert stored.device() == "cpu"
-    assert all(part is not None for part in stored.layout())
+    assert all(part is not None for part in stored.layout(window._screen_size()))
     again = MainWindow(settings=qt_settings)
     qtbot.addWidget(again)
     assert again.device_box.device() == "cpu"
     again.recent_menu.aboutToShow.emit()
     assert [action.text() for action in again.recent_menu.actions()][:2] == ["noisy.png", "clean.png"]
+
+
+def _close_with_method_dock_hidden(qtbot, qt_settings) -> MainWindow:
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.method_dock.hide()
+    window.close()
+    return window
+
+
+def test_a_layout_saved_on_this_screen_comes_back(qtbot, qt_settings):
+    _close_with_method_dock_hidden(qtbot, qt_settings)
+    again = MainWindow(settings=qt_settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.method_dock.isVisible()
+
+
+def test_a_layout_saved_on_another_screen_is_discarded(qtbot, qt_settings):
+    _close_with_method_dock_hidden(qtbot, qt_settings)
+    qt_settings.setValue("window/screen", "3840x2160")
+    again = MainWindow(settings=qt_settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.method_dock.isVisible()
+    assert again.isMaximized(), "the first-launch size on a screen under 1500x940 is maximised"
+
+
+def test_a_window_past_its_screen_does_not_save_its_layout(qtbot, qt_settings):
+    window = MainWindow(settings=qt_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    free = window.screen().availableGeometry()
+    window.setGeometry(free.x(), free.y(), free.width() + 300, free.height())
+    window.close()
+    assert WindowSettings(qt_settings).layout(window._screen_size()) == (None, None)
 
 
 def test_add_panel_docks_a_widget_and_lists_it(main_window):
@@ -381,3 +419,40 @@ def test_closing_waits_for_a_job_that_cannot_be_interrupted(qtbot, qt_settings, 
     window.close()
     assert finished.is_set()
     assert not window.runner._threads
+
+
+def test_the_first_status_of_a_run_names_what_it_does_first(qtbot, main_window, image_files, fake_methods):
+    main_window.open_paths(image_files)
+    choose(main_window, "gui_test_scale")
+    main_window.params_box.panel.editors["gain"].set_value("auto")
+    with qtbot.waitSignal(main_window.runner.idle, timeout=5000):
+        assert main_window.run_method()
+        assert main_window.job_status.label.text() == "Test scale: estimating the noise level…"
+        assert main_window.job_status.progress.maximum() == 0, "a busy bar until a fraction arrives"
+    assert main_window.job_status.progress.maximum() == 1000
+
+
+def test_first_steps_name_the_noise_estimate_and_the_weights():
+    from workbench.gui.views.captions import first_step
+
+    assert first_step("learned", {"sigma": "auto"}) == "estimating the noise level, loading the weights…"
+    assert first_step("learned", {"sigma": 25.0}) == "loading the weights…"
+    assert first_step("bm3d", {"sigma": "auto"}) == "estimating the noise level…"
+    assert first_step("noise_adaptive", {"sigma": "auto"}) == "estimating the noise model…"
+    assert first_step("classical", {"h": 10.0}) == "starting…"
+
+
+def test_a_mosaicked_image_is_demosaicked_into_colour_and_scored(qtbot, main_window, image_files):
+    _, clean = image_files
+    main_window.open_image(clean)
+    panel = main_window.degrade_panel
+    panel.choose("mosaic")
+    with qtbot.waitSignal(main_window.reference_changed):
+        panel.apply_button.click()
+    problem = main_window.current_problem()
+    assert problem.task.value == "demosaic" and problem.observed.channels == 1
+    choose(main_window, "demosaic_malvar")
+    run_and_wait(qtbot, main_window)
+    result = main_window.shown_result()
+    assert result.image.pixels.shape == io.read_image(clean).pixels.shape
+    assert result.psnr is not None

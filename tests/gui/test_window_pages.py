@@ -104,3 +104,57 @@ def test_other_pages_hide_the_restore_docks_and_the_restore_page_brings_them_bac
     assert main_window.degrade_dock.isVisible()
     main_window.show_page("Restore")
     assert main_window.method_dock.isVisible() and main_window.history_dock.isVisible()
+
+
+def _with_pages(window: MainWindow, *names: str) -> None:
+    for name in names:
+        window.add_page(name, StoppableLabel())
+
+
+def test_ctrl_and_a_digit_goes_to_the_pages_in_tab_order(qtbot, main_window):
+    _with_pages(main_window, "Second", "Third")
+    main_window.show()
+    named = [action.text() for action in main_window.page_actions if action.isVisible()]
+    assert named == ["Restore", "Second", "Third"]
+    for digit, title in ((3, "Third"), (2, "Second"), (1, "Restore")):
+        action = main_window.page_actions[digit - 1]
+        assert action.shortcut().toString() == f"Ctrl+{digit}"
+        action.trigger()
+        assert main_window.pages.tabText(main_window.pages.currentIndex()) == title
+    assert not main_window.page_actions[3].isEnabled()
+
+
+def test_the_page_tabs_stay_in_place_when_the_restore_docks_hide(qtbot, main_window):
+    _with_pages(main_window, "Second", "Third")
+    main_window.show()
+    bar = main_window.pages.tab_bar
+
+    def tab_places() -> list[int]:
+        return [bar.mapTo(main_window, bar.tabRect(index).center()).x() for index in range(bar.count())]
+
+    on_restore = tab_places()
+    main_window.pages.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not main_window.method_dock.isVisible())
+    assert tab_places() == on_restore
+
+
+def test_restore_toolbar_actions_are_disabled_on_other_pages(main_window):
+    _with_pages(main_window, "Second")
+    restore_only = (main_window.run_action, main_window.fit_action, main_window.split_action)
+    assert all(action.isEnabled() for action in restore_only)
+    main_window.show_page("Second")
+    assert not any(action.isEnabled() for action in restore_only)
+    assert not main_window.cancel_action.isEnabled()
+    assert main_window.open_action.isEnabled()
+    main_window.show_page("Restore")
+    assert all(action.isEnabled() for action in restore_only)
+
+
+def test_a_wide_page_scrolls_instead_of_widening_the_window(qtbot, main_window):
+    wide = QLabel("wide")
+    wide.setMinimumWidth(5000)
+    main_window.add_page("Wide", wide)
+    main_window.show()
+    main_window.show_page("Wide")
+    assert main_window.pages.minimumSizeHint().width() < 1000
+    assert main_window.minimumSizeHint().width() < 1500

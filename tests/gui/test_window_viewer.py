@@ -128,3 +128,19 @@ def test_hovering_shows_the_readout_under_the_views(qtbot, viewer):
     qtbot.mouseMove(pane.graphics.viewport(), centre)
     qtbot.mouseMove(pane.graphics.viewport(), centre + QPoint(1, 1))
     qtbot.waitUntil(lambda: "input 128" in viewer.readout_label.text())
+
+
+def test_a_long_caption_is_elided_to_its_width_and_kept_whole(qtbot):
+    from workbench.gui.widgets.elided_label import ElidedLabel
+
+    text = "Output: Non-local means · PSNR 31.20 dB · SSIM 0.912 · scored against a_long_file_name.png"
+    label = ElidedLabel(text)
+    qtbot.addWidget(label)
+    label.resize(120, 20)
+    label.show()
+    assert label.minimumSizeHint().width() == 0
+    assert label.shown_text().endswith("…")
+    assert label.fontMetrics().horizontalAdvance(label.shown_text()) <= 120
+    assert label.text() == text and label.toolTip() == text
+    label.resize(2000, 20)
+    assert label.shown_text() == text

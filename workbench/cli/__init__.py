@@ -115,7 +115,7 @@ def _dispatch(args: list[str]) -> int:
     except WorkbenchError as error:
         print(f"workbench: error: {error}", file=sys.stderr)
         return 1
-    except (MemoryError, RuntimeError) as error:
+    except Exception as error:
         memory = out_of_memory(error)
         if memory is None:
             raise

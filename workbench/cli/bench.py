@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.core.compare import parse_method_list, settings_for
 from workbench.core.errors import Cancelled
-from workbench.core.train.evaluate import BenchReport, benchmark_folder
 
 from .common import (
     add_device_option,
@@ -18,6 +17,9 @@ from .common import (
     progress_context,
     write_json,
 )
+
+if TYPE_CHECKING:
+    from workbench.core.train.evaluate import BenchReport
 
 COMMAND = "bench"
 HELP = "add seeded Gaussian noise to every image of a folder and score denoisers (PSNR, SSIM, time)"
@@ -36,6 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.compare import parse_method_list, settings_for
+    from workbench.core.train.evaluate import BenchReport, benchmark_folder
+
     runs = settings_for(parse_method_list(args.methods), args.assignments)
     images = sorted(args.folder.iterdir()) if args.folder.is_dir() else []
     check_files({f"image {path.name}": path for path in images}, {"JSON report": args.json}, args.overwrite)

@@ -8,15 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from workbench.core import io, metrics
-from workbench.core.dip import PICKS, PRESETS, DipStepper, preset_settings, resolve_preset
-from workbench.core.dip.choices import DEFAULT_CPU_THREADS
-from workbench.core.dip.curve import write_curve
-from workbench.core.dip.threads import cpu_threads
+from workbench.core.dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image, to_gray
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.jobs import resolve_device
-from workbench.core.losses import LOSSES
+from workbench.core.loss_choices import LOSSES
 from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 
@@ -46,6 +43,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the input's noise std in 8-bit units, when known: --auto-stop then also stops where the "
         "smoothed loss reaches its variance (default: unknown)",
     )
+    parser.add_argument(
+        "--sure-stop",
+        action="store_true",
+        help="denoising, experimental: follow the SURE-estimated PSNR (psnr_est in the log; at "
+        "--noise-sigma, else an estimated sigma) and, with --auto-stop, stop past its peak too; runs a "
+        "shadow net (2x time)",
+    )
     parser.add_argument("--run-past", action="store_true", help="with --auto-stop: go on to the cap")
     parser.add_argument("--window", type=int, default=0, help="ES-WMV window W (default: the preset's)")
     parser.add_argument("--patience", type=int, default=0, help="ES-WMV patience P (default: the preset's)")
@@ -58,7 +62,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--pick", default="average", choices=PICKS, help="what auto-stop keeps")
     parser.add_argument("--reference", type=Path, help="the clean image, for the PSNR curves")
-    parser.add_argument("--log", type=Path, help="CSV of iteration, seconds, loss, psnr, psnr_avg, es_stat")
+    parser.add_argument(
+        "--log", type=Path, help="CSV of iteration, seconds, loss, psnr, psnr_avg, es_stat, psnr_est"
+    )
     parser.add_argument("--mask", type=Path, help="inpainting: mask image (white = known pixels)")
     parser.add_argument("--scale", type=int, default=4, help="super-resolution factor (default 4)")
     parser.add_argument(
@@ -80,6 +86,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.dip import DipStepper, preset_settings, resolve_preset
+    from workbench.core.dip.curve import write_curve
+    from workbench.core.dip.threads import cpu_threads
+
     require_write_suffix(args.out)
     inputs = {"input": args.input, "reference": args.reference, "mask": args.mask, "kernel": args.kernel}
     check_files(inputs, {"result": args.out, "log": args.log}, args.overwrite)
@@ -103,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         pick=args.pick,
         amp=device.type == "cuda",
         noise_sigma=args.noise_sigma / 255.0,
+        sure=args.sure_stop,
     )
     preset = resolve_preset(args.preset, device.type)
     print(f"preset {preset} on {device}, cap {settings.iterations} iterations", file=sys.stderr)

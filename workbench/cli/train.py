@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.io.formats import require_write_suffix
-from workbench.core.losses import LOSSES
-from workbench.core.models import ARCHITECTURES
-from workbench.core.models.weights import card_path
-from workbench.core.train.session import training_card
-from workbench.core.train.setup import MODES, TrainSettings, make_trainer
-from workbench.core.train.trainer import OPTIMIZERS
+from workbench.core.loss_choices import LOSSES
+from workbench.core.train.choices import ARCHITECTURE_NAMES, MODES, OPTIMIZERS
 
 from .common import add_device_option, check_files, progress_context
+
+if TYPE_CHECKING:
+    from workbench.core.train.setup import TrainSettings
 
 COMMAND = "train"
 HELP = "train a denoiser: on clean images with synthetic noise, on noisy pairs, or on noisy images alone"
@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", type=Path, help="clean folder (supervised), noisy folder or image")
     parser.add_argument("-o", "--out", type=Path, required=True, help="weight file to write (.pt)")
     parser.add_argument("--pair", type=Path, help="second folder of noisy shots (noise2noise)")
-    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="dncnn")
+    parser.add_argument("--arch", choices=ARCHITECTURE_NAMES, default="dncnn")
     parser.add_argument(
         "--model", action="append", default=[], metavar="K=V", help="model setting (depth=12)"
     )
@@ -70,6 +70,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.train.session import training_card
+    from workbench.core.train.setup import TrainSettings, make_trainer
+
     low, high = parse_sigma(args.sigma)
     settings = TrainSettings(
         args.mode,
@@ -111,6 +114,8 @@ def check_outputs(args: argparse.Namespace) -> None:
     """Before training: the weight file, its card, the checkpoint and --denoised are distinct from the
     data and each other, and none exists unless --overwrite (a checkpoint resumed from is read and
     then rewritten, as it should be)."""
+    from workbench.core.models.weights import card_path
+
     if args.denoised is not None:
         require_write_suffix(args.denoised)
     inputs = {"training data": args.data if args.data.is_file() else None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,17 +13,12 @@ from workbench.core import io
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image
 from workbench.core.io.formats import require_write_suffix
-from workbench.core.viz import (
-    effective_field,
-    erf_overlay,
-    filter_grid,
-    noise_probe,
-    receptive_fields,
-    rf_plot,
-)
-from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model
+from workbench.core.viz.choices import MODEL_NAMES
 
 from .common import add_device_option, check_files, progress_context, write_json
+
+if TYPE_CHECKING:
+    from workbench.core.viz.models import VizNet
 
 COMMAND = "viz"
 HELP = "inside a network: first-layer filters, receptive field per layer, effective receptive field"
@@ -85,6 +81,8 @@ def _check_files(args: argparse.Namespace) -> None:
 
 
 def _model(args: argparse.Namespace) -> VizNet:
+    from workbench.core.viz.models import resolve_model
+
     net = resolve_model(args.model).to(progress_context(args.device).torch_device())
     if net.notice:
         print(f"model: {net.notice}")
@@ -92,6 +90,8 @@ def _model(args: argparse.Namespace) -> VizNet:
 
 
 def _filters(args: argparse.Namespace) -> int:
+    from workbench.core.viz import filter_grid
+
     net = _model(args)
     grid = filter_grid(net, most_changed_first=args.most_changed_first)
     if args.most_changed_first and not grid.most_changed_first:
@@ -110,6 +110,8 @@ def erf_probe_side(rf: int, multiple: int) -> int:
 
 
 def _rf(args: argparse.Namespace) -> int:
+    from workbench.core.viz import effective_field, noise_probe, receptive_fields, rf_plot
+
     net = _model(args)
     device = progress_context(args.device).torch_device()
     report = receptive_fields(net, device=device)
@@ -141,6 +143,8 @@ def _rf(args: argparse.Namespace) -> int:
 
 
 def _erf(args: argparse.Namespace) -> int:
+    from workbench.core.viz import effective_field, erf_overlay, receptive_fields
+
     at = parse_pixel(args.at)
     image = io.read_image(args.image)
     net = _model(args)

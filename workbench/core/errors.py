@@ -30,20 +30,34 @@ OUT_OF_MEMORY_ADVICE = (
 )
 
 
-def out_of_memory(error: BaseException) -> OutOfMemory | None:
-    """``error`` as an :class:`OutOfMemory` when it is one (torch's CUDA out-of-memory error, a
-    RuntimeError saying "out of memory", numpy's or Python's MemoryError), else None.
+CPU_ALLOCATOR_FAILURE = "can't allocate memory"
+"""What torch's DefaultCPUAllocator says when main memory (or ``ulimit -v``) runs out."""
+OPENCV_FAILURE = "insufficient memory"
+"""What OpenCV's ``cv2.error`` says (code -4) when an allocation fails."""
 
-    Read by class name and message, so this module needs no torch import.
+
+def out_of_memory(error: BaseException) -> OutOfMemory | None:
+    """``error`` as an :class:`OutOfMemory` when it is one, else None: torch's CUDA out-of-memory
+    error or a RuntimeError saying "out of memory" (the GPU), torch's CPU allocator failing
+    ("DefaultCPUAllocator: can't allocate memory"), OpenCV's "Insufficient memory" ``cv2.error``,
+    or numpy's or Python's MemoryError (the computer).
+
+    Read by class name and message, so this module needs no torch or OpenCV import.
     """
     if isinstance(error, OutOfMemory):
         return error
+    text = str(error).lower()
+    computer = OutOfMemory(f"the computer ran out of memory: {OUT_OF_MEMORY_ADVICE}")
+    if isinstance(error, MemoryError):
+        return computer
+    if isinstance(error, RuntimeError) and CPU_ALLOCATOR_FAILURE in text:
+        return computer
+    if type(error).__module__.startswith("cv2") and OPENCV_FAILURE in text:
+        return computer
     if type(error).__name__ == "OutOfMemoryError" or (
-        isinstance(error, RuntimeError) and "out of memory" in str(error).lower()
+        isinstance(error, RuntimeError) and "out of memory" in text
     ):
         return OutOfMemory(f"the GPU ran out of memory: {OUT_OF_MEMORY_ADVICE}")
-    if isinstance(error, MemoryError):
-        return OutOfMemory(f"the computer ran out of memory: {OUT_OF_MEMORY_ADVICE}")
     return None
 
 

@@ -22,20 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from .errors import ParameterError
-
-LOSSES = ("l2", "l1", "ssim", "ms_ssim", "mix")
-"""Names accepted by :func:`get_loss` (the CLI's ``--loss``)."""
-
-MASKABLE = ("l2", "l1")
-"""Losses that can score only the pixels of a mask (blind-spot training)."""
-
-LABELS = {
-    "l2": "l2 (mean squared error)",
-    "l1": "l1 (mean absolute error)",
-    "ssim": "SSIM",
-    "ms_ssim": "MS-SSIM",
-    "mix": "MS-SSIM + l1 (Zhao et al.)",
-}
+from .loss_choices import LOSSES, MASKABLE
 
 WINDOW = 11
 WINDOW_SIGMA = 1.5

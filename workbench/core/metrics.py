@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.ndimage import uniform_filter
 
 SSIM_WINDOW = 7
 _K1, _K2 = 0.01, 0.03
@@ -65,6 +64,8 @@ def ms_ssim(estimate: np.ndarray, reference: np.ndarray) -> float:
 
 
 def _ssim_channel(x: np.ndarray, y: np.ndarray, window: int, data_range: float) -> float:
+    from scipy.ndimage import uniform_filter
+
     count = window * window
     covariance_norm = count / (count - 1) if count > 1 else 1.0
     mean_x = uniform_filter(x, window)

@@ -22,8 +22,6 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from scipy.ndimage import uniform_filter
-from scipy.stats import gamma
 
 from .image import as_hwc
 
@@ -109,6 +107,8 @@ def _gradient_energy(patches: np.ndarray) -> np.ndarray:
 @cache
 def _texture_threshold() -> float:
     """The gradient energy a noise-only patch of unit variance stays below with probability 1-1e-6."""
+    from scipy.stats import gamma
+
     operator = np.vstack([_difference_matrix(axis) for axis in (0, 1)])
     normal = operator.T @ operator
     rank = np.linalg.matrix_rank(normal)
@@ -166,6 +166,8 @@ def estimate_poisson_gaussian(pixels: np.ndarray, bins: int = 16) -> tuple[float
     Raises:
         ValueError: fewer than 8 usable blocks per bin (the image is too small or all clipped).
     """
+    from scipy.ndimage import uniform_filter
+
     pixels = as_hwc(pixels).astype(np.float64)
     block_means = _block_means(pixels)
     levels = np.stack(

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import metrics, registry
+from . import memory, metrics, registry
 from .image import Image
 from .jobs import RunContext
 from .problem import Problem
@@ -66,10 +66,12 @@ def restore(
         ParameterError: unknown method, bad parameter, a task the method does not
             solve, or a problem missing what its task needs.
         Cancelled: the context was cancelled during the run.
+        OutOfMemory: the result's buffers alone would not fit in the memory there is.
     """
     method = registry.get(method_name)
     params = registry.prepare(method.name, values, problem.task)
     problem.require()
+    require_result_fits(problem, method.name)
     ctx = ctx or RunContext()
     ctx.notes.clear()
     start = time.perf_counter()
@@ -85,6 +87,18 @@ def restore(
 
         estimate_psnr(problem, result, ctx)
     return result
+
+
+def require_result_fits(problem: Problem, method_name: str) -> None:
+    """Refuse, before anything is allocated, a result whose whole-image buffers (see
+    ``memory.IMAGE_COPIES``) exceed the memory there is (e.g. ``--scale 100000``)."""
+    height, width = problem.output_shape
+    channels = problem.observed.channels
+    memory.require_fits(
+        memory.image_bytes(height, width, channels, memory.IMAGE_COPIES),
+        f"{method_name} with a {width}x{height}x{channels} result",
+        "choose a smaller scale or a crop of the image",
+    )
 
 
 def score(estimate: np.ndarray, reference: np.ndarray) -> tuple[float | None, float | None]:

@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import memory
+from .errors import OUT_OF_MEMORY_ADVICE, out_of_memory
 from .jobs import RunContext
 
 
@@ -48,6 +50,10 @@ def denoise_image(
 
     Returns:
         H×W×C float32 estimate (not clipped).
+
+    Raises:
+        OutOfMemory: one tile's pass (see ``memory.inference_bytes``) and the whole-image buffers
+            would not fit on ``device``; checked before the first tile.
     """
     ctx = ctx or RunContext()
     align = int(getattr(model, "alignment", 1))
@@ -64,6 +70,7 @@ def denoise_image(
     level = None if level_map is not None else _levels(sigma, channels if per_channel else 1, device)
     out = np.empty((height, width, channels), dtype=np.float32)
     corners = [(top, left) for top in range(0, height, tile) for left in range(0, width, tile)]
+    _require_tiles_fit(model, (height, width, channels), tile, margin, per_channel, device)
     precision = autocast_dtype(model, torch.device(device))
     with (
         torch.inference_mode(),
@@ -86,6 +93,71 @@ def denoise_image(
             out[top:bottom, left:right] = estimate[top - y0 : bottom - y0, left - x0 : right - x0]
     ctx.progress(1.0, "done")
     return out
+
+
+MIN_TILE = 128
+"""The smallest tile side an out-of-memory retry goes down to before it leaves the GPU."""
+
+
+def denoise_fitting(
+    model: nn.Module,
+    pixels: np.ndarray,
+    sigma: float | np.ndarray | None = None,
+    tile: int = 512,
+    ctx: RunContext | None = None,
+    device: torch.device | str = "cpu",
+) -> np.ndarray:
+    """:func:`denoise_image`, retried when memory runs out: with tiles half as wide, down to
+    ``MIN_TILE``, then on the CPU. Each retry is said on the progress line and listed in
+    ``ctx.notes["memory"]``; the result is the same as one pass (tiling is exact).
+
+    Raises:
+        OutOfMemory: even ``MIN_TILE`` tiles on the CPU do not fit.
+    """
+    ctx = ctx or RunContext()
+    device = torch.device(device)
+    side = tile if tile > 0 else max(pixels.shape[:2])
+    while True:
+        try:
+            return denoise_image(model, pixels, sigma, side, ctx, device)
+        except Exception as error:
+            failure = out_of_memory(error)
+            if failure is None:
+                raise
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+            if side > MIN_TILE:
+                side = max(MIN_TILE, side // 2)
+                note = f"out of memory on {device}: retried with {side}-pixel tiles"
+            elif device.type != "cpu":
+                device, side = torch.device("cpu"), tile if tile > 0 else max(pixels.shape[:2])
+                note = f"out of memory on the GPU even with {MIN_TILE}-pixel tiles: ran on the CPU"
+            else:
+                raise failure from None
+            ctx.notes.setdefault("memory", []).append(note)
+            ctx.progress(0.0, note)
+
+
+def _require_tiles_fit(
+    model: nn.Module,
+    shape: tuple[int, int, int],
+    tile: int,
+    margin: int,
+    per_channel: bool,
+    device: torch.device | str,
+) -> None:
+    height, width, channels = shape
+    window_h, window_w = min(tile, height) + 2 * margin, min(tile, width) + 2 * margin
+    batch, depth = (channels, 1) if per_channel else (1, channels)
+    needed = batch * memory.inference_bytes(model, depth, window_h, window_w)
+    if torch.device(device).type == "cpu":
+        needed += memory.image_bytes(height, width, channels, copies=3)
+    memory.require_fits(
+        needed,
+        f"a {width}x{height} image in {min(tile, max(height, width))}-pixel tiles",
+        OUT_OF_MEMORY_ADVICE,
+        str(device),
+    )
 
 
 def _is_map(sigma: float | np.ndarray | None) -> bool:

@@ -28,6 +28,7 @@ from .maps import (
     error_map,
     heat_colors,
     removed_noise,
+    removed_structure,
     shared_scale,
     signed_gray,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "planned_files",
     "read_rerun",
     "removed_noise",
+    "removed_structure",
     "render_grid",
     "rerun_record",
     "result_filename",

@@ -26,10 +26,15 @@ class Tile:
 
 
 def tile_captions(comparison: Comparison, result: Result) -> tuple[str, ...]:
-    """Title lines of a result's tile: label, 'PSNR dB / SSIM', 'gain vs BM3D · time'."""
+    """Title lines of a result's tile: label, 'PSNR dB / SSIM' (with '· est. PSNR' when it was
+    estimated; the estimate alone without a reference), 'gain vs BM3D · time'."""
     lines = [method_label(result.method)]
+    estimate = None if result.psnr_est is None else f"est. {result.psnr_est:.2f}"
     if result.psnr is not None:
-        lines.append(f"{format_psnr(result.psnr)} dB / {result.ssim:.3f}")
+        scores = f"{format_psnr(result.psnr)} dB / {result.ssim:.3f}"
+        lines.append(scores if estimate is None else f"{scores} · {estimate}")
+    elif estimate is not None:
+        lines.append(f"{estimate} dB (no reference)")
     gain = comparison.gain(result)
     base = comparison.baseline
     time_text = f"{result.seconds:.2f} s"

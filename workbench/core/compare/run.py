@@ -13,7 +13,7 @@ from ..errors import Cancelled, WorkbenchError, out_of_memory
 from ..jobs import RunContext
 from ..pipeline import Result
 from ..problem import Problem
-from .maps import error_map, removed_noise
+from .maps import error_map, removed_noise, removed_structure
 from .plan import MethodRun, check_plan
 
 
@@ -64,6 +64,16 @@ class Comparison:
         observed = self.problem.observed.pixels
         maps = {
             result.method: removed_noise(observed, result.image.pixels)
+            for result in self.results
+            if result.image.pixels.shape == observed.shape
+        }
+        return maps or None
+
+    def structure_maps(self) -> dict[str, np.ndarray] | None:
+        """Per method, :func:`removed_structure` (H×W, [-1, 1]); None when sizes differ."""
+        observed = self.problem.observed.pixels
+        maps = {
+            result.method: removed_structure(observed, result.image.pixels)
             for result in self.results
             if result.image.pixels.shape == observed.shape
         }

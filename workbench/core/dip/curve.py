@@ -1,4 +1,4 @@
-"""The per-step curve of a DIP run as CSV: iteration, seconds, loss, psnr, psnr_avg, es_stat."""
+"""The per-step curve of a DIP run as CSV: iteration, seconds, loss, psnr, psnr_avg, es_stat, psnr_est."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 from ..io.atomic import write_text
 from .stepper import StepRecord
 
-COLUMNS = ("iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat")
+COLUMNS = ("iteration", "seconds", "loss", "psnr", "psnr_avg", "es_stat", "psnr_est")
 
 
 def curve_csv(records: Iterable[StepRecord]) -> str:
-    """The records as CSV text with a header; a missing value (no reference, window filling) is empty."""
+    """The records as CSV text with a header; a missing value (no reference, window filling, no SURE
+    rule) is empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -27,6 +28,7 @@ def curve_csv(records: Iterable[StepRecord]) -> str:
                 _optional(record.psnr, ".4f"),
                 _optional(record.psnr_avg, ".4f"),
                 _optional(record.es_stat, ".6g"),
+                _optional(record.psnr_est, ".4f"),
             ]
         )
     return buffer.getvalue()

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import rawpy
-import tifffile
 
 from ..errors import InputError, ParameterError
 from ..image import Image, from_uint
@@ -25,15 +23,19 @@ from .pillow_reader import describe
 from .quiet import captured_stderr
 from .samples import check_size
 
+if TYPE_CHECKING:
+    import rawpy
+
 DEMOSAIC_ALGORITHMS = {
-    "ahd": rawpy.DemosaicAlgorithm.AHD,
-    "aahd": rawpy.DemosaicAlgorithm.AAHD,
-    "dcb": rawpy.DemosaicAlgorithm.DCB,
-    "dht": rawpy.DemosaicAlgorithm.DHT,
-    "linear": rawpy.DemosaicAlgorithm.LINEAR,
-    "ppg": rawpy.DemosaicAlgorithm.PPG,
-    "vng": rawpy.DemosaicAlgorithm.VNG,
+    "ahd": "AHD",
+    "aahd": "AAHD",
+    "dcb": "DCB",
+    "dht": "DHT",
+    "linear": "LINEAR",
+    "ppg": "PPG",
+    "vng": "VNG",
 }
+"""Option name -> member of ``rawpy.DemosaicAlgorithm`` (by name, so that rawpy loads only on use)."""
 WHITE_BALANCES = ("camera", "auto")
 OUTPUTS = ("srgb", "linear")
 BIT_DEPTHS = (16, 8)
@@ -73,8 +75,10 @@ class RawOptions:
 
     def postprocess_params(self) -> dict[str, Any]:
         """Keyword arguments for ``rawpy.RawPy.postprocess``."""
+        import rawpy
+
         params: dict[str, Any] = {
-            "demosaic_algorithm": DEMOSAIC_ALGORITHMS[self.demosaic],
+            "demosaic_algorithm": getattr(rawpy.DemosaicAlgorithm, DEMOSAIC_ALGORITHMS[self.demosaic]),
             "half_size": self.half_size,
             "use_camera_wb": self.white_balance == "camera",
             "use_auto_wb": self.white_balance == "auto",
@@ -99,6 +103,8 @@ class RawOptions:
 
 def _tag_metadata(path: Path) -> dict[str, Any] | None:
     """Metadata from the RAW's TIFF container, or None when it is not one tifffile can parse."""
+    import tifffile
+
     try:
         with tifffile.TiffFile(path) as tif:
             return meta.from_tiff_tags(tif.pages.first.tags)
@@ -137,6 +143,8 @@ def raw_metadata(path: Path, raw: rawpy.RawPy) -> dict[str, Any]:
 
 def read_raw(path: Path, max_pixels: int, options: RawOptions | None = None) -> Image:
     """Develop a camera RAW into an upright RGB Image, 16-bit unless ``options`` ask for 8."""
+    import rawpy
+
     options = options or RawOptions()
     with captured_stderr() as libraw_said:
         try:

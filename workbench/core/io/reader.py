@@ -5,8 +5,6 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-import tifffile
-
 from ..errors import InputError
 from ..image import Image
 from .formats import RAW_SUFFIXES, describe_unknown, looks_like_text, read_head, sniff
@@ -21,6 +19,8 @@ _DNG_VERSION = 50706
 
 def _tiff_holds_raw(path: Path) -> bool:
     """True for a TIFF container that holds sensor data (a DNG, or any CFA image): LibRaw develops those."""
+    import tifffile
+
     try:
         with tifffile.TiffFile(path) as tif:
             page = tif.pages.first

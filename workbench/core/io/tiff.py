@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tifffile
 
 from ..errors import InputError
 from ..image import Image
@@ -25,7 +24,7 @@ from .samples import check_size, to_pixels
 
 SOFTWARE = "Restoration Workbench"
 _PLACEHOLDER = 65000
-_DIRECT_PHOTOMETRIC = (tifffile.PHOTOMETRIC.MINISBLACK, tifffile.PHOTOMETRIC.RGB)
+_DIRECT_PHOTOMETRIC = (1, 2)  # tifffile.PHOTOMETRIC.MINISBLACK, RGB
 _ASCII, _SHORT, _LONG, _RATIONAL, _UNDEFINED = 2, 3, 4, 5, 7
 
 
@@ -46,6 +45,8 @@ def _direct_samples(page: Any) -> np.ndarray | None:
 
 def read_tiff(path: Path, head: bytes, max_pixels: int) -> Image:
     """Read the first page of a TIFF; InputError names the file and the reason on any failure."""
+    import tifffile
+
     notices: list[str] = []
     try:
         with tifffile.TiffFile(path) as tif:
@@ -107,6 +108,8 @@ def _ifd_bytes(entries: list[tuple[int, int, int, bytes]], offset: int) -> bytes
 
 def _attach_exif_ifd(path: Path, entries: list[tuple[int, int, int, bytes]]) -> None:
     """Append the EXIF IFD to ``path`` and turn the placeholder tag into its ExifIFD pointer."""
+    import tifffile
+
     with tifffile.TiffFile(path) as tif:
         tags = tif.pages.first.tags
         entry = tags[_PLACEHOLDER].offset
@@ -127,6 +130,8 @@ def write_tiff(path: Path, samples: np.ndarray, metadata: dict[str, Any]) -> Non
     Make, Model, DateTime and Orientation (always 1: the pixels are upright) go in TIFF tags,
     ISO, exposure and the capture date in an EXIF IFD, and everything as JSON in ImageDescription.
     """
+    import tifffile
+
     metadata = meta.tidy(metadata)
     extratags: list[tuple] = [(meta.TAG_ORIENTATION, "H", 1, 1, True)]
     for key, code in (("make", meta.TAG_MAKE), ("model", meta.TAG_MODEL), ("datetime", meta.TAG_DATETIME)):

@@ -8,6 +8,7 @@ from . import (
     dip,  # noqa: F401
     inpainting,  # noqa: F401
     learned,  # noqa: F401
+    pnp,  # noqa: F401
     stabilised,  # noqa: F401
     upscaling,  # noqa: F401
 )

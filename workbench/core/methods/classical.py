@@ -12,9 +12,6 @@ import warnings
 
 import cv2
 import numpy as np
-import pywt
-from scipy.ndimage import median_filter
-from skimage.restoration import denoise_tv_chambolle, denoise_wavelet
 
 from ..jobs import RunContext
 from ..params import ChoiceParam, FloatParam, IntParam, ParamSpec
@@ -36,6 +33,8 @@ def _run_gaussian(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray
 
 
 def _run_median(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from scipy.ndimage import median_filter
+
     size = 2 * params["radius"] + 1
     return median_filter(problem.observed.pixels, size=(size, size, 1), mode="reflect")
 
@@ -67,6 +66,8 @@ def _run_nlm(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
 
 
 def _run_tv(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from skimage.restoration import denoise_tv_chambolle
+
     pixels = problem.observed.pixels
     sigma = noise_sigma(pixels, params["sigma"], ctx)
     weight = params["strength"] * TV_WEIGHT_PER_SIGMA * sigma / 255.0
@@ -80,11 +81,15 @@ def _run_tv(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
 
 def _wavelet_levels(shape: tuple[int, ...], wavelet: str, wanted: int) -> int:
     """``wanted`` levels, or as many as the shorter side allows without boundary-dominated bands (>= 1)."""
+    import pywt
+
     possible = pywt.dwt_max_level(min(shape[:2]), pywt.Wavelet(wavelet).dec_len)
     return max(1, min(wanted, possible))
 
 
 def _run_wavelet(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from skimage.restoration import denoise_wavelet
+
     pixels = problem.observed.pixels
     sigma = noise_sigma(pixels, params["sigma"], ctx) / 255.0
     if sigma <= 0.0:

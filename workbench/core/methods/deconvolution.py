@@ -11,7 +11,6 @@ Pixels are float32 H×W×C in [0, 1]; ``problem.kernel`` is kh×kw, summing to 1
 from __future__ import annotations
 
 import numpy as np
-from skimage.restoration import richardson_lucy, wiener
 
 from ..jobs import RunContext
 from ..params import FloatParam, IntParam, ParamSpec
@@ -23,6 +22,8 @@ DEBLUR = frozenset({Task.DEBLUR})
 
 
 def _run_wiener(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from skimage.restoration import wiener
+
     kernel = np.asarray(problem.kernel, dtype=np.float64)
     ctx.progress(0.0, "Wiener deconvolution")
     estimate = deconvolve_planes(
@@ -36,6 +37,8 @@ def _run_wiener(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
 
 
 def _run_richardson_lucy(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from skimage.restoration import richardson_lucy
+
     kernel = np.asarray(problem.kernel, dtype=np.float64)
     ctx.progress(0.0, f"Richardson–Lucy, {params['iterations']} iterations")
     estimate = deconvolve_planes(

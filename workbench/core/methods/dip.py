@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
 from ..jobs import RunContext
-from ..losses import LOSSES
+from ..loss_choices import LOSSES
 from ..params import AUTO, BoolParam, ChoiceParam, FloatParam, IntParam, ParamSpec, SeedParam
 from ..problem import Problem, Task
 from ..registry import Method, register
@@ -44,6 +44,12 @@ PARAMS = ParamSpec(
             step=1.0,
             unit="/255",
             allow_auto=True,
+        ),
+        BoolParam(
+            "sure_stop",
+            False,
+            "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks "
+            "(a shadow run doubles the time; sigma as for the discrepancy stop, else estimated)",
         ),
         IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
         IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
@@ -96,6 +102,7 @@ def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
         pick=params["pick"],
         amp=device.type == "cuda",
         noise_sigma=None if params["noise_sigma"] == AUTO else params["noise_sigma"] / 255.0,
+        sure=params["sure_stop"] and problem.task is Task.DENOISE,
     )
     with cpu_threads(params["threads"]):
         outcome = stepper.run(ctx)

@@ -159,22 +159,22 @@ def denoise(
 
     ``sigma`` is in 8-bit units: one value, one per channel, or an H×W×C map (noise-map models).
     """
-    from ..tiling import denoise_image
+    from ..tiling import denoise_fitting
 
     model = loaded.model
     device = ctx.torch_device()
     model_channels = int(getattr(model, "channels", 1))
     if pixels.shape[2] == model_channels:
-        return denoise_image(model, pixels, sigma, tile, ctx, device)
+        return denoise_fitting(model, pixels, sigma, tile, ctx, device)
     if model_channels == 3:
         gray = np.repeat(pixels[..., :1], 3, axis=2)
         if isinstance(sigma, np.ndarray) and sigma.ndim == 3:
             sigma = np.repeat(sigma[..., :1], 3, axis=2)
-        return denoise_image(model, gray, sigma, tile, ctx, device).mean(axis=2, keepdims=True)
+        return denoise_fitting(model, gray, sigma, tile, ctx, device).mean(axis=2, keepdims=True)
     if not getattr(model, "uses_sigma", False):
-        return denoise_image(model, pixels, sigma, tile, ctx, device)
+        return denoise_fitting(model, pixels, sigma, tile, ctx, device)
     opponent = pixels @ OPPONENT.T + OPPONENT_OFFSET
-    estimate = denoise_image(model, opponent, sigma * OPPONENT_NOISE, tile, ctx, device)
+    estimate = denoise_fitting(model, opponent, sigma * OPPONENT_NOISE, tile, ctx, device)
     return (estimate - OPPONENT_OFFSET) @ np.linalg.inv(OPPONENT).T.astype(np.float32)
 
 

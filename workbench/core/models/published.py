@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from ..errors import InputError
+from ..memory import format_bytes
 from .restricted_pickle import load_restricted, state_dict_of
 from .weights import FORMAT, LoadedModel, load_weights, model_from_state
 
@@ -45,6 +46,34 @@ def _is_own_format(path: Path) -> bool:
     return isinstance(record, dict) and record.get("format") == FORMAT
 
 
+MAX_DECLARED_BYTES = 2 * 10**9
+"""Most array bytes a weight file may declare: DnCNN-family nets hold a few MB (17 layers: 2.2 MB)."""
+MAX_EXPANSION = 100
+"""Most a weight file's declared arrays may exceed its size by (HDF5 compression of float weights
+gains a few per cent; only arrays that were never written expand by more)."""
+
+
+def check_declared_sizes(path: Path, file: h5py.File) -> None:
+    """Refuse (InputError) an HDF5 weight file whose arrays declare more bytes than a weight file
+    holds or than its size can carry, before any array is read (the shapes are header data).
+
+    An 8 kB file that declares 147 GB is a bad weight file, not a reason to run out of memory.
+    """
+    sizes: list[int] = []
+    file.visititems(
+        lambda _name, item: (
+            sizes.append(item.size * item.dtype.itemsize) if isinstance(item, h5py.Dataset) else None
+        )
+    )
+    declared = sum(sizes)
+    on_disk = path.stat().st_size
+    if declared > MAX_DECLARED_BYTES or declared > MAX_EXPANSION * on_disk:
+        raise InputError(
+            f"{path}: a bad weight file: its arrays declare {format_bytes(declared)} in a file of "
+            f"{format_bytes(on_disk)} (a DnCNN's weights are a few MB); nothing was read"
+        )
+
+
 def load_matconvnet(path: str | Path) -> LoadedModel:
     """A DnCNN built from a MatConvNet v7.3 ``.mat`` file of cszn/DnCNN.
 
@@ -54,6 +83,7 @@ def load_matconvnet(path: str | Path) -> LoadedModel:
     path = Path(path)
     try:
         with h5py.File(path, "r") as file:
+            check_declared_sizes(path, file)
             layers = [_read_layer(file, ref) for ref in file["net"]["layers"][()].ravel()]
     except (KeyError, OSError, ValueError, TypeError) as error:
         raise InputError(f"{path}: not a MatConvNet DnCNN file ({error})") from None

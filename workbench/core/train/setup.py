@@ -12,11 +12,10 @@ from ..errors import InputError, ParameterError
 from ..losses import check_loss
 from ..models import ARCHITECTURES, build_model
 from .batches import BlindSpotBatches, PairBatches, SupervisedBatches
+from .choices import MODES
 from .data import SUFFIXES, load_folder, read_training_image
 from .noise import NoiseModel
 from .trainer import BatchSource, TrainConfig, Trainer
-
-MODES = ("supervised", "noise2noise", "blindspot")
 
 
 @dataclass

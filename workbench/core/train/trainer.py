@@ -24,6 +24,7 @@ from ..losses import check_loss, loss_value
 from ..models import build_model
 from ..models.weights import save_weights
 from .batches import Batch
+from .choices import OPTIMIZERS
 
 
 class BatchSource(Protocol):
@@ -232,9 +233,6 @@ class Trainer:
         return save_weights(
             path, self.model, self.config.architecture, self.config.model_kwargs, facts | card, overwrite
         )
-
-
-OPTIMIZERS = ("adam", "sgd")
 
 
 def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:

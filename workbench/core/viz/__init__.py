@@ -3,45 +3,46 @@
 Qt-free; the window (workbench.gui.viz_panel), the ``workbench viz`` command and the tests drive it.
 Networks are any ``torch.nn.Module`` mapping 1×C×H×W to 1×C'×H×W; :func:`resolve_model` builds the
 ones the workbench knows by name.
+
+The names load on first use (PEP 562), so that importing ``workbench.core.viz.choices`` (as the
+command line does) does not import torch.
 """
 
-from .effective import EffectiveField, effective_field, noise_probe, radius_holding
-from .features import FeatureMaps, feature_grid, feature_layers, feature_maps
-from .filters import FilterGrid, filter_grid, first_conv
-from .receptive_field import (
-    GRADIENT_SUPPORT,
-    RECURRENCE,
-    LayerRF,
-    RFReport,
-    gradient_support_rf,
-    has_upsampling,
-    positive_twin,
-    receptive_fields,
-    recurrence_rf,
-)
-from .render import erf_overlay, rf_plot
+from __future__ import annotations
 
-__all__ = [
-    "GRADIENT_SUPPORT",
-    "RECURRENCE",
-    "EffectiveField",
-    "FeatureMaps",
-    "FilterGrid",
-    "LayerRF",
-    "RFReport",
-    "effective_field",
-    "erf_overlay",
-    "feature_grid",
-    "feature_layers",
-    "feature_maps",
-    "filter_grid",
-    "first_conv",
-    "gradient_support_rf",
-    "has_upsampling",
-    "noise_probe",
-    "positive_twin",
-    "radius_holding",
-    "receptive_fields",
-    "recurrence_rf",
-    "rf_plot",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "EffectiveField": "effective",
+    "effective_field": "effective",
+    "noise_probe": "effective",
+    "radius_holding": "effective",
+    "FeatureMaps": "features",
+    "feature_grid": "features",
+    "feature_layers": "features",
+    "feature_maps": "features",
+    "FilterGrid": "filters",
+    "filter_grid": "filters",
+    "first_conv": "filters",
+    "GRADIENT_SUPPORT": "receptive_field",
+    "RECURRENCE": "receptive_field",
+    "LayerRF": "receptive_field",
+    "RFReport": "receptive_field",
+    "gradient_support_rf": "receptive_field",
+    "has_upsampling": "receptive_field",
+    "positive_twin": "receptive_field",
+    "receptive_fields": "receptive_field",
+    "recurrence_rf": "receptive_field",
+    "erf_overlay": "render",
+    "rf_plot": "render",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)

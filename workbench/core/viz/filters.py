@@ -86,6 +86,12 @@ def first_conv(model) -> tuple[str, object]:
     return (spatial or convs)[0]
 
 
+def strongest_channels(weight: np.ndarray) -> np.ndarray:
+    """O×1×h×w: each filter of an O×I×h×w ``weight`` reduced to its input channel of largest norm."""
+    strongest = np.linalg.norm(weight.reshape(*weight.shape[:2], -1), axis=2).argmax(axis=1)
+    return weight[np.arange(len(weight)), strongest][:, None]
+
+
 def _filter_tiles(weight: np.ndarray) -> tuple[np.ndarray, bool, int | None]:
     """(N×h×w×3 tiles in [0, 1], colour?, columns) from an O×I×h×w weight array."""
     out_channels, in_channels = weight.shape[:2]
@@ -118,7 +124,9 @@ def image_space_weight(model, weight: np.ndarray) -> np.ndarray:
     return torch.nn.functional.pixel_shuffle(packed, factor).numpy()
 
 
-def filter_grid(model, gap: int = 1, most_changed_first: bool = False) -> FilterGrid:
+def filter_grid(
+    model, gap: int = 1, most_changed_first: bool = False, strongest_channel: bool = False
+) -> FilterGrid:
     """The first Conv2d's filters of ``model`` (any ``torch.nn.Module``) as one RGB image.
 
     Each filter is min-max normalised over all its input channels together (so the colour of an RGB
@@ -131,6 +139,10 @@ def filter_grid(model, gap: int = 1, most_changed_first: bool = False) -> Filter
     With ``most_changed_first`` and a known start (``start_filters`` of a ``VizNet``), the tiles
     run from the filter least correlated with its start to the most: the filters training shaped
     come first, those still near their random start last. Without a known start it has no effect.
+
+    With ``strongest_channel``, a filter with neither 1 nor 3 input channels is drawn as one tile,
+    its input channel of largest norm (:func:`strongest_channels`), instead of one tile per input
+    channel (a Deep Image Prior net's 128 filters over 32 code channels would be 4096 tiles).
     """
     name, weight = first_layer_weights(model)
     start = getattr(model, "start_filters", None)
@@ -138,7 +150,10 @@ def filter_grid(model, gap: int = 1, most_changed_first: bool = False) -> Filter
     correlation = initial_correlation(weight, start) if known else None
     sorted_ = correlation is not None and most_changed_first
     order = np.argsort(correlation, kind="stable") if sorted_ else np.arange(len(weight))
-    tiles, colour, columns = _filter_tiles(weight[order])
+    drawn = weight[order]
+    if strongest_channel and weight.shape[1] not in (1, 3):
+        drawn = strongest_channels(drawn)
+    tiles, colour, columns = _filter_tiles(drawn)
     factor = max(1, math.ceil(MIN_TILE_PIXELS / max(tiles.shape[1:3])))
     tiles = np.stack([enlarge(tile, factor) for tile in tiles])
     layout = grid_layout(len(tiles), tiles.shape[1:3], columns=columns, gap=gap)

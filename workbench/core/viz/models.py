@@ -18,10 +18,10 @@ from torch import nn
 
 from workbench.core.errors import ParameterError
 
+from .choices import MODEL_NAMES
+
 VIZ_SIGMA = 25 / 255
 """Noise level ([0, 1] scale) given to models that take one (sigma 25 in 8-bit units)."""
-
-MODEL_NAMES = ("dncnn", "dncnn17", "dncnn20", "ffdnet", "unet", "dip")
 
 
 class VizNet(nn.Module):

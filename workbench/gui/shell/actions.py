@@ -81,6 +81,20 @@ def build_actions(window: MainWindow) -> None:
         modes.addAction(action)
     window.side_action.setChecked(True)
 
+    window.restore_actions = (
+        window.export_action,
+        window.run_action,
+        window.side_action,
+        window.split_action,
+        window.fit_action,
+        window.actual_action,
+        window.region_action,
+    )
+    window.page_actions = [
+        make_action(window, "", lambda _=False, n=index: window.pages.setCurrentIndex(n), f"Ctrl+{index + 1}")
+        for index in range(9)
+    ]
+
     menus = window.menuBar()
     file_menu = menus.addMenu("&File")
     file_menu.addAction(window.open_action)
@@ -103,6 +117,9 @@ def build_actions(window: MainWindow) -> None:
             view_menu.addSeparator()
         else:
             view_menu.addAction(action)
+    pages_menu = view_menu.addMenu("&Go to page")
+    for action in window.page_actions:
+        pages_menu.addAction(action)
     window.panels_menu = view_menu.addMenu("&Panels")
     for dock in (window.method_dock, window.degrade_dock, window.history_dock, window.histogram_dock):
         window.panels_menu.addAction(dock.toggleViewAction())
@@ -110,6 +127,8 @@ def build_actions(window: MainWindow) -> None:
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("toolbar-main")
     toolbar.setMovable(False)
+    toolbar.addWidget(window.pages.tab_bar)
+    toolbar.addSeparator()
     for action in (
         window.open_action,
         window.export_action,

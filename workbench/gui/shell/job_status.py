@@ -37,18 +37,22 @@ class JobStatus(QObject):
     def _widgets(self) -> tuple:
         return (self.label, self.progress, self.elapsed, self.cancel_button)
 
-    def show_started(self, name: str) -> None:
-        """A job called ``name`` has just started: show it at 0 and start the clock."""
+    def show_started(self, name: str, first_step: str = "starting…") -> None:
+        """A job called ``name`` has just started with ``first_step`` (what it does before its
+        first report): show that, with a busy bar until a fraction arrives, and start the clock."""
         self._started = time.monotonic()
-        self.label.setText(f"{name}: starting…")
-        self.progress.setValue(0)
+        self.label.setText(f"{name}: {first_step}")
+        self.progress.setRange(0, 0)
         self.elapsed.setText("0.0 s")
         self._set_visible(True)
         self.clock.start()
 
     def show_progress(self, name: str, fraction: float, message: str) -> None:
-        """``fraction`` in [0, 1] done; ``message`` (may be empty) says at what."""
-        self.progress.setValue(round(fraction * 1000))
+        """``fraction`` in [0, 1] done; ``message`` (may be empty) says at what. The bar stays busy
+        (moving, no fraction) until the job reports more than 0."""
+        if fraction > 0 or self.progress.maximum() > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(fraction * 1000))
         self.label.setText(f"{name}: {message}" if message else name)
 
     def show_cancelling(self) -> None:
@@ -57,6 +61,7 @@ class JobStatus(QObject):
     def show_idle(self) -> None:
         """No job: stop the clock and hide the widgets."""
         self.clock.stop()
+        self.progress.setRange(0, 1000)
         self._set_visible(False)
 
     def _set_visible(self, visible: bool) -> None:

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,7 +52,7 @@ from ..pages.restore.degrade import DegradePanel
 from ..pages.restore.history import HistoryEntry, HistoryList
 from ..pages.restore.methods import MethodSelector, ParametersBox, PresetStore
 from ..pages.restore.region_preview import RegionPreview
-from ..views.captions import describe_camera, describe_image
+from ..views.captions import describe_camera, describe_image, first_step
 from ..views.histogram import HistogramView
 from ..views.viewer import SPLIT, ImageViewer
 from ..widgets.device_box import DeviceBox
@@ -61,9 +60,14 @@ from ..workers.raw_development import RawDevelopment
 from ..workers.runner import JobRunner
 from .actions import build_actions
 from .job_status import JobStatus
+from .page_stack import PageStack
 from .settings import WindowSettings, default_settings
 
 TITLE = "Restoration Workbench"
+SMALL_SCREEN = (1500, 940)
+"""A screen with less free room than this (width, height) gets a maximised window at first launch."""
+DOCK_MIN_WIDTH = 250
+"""The method and right-hand docks' narrowest width (px): their forms still read at 1280 px."""
 CLOSE_GRACE_MS = 5000
 """How long closing waits for a cancelled job before saying so in the log."""
 CLOSE_PATIENCE_MS = 600_000
@@ -116,8 +120,7 @@ class MainWindow(QMainWindow):
         self.live_network.connect(lambda net: setattr(self, "live_net", net))
 
         self.viewer = ImageViewer()
-        self.pages = QTabWidget()
-        self.pages.setDocumentMode(True)
+        self.pages = PageStack()
         self.pages.addTab(self.viewer, "Restore")
         self.pages.currentChanged.connect(self._build_deferred_page)
         self.setCentralWidget(self.pages)
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
             self,
         )
         build_actions(self)
+        self._name_page_actions()
         self._set_busy(False)
         self._connect()
         self._restore_settings()
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter, 1)
         layout.addWidget(bottom)
-        container.setMinimumWidth(320)
+        container.setMinimumWidth(DOCK_MIN_WIDTH)
         self.method_dock = self._dock("Method", container, Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _build_right_docks(self) -> None:
@@ -202,7 +206,6 @@ class MainWindow(QMainWindow):
             [260, 300, 160],
             Qt.Orientation.Vertical,
         )
-        self.resizeDocks([self.method_dock, self.degrade_dock], [340, 320], Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -215,6 +218,7 @@ class MainWindow(QMainWindow):
         self.selector.method_chosen.connect(self._method_chosen)
         self.selector.task_chosen.connect(self._task_chosen)
         self.run_button.clicked.connect(self.run_method)
+        self.params_box.tune_requested.connect(self.tune_method)
         self.job_status.cancel_button.clicked.connect(self.cancel_job)
         self.device_box.currentIndexChanged.connect(
             lambda _index: self.settings.set_device(self.device_box.device())
@@ -231,31 +235,64 @@ class MainWindow(QMainWindow):
         self.raw.developed.connect(self._on_developed)
         self.raw.failed.connect(self._on_development_failed)
         self.raw.cancelled.connect(self._on_development_cancelled)
-        self.region.busy_changed.connect(self._update_cancel_action)
+        self.region.busy_changed.connect(self._update_restore_actions)
         if self.selector.current_method():
             self._method_chosen(self.selector.current_method())
 
     def _first_size(self) -> None:
-        """Without a saved layout: 94 % of the screen's free area (at least 1280×800 where it fits),
-        centred, so the two image panes get room beside the docks."""
-        screen = QApplication.primaryScreen()
+        """Without a saved layout that fits: the size follows the screen. On a small screen (under
+        about 1500×940 free) the window is maximised, on a larger one it takes 94 % of the free
+        area, centred; the docks get a share of that width, so the image panes keep most of it."""
+        screen = self.screen() or QApplication.primaryScreen()
         if screen is None:
             self.resize(1440, 900)
             return
         free = screen.availableGeometry()
-        width = min(free.width(), max(1280, round(free.width() * 0.94)))
-        height = min(free.height(), max(800, round(free.height() * 0.94)))
-        self.setGeometry(
-            free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2, width, height
-        )
+        if free.width() < SMALL_SCREEN[0] or free.height() < SMALL_SCREEN[1]:
+            self.setGeometry(free)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            width, height = round(free.width() * 0.94), round(free.height() * 0.94)
+            left, top = free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2
+            self.setGeometry(left, top, width, height)
+        self._share_dock_width(self.width())
+
+    def _share_dock_width(self, width: int) -> None:
+        """Method dock and right-hand docks about a fifth of ``width`` each (within their minimum)."""
+        side = max(DOCK_MIN_WIDTH, min(360, round(width * 0.2)))
+        self.resizeDocks([self.method_dock, self.degrade_dock], [side, side], Qt.Orientation.Horizontal)
 
     def _restore_settings(self) -> None:
-        geometry, state = self.settings.layout()
-        if geometry is None or not self.restoreGeometry(geometry):
+        """The saved size, place and dock layout, if they were saved on a screen of this size and
+        still fit it; otherwise the first-launch layout (a layout saved on another screen, or
+        after a page had pushed the window past the screen, is discarded)."""
+        geometry, state = self.settings.layout(self._screen_size())
+        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_screen():
             self._first_size()
+            state = None
         if state is not None:
             self.restoreState(state)
         self.device_box.set_device(self.settings.device())
+
+    def _screen_size(self) -> tuple[int, int]:
+        """(width, height) of the free area of the screen the window is on (0, 0 without one)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else None
+        return (free.width(), free.height()) if free is not None else (0, 0)
+
+    def _fits_screen(self) -> bool:
+        """True when the window is maximised, or its frame lies within the free area of its screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None or self.isMaximized():
+            return True
+        return screen.availableGeometry().contains(self.frameGeometry())
+
+    def _save_layout(self) -> None:
+        """Keep the layout for the next launch, unless the window has outgrown its screen."""
+        if self._fits_screen():
+            self.settings.set_layout(self.saveGeometry(), self.saveState(), self._screen_size())
+        else:
+            self.settings.forget_layout()
 
     # ------------------------------------------------------------ public API
 
@@ -274,13 +311,11 @@ class MainWindow(QMainWindow):
             placeholder = self.pages.widget(index)
             if self.pages.tabText(index) == title and placeholder in self._deferred:
                 del self._deferred[placeholder]
-                blocked = self.pages.blockSignals(True)
-                self.pages.removeTab(index)
-                index = self.pages.insertTab(index, widget, title)
-                self.pages.blockSignals(blocked)
-                placeholder.deleteLater()
+                self.pages.replace_page(index, widget).deleteLater()
                 return index
-        return self.pages.addTab(widget, title)
+        index = self.pages.addTab(widget, title)
+        self._name_page_actions()
+        return index
 
     def add_deferred_page(self, title: str, build: Callable[[], None]) -> None:
         """A page titled ``title`` whose widget ``build()`` makes (through :meth:`add_page`) the first
@@ -289,6 +324,7 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._deferred[placeholder] = build
         self.pages.addTab(placeholder, title)
+        self._name_page_actions()
 
     def show_page(self, title: str) -> QWidget | None:
         """Bring the page titled ``title`` to the front (building it if deferred); returns its widget."""
@@ -312,9 +348,26 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self.pages.setCurrentIndex(index)
 
+    def _name_page_actions(self) -> None:
+        """Ctrl+1 ... Ctrl+9 go to the pages in tab order (View > Go to page names them)."""
+        for index, action in enumerate(self.page_actions):
+            exists = index < self.pages.count()
+            action.setText(self.pages.tabText(index) if exists else "")
+            action.setVisible(exists)
+            action.setEnabled(exists)
+
+    def _update_restore_actions(self) -> None:
+        """The toolbar's run, view and export actions act on the Restore page: enabled there only
+        (Cancel only while a job of the Restore page runs)."""
+        on_restore = self.pages.currentIndex() == 0
+        for action in self.restore_actions:
+            action.setEnabled(on_restore)
+        self.cancel_action.setEnabled(on_restore and (self._job is not None or self.region.is_running()))
+
     def _fit_docks_to_page(self, index: int) -> None:
         """Other pages get the room of the restore page's own docks (method, history, histogram);
         those come back as they were when the restore page is shown again."""
+        self._update_restore_actions()
         if index == 0:
             for dock in self._hidden_by_page:
                 dock.show()
@@ -624,9 +677,36 @@ class MainWindow(QMainWindow):
             self._error("Cannot run", str(error))
             return False
         name = method.name
+        estimate = self.params_box.estimate_box.isChecked() and problem.task is Task.DENOISE
         self._job = (method.label, self._input_caption)
-        self.runner.start(lambda ctx: pipeline.restore(problem, name, values, ctx), self.device_box.device())
-        self.job_status.show_started(method.label)
+        self.runner.start(
+            lambda ctx: pipeline.restore(problem, name, values, ctx, estimate=estimate),
+            self.device_box.device(),
+        )
+        self.job_status.show_started(method.label, first_step(method.family, values))
+        self._set_busy(True)
+        return True
+
+    def tune_method(self, criterion: str = "sure") -> bool:
+        """Auto-tune: choose the selected method's tunable parameters on the current image by
+        ``criterion`` in the background, then run with them (the panel takes the chosen values
+        when the job finishes). False if it could not start."""
+        from workbench.core.quality.tune import restore_tuned
+
+        if self._waiting_for_development():
+            return False
+        try:
+            method, problem, values = self._run_request()
+        except WorkbenchError as error:
+            self._error("Cannot auto-tune", str(error))
+            return False
+        name = method.name
+        label = f"{method.label} (auto-tuned)"
+        self._job = (label, self._input_caption)
+        self.runner.start(
+            lambda ctx: restore_tuned(problem, name, values, criterion, ctx), self.device_box.device()
+        )
+        self.job_status.show_started(label, "searching the parameters…")
         self._set_busy(True)
         return True
 
@@ -636,9 +716,6 @@ class MainWindow(QMainWindow):
         if self.runner.is_running():
             self.runner.cancel()
             self.job_status.show_cancelling()
-
-    def _update_cancel_action(self) -> None:
-        self.cancel_action.setEnabled(self.runner.is_running() or self.region.is_running())
 
     # ------------------------------------------------------------- batch
 
@@ -685,6 +762,10 @@ class MainWindow(QMainWindow):
             return
         label, caption = self._job
         self._job_done()
+        tuned = result.extras.get("tuned")
+        shown = self.params_box.method
+        if isinstance(tuned, dict) and shown is not None and shown.name == result.method:
+            self.params_box.panel.set_values(tuned["values"])
         entry = HistoryEntry(result, label, caption)
         self.history.add(entry)
         self.show_entry(entry)
@@ -713,7 +794,7 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
-        self.cancel_action.setEnabled(busy or self.region.is_running())
+        self._update_restore_actions()
         self.run_button.setText("Restart  (Ctrl+R)" if busy else "Run  (Ctrl+R)")
 
     # ------------------------------------------------------------- showing
@@ -812,7 +893,7 @@ class MainWindow(QMainWindow):
         """
         self.job_status.show_idle()
         self._fit_docks_to_page(0)
-        self.settings.set_layout(self.saveGeometry(), self.saveState())
+        self._save_layout()
         self.settings.sync()
         self.hide()
         self._shut_down_pages()

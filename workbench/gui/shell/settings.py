@@ -47,13 +47,24 @@ class WindowSettings:
     def set_device(self, device: str) -> None:
         self.store.setValue("device", device)
 
-    def layout(self) -> tuple[QByteArray | None, QByteArray | None]:
-        """(geometry, dock/toolbar state) saved at the last close, or None each."""
+    def layout(self, screen: tuple[int, int]) -> tuple[QByteArray | None, QByteArray | None]:
+        """(geometry, dock/toolbar state) saved at the last close, or None each; None both when they
+        were saved on a screen whose free area (width, height) was not ``screen``'s."""
+        saved_on = self.store.value("window/screen")
+        if saved_on != f"{screen[0]}x{screen[1]}":
+            return None, None
         return self.store.value("window/geometry"), self.store.value("window/state")
 
-    def set_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+    def set_layout(self, geometry: QByteArray, state: QByteArray, screen: tuple[int, int]) -> None:
+        """Keep the layout for the next launch on a screen with free area ``screen`` (width, height)."""
         self.store.setValue("window/geometry", geometry)
         self.store.setValue("window/state", state)
+        self.store.setValue("window/screen", f"{screen[0]}x{screen[1]}")
+
+    def forget_layout(self) -> None:
+        """The next launch starts with the first-launch layout."""
+        for key in ("window/geometry", "window/state", "window/screen"):
+            self.store.remove(key)
 
     def sync(self) -> None:
         self.store.sync()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.core.image import Image
+from workbench.core.params import AUTO
 from workbench.core.region import Rect
 
 
@@ -42,3 +43,22 @@ def describe_image(image: Image, what: str) -> str:
 def describe_region(rect: Rect) -> str:
     """A region as "120×80 at (10, 20)"."""
     return f"{rect.width}×{rect.height} at ({rect.x}, {rect.y})"
+
+
+FIRST_STEPS = {
+    "learned": "loading the weights",
+    "noise_adaptive": "estimating the noise model",
+    "dip": "building the network",
+}
+"""What a method of each family does before it reports progress of its own."""
+
+
+def first_step(family: str, values: dict) -> str:
+    """What a run of a method of ``family`` with resolved ``values`` does first, for the status bar
+    until it reports: e.g. "estimating the noise level, loading the weights…", else "starting…"."""
+    steps = []
+    if family != "noise_adaptive" and any(value == AUTO for value in values.values()):
+        steps.append("estimating the noise level")
+    if family in FIRST_STEPS:
+        steps.append(FIRST_STEPS[family])
+    return (", ".join(steps) or "starting") + "…"

@@ -23,8 +23,6 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
-    QLabel,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.region import Rect
 
+from ..widgets.elided_label import ElidedLabel
 from .display import display_array, sample_text
 
 SIDE_BY_SIDE = "side"
@@ -134,9 +133,8 @@ class _Pane(QWidget):
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.caption = QLabel(caption)
+        self.caption = ElidedLabel(caption)
         self.caption.setContentsMargins(6, 2, 6, 2)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.graphics = pg.GraphicsView(background=BACKGROUND)
         self.view = _SelectingViewBox()
         self.graphics.setCentralItem(self.view)
@@ -202,9 +200,8 @@ class ImageViewer(QWidget):
         self._stack = QStackedWidget()
         self._stack.addWidget(side)
         self._stack.addWidget(self._split_pane)
-        self.readout_label = QLabel("Move the mouse over the image to read pixel values")
+        self.readout_label = ElidedLabel("Move the mouse over the image to read pixel values")
         self.readout_label.setContentsMargins(6, 2, 6, 2)
-        self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout.connect(self._show_readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -393,7 +390,6 @@ class ImageViewer(QWidget):
     @staticmethod
     def _set_caption(pane: _Pane, text: str) -> None:
         pane.caption.setText(text)
-        pane.caption.setToolTip(text)
 
     def output_pixels(self) -> np.ndarray | None:
         return self._output.pixels

@@ -138,6 +138,8 @@ class FloatEditor(ParamEditor):
             self.auto.setChecked(is_auto)
             self._auto_toggled(is_auto)
         if not is_auto:
+            # A value finer than the step (an auto-tuned one) gets the decimals to show it exactly.
+            self.spin.setDecimals(max(self.spin.decimals(), decimals_for(float(value))))
             self.spin.setValue(float(value))
             self._spin_changed(self.spin.value())
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -53,7 +53,7 @@ from ...workers.runner import JobRunner
 from .table import MetricsTable
 from .tiles import SwipeView, Tile
 
-RESULTS, ERRORS, NOISE = "results", "errors", "noise"
+RESULTS, ERRORS, NOISE, STRUCTURE = "results", "errors", "noise", "structure"
 
 
 class CompareView(QWidget):
@@ -102,6 +102,11 @@ class CompareView(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Tick methods and press Compare")
         self.status.setWordWrap(True)
+        self.estimate_box = QCheckBox("Estimate PSNR without the reference")
+        self.estimate_box.setToolTip(
+            "denoising: SURE at the known or estimated noise level (one more run of each method)"
+        )
+        self.estimate_box.setChecked(True)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write results, grid.png, metrics.csv and comparison.json to a folder")
         self.export_button.setEnabled(False)
@@ -121,6 +126,12 @@ class CompareView(QWidget):
                 "Removed noise: input − result",
                 "what each method took away, one gray scale for all (mid-gray = 0)",
             ),
+            (
+                STRUCTURE,
+                "Removed structure",
+                "local correlation between what a method took away and what it kept: bright where it "
+                "removed image detail (edges, texture) with the noise; no reference needed",
+            ),
         ):
             button = QRadioButton(text)
             button.setToolTip(tip)
@@ -139,20 +150,22 @@ class CompareView(QWidget):
 
         controls = QWidget()
         left = QVBoxLayout(controls)
-        left.addWidget(QLabel("<b>Methods</b> (BM3D is the baseline)"))
+        self.baseline_label = QLabel()
+        left.addWidget(self.baseline_label)
         left.addWidget(self.methods, 2)
         left.addWidget(self.params, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         left.addLayout(buttons)
+        left.addWidget(self.estimate_box)
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addWidget(show)
         left.addWidget(self.export_button)
 
         self.grid_widget = QWidget()
-        self.grid_widget.setStyleSheet("background: white;")
+        self.grid_widget.installEventFilter(self)
         self.grid = QGridLayout(self.grid_widget)
         self.grid.setSpacing(6)
         self.swipe = SwipeView()
@@ -166,6 +179,8 @@ class CompareView(QWidget):
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
         right.setSizes([700, 170])
+        self.right_splitter = right
+        self._name_baseline()
 
         scroll = QScrollArea()
         scroll.setWidget(controls)
@@ -254,6 +269,7 @@ class CompareView(QWidget):
         """A new input: earlier results are dropped, the input (and reference) tiles are shown."""
         self.runner.cancel()
         self._observed, self._reference = image, None
+        self._name_baseline()
         self._show_inputs()
 
     def set_reference(self, image: Image | None) -> None:
@@ -264,6 +280,7 @@ class CompareView(QWidget):
         """Solve ``problem`` (task, mask, kernel, reference included) instead of plain denoising."""
         self._problem = problem
         self._observed, self._reference = problem.observed, problem.reference
+        self._name_baseline()
         self.refresh_methods(problem.task)
         self._show_inputs()
 
@@ -280,6 +297,18 @@ class CompareView(QWidget):
         if self._observed is None:
             raise WorkbenchError("open an image first")
         return Problem(self._observed, reference=self._reference)
+
+    def baseline_name(self) -> str:
+        """The baseline's name as the header, tiles and table give it: CBM3D for a colour input."""
+        if self.comparison is not None and self.comparison.baseline is not None:
+            return self.comparison.baseline.method.upper()
+        colour = self._observed is not None and self._observed.is_color
+        return "CBM3D" if colour else "BM3D"
+
+    def _name_baseline(self) -> None:
+        name = self.baseline_name()
+        self.baseline_label.setText(f"<b>Methods</b> ({name} is the baseline)")
+        self.table.name_baseline(name)
 
     def _show_inputs(self) -> None:
         self.comparison = None
@@ -311,7 +340,12 @@ class CompareView(QWidget):
         self.status.setText(f"Running {len(runs)} methods…")
         finished: list = []
         self._finished = (problem, finished)
-        self.runner.start(lambda ctx: compare.run_comparison(problem, runs, ctx, on_result=finished.append))
+        estimate = self.estimate_box.isChecked() and problem.task is Task.DENOISE
+        self.runner.start(
+            lambda ctx: compare.run_comparison(
+                problem, runs, ctx, on_result=finished.append, estimate=estimate
+            )
+        )
         return True
 
     def _on_progress(self, fraction: float, message: str) -> None:
@@ -355,7 +389,40 @@ class CompareView(QWidget):
         self.comparison = comparison
         self.export_button.setEnabled(bool(comparison.results))
         self.table.fill(comparison)
+        self._name_baseline()
+        self._fit_table()
         self._show_mode()
+
+    def _fit_table(self) -> None:
+        """Give the table the height of its rows (up to half the column), so a handful of methods
+        shows without scrolling; the tiles keep the rest."""
+        sizes = self.right_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        wanted = min(self.table.rows_height(), total // 2)
+        self.right_splitter.setSizes([total - wanted, wanted])
+
+    def eventFilter(self, watched: object, event: QEvent) -> bool:
+        if watched is self.grid_widget and event.type() == QEvent.Type.Resize:
+            self._fit_tile_heights()
+        return super().eventFilter(watched, event)
+
+    def _fit_tile_heights(self) -> None:
+        """Make each tile's picture as tall as the image is at the tile's width (within the room),
+        so that the captions sit right under the pictures and the spare height is below the grid."""
+        if not self.tiles or self.tiles[0].pixels is None:
+            return
+        columns = grid_columns(len(self.tiles))
+        rows = -(-len(self.tiles) // columns)
+        margins, spacing = self.grid.contentsMargins(), self.grid.spacing()
+        width = (
+            self.grid_widget.width() - margins.left() - margins.right() - spacing * (columns - 1)
+        ) / columns
+        room = (self.grid_widget.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows
+        height, image_width = self.tiles[0].pixels.shape[:2]
+        for tile in self.tiles:
+            tile.fit_picture(width, room, height / image_width)
 
     def _tiles_for(self, comparison: compare.Comparison, mode: str) -> list[tuple[str, np.ndarray, tuple]]:
         rows = compare.grid_tiles(comparison)
@@ -377,6 +444,14 @@ class CompareView(QWidget):
                     name, _, lines = tiles[index]
                     gray = compare.signed_gray(maps[result.method], scale)
                     tiles[index] = (name, gray, (lines[0], f"removed noise, ±{scale * 255:.1f} (of 255)"))
+        if mode == STRUCTURE:
+            maps = comparison.structure_maps() or {}
+            offset = len(tiles) - len(comparison.results)
+            for index, result in enumerate(comparison.results, start=offset):
+                if result.method in maps:
+                    name, _, lines = tiles[index]
+                    heat = compare.heat_colors(np.abs(maps[result.method]), 1.0)
+                    tiles[index] = (name, heat, (lines[0], "removed structure, |local correlation| 0 to 1"))
         return tiles
 
     def _show_mode(self) -> None:
@@ -389,7 +464,8 @@ class CompareView(QWidget):
             self.set_mode(button.property("mode"))
 
     def set_mode(self, mode: str) -> None:
-        """RESULTS, ERRORS (|result - reference| heat maps, one scale) or NOISE (input - result)."""
+        """RESULTS, ERRORS (|result - reference| heat maps, one scale), NOISE (input - result) or
+        STRUCTURE (|local correlation| of removed noise and result)."""
         self.mode = mode
         for button in self.mode_buttons.buttons():
             if button.property("mode") == mode and not button.isChecked():
@@ -403,6 +479,7 @@ class CompareView(QWidget):
             self._rebuild_grid(names)
         for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
             tile.show_image(pixels, lines)
+        self._fit_tile_heights()
         if tiles and self._auto_fit:
             self.fit()
 
@@ -412,6 +489,9 @@ class CompareView(QWidget):
             tile.deleteLater()
         self.tiles = [Tile(name) for name in names]
         columns = grid_columns(len(names))
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(-(-len(names) // columns), 1)
         for index, tile in enumerate(self.tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
             if index:

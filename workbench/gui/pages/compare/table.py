@@ -1,5 +1,6 @@
-"""The compare view's metrics table: one row per method with PSNR, SSIM, gain over the BM3D
-baseline and time, sortable by any column (numbers sort as numbers)."""
+"""The compare view's metrics table: one row per method with PSNR, SSIM, gain over the baseline
+(BM3D, or CBM3D for a colour input), the PSNR estimated without the reference and time, sortable
+by any column (numbers sort as numbers)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from workbench.core import compare
 
-COLUMNS = ("Method", "PSNR (dB)", "SSIM", "Gain vs BM3D (dB)", "Time (s)")
-DECIMALS = (2, 4, 2, 3)
-"""Decimals shown for PSNR, SSIM, gain and time."""
+COLUMNS = ("Method", "PSNR (dB)", "SSIM", "Gain vs BM3D (dB)", "Est. PSNR (dB)", "Time (s)")
+GAIN_COLUMN = 3
+DECIMALS = (2, 4, 2, 2, 3)
+"""Decimals shown for PSNR, SSIM, gain, estimated PSNR and time."""
 
 
 class MetricsTable(QTableWidget):
@@ -26,13 +28,26 @@ class MetricsTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
+    def name_baseline(self, name: str) -> None:
+        """Title the gain column after the baseline the gains are measured against."""
+        self.setHorizontalHeaderItem(GAIN_COLUMN, QTableWidgetItem(f"Gain vs {name} (dB)"))
+
+    def rows_height(self) -> int:
+        """Pixels the header and every row need, without scrolling."""
+        rows = (
+            sum(self.rowHeight(row) for row in range(self.rowCount()))
+            or self.verticalHeader().defaultSectionSize()
+        )
+        return self.horizontalHeader().height() + rows + 2 * self.frameWidth() + 2
+
     def fill(self, comparison: compare.Comparison) -> None:
         """One row per result of ``comparison``."""
         self.setSortingEnabled(False)
         self.setRowCount(len(comparison.results))
         for row, result in enumerate(comparison.results):
-            values = (result.psnr, result.ssim, comparison.gain(result), result.seconds)
+            values = (result.psnr, result.ssim, comparison.gain(result), result.psnr_est, result.seconds)
             self.setItem(row, 0, QTableWidgetItem(compare.method_label(result.method)))
+            self.item(row, 0).setToolTip(str(result.extras.get("psnr_est_by", "")))
             for column, (value, decimals) in enumerate(zip(values, DECIMALS, strict=True), start=1):
                 self.setItem(row, column, number_item(value, decimals))
         self.setSortingEnabled(True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from ...views.display import display_array
+from ...views.viewer import BACKGROUND
 
-PAPER = QColor(255, 255, 255)
+PAPER = BACKGROUND
+"""The tiles' background: the Restore viewer's, so both pages look alike."""
+MIN_PICTURE = 60
+"""The shortest a tile's picture gets (pixels)."""
 CAPTION_LINES = 3
 """Every caption is this many lines high, so all tiles have one size and linked views show one range."""
 
@@ -35,7 +39,6 @@ class Tile(QWidget):
         self.view.addItem(self.item)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.caption.setStyleSheet("color: black; background: white;")
         self.caption.setFixedHeight(CAPTION_LINES * self.caption.fontMetrics().lineSpacing() + 6)
         self.pixels: np.ndarray | None = None
         layout = QVBoxLayout(self)
@@ -43,6 +46,14 @@ class Tile(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.caption)
+
+    def fit_picture(self, width: float, room: float, aspect: float) -> None:
+        """Make the picture as tall as an image of ``aspect`` (height / width) is at the tile's
+        ``width``, within ``room`` (the tile's height share, caption included)."""
+        margins = self.layout().contentsMargins()
+        inner_width = width - margins.left() - margins.right()
+        spare = room - margins.top() - margins.bottom() - self.caption.height() - self.layout().spacing()
+        self.graphics.setFixedHeight(max(MIN_PICTURE, round(min(inner_width * aspect, spare))))
 
     def show_image(self, pixels: np.ndarray, lines: tuple[str, ...]) -> None:
         """Show H×W×C float pixels in [0, 1] with caption ``lines`` (the first in bold)."""
@@ -58,12 +69,7 @@ def caption_html(lines: tuple[str, ...]) -> str:
     if not lines:
         return ""
     escaped = [line.replace("&", "&amp;").replace("<", "&lt;") for line in lines]
-    return (
-        "<b>"
-        + escaped[0]
-        + "</b>"
-        + "".join(f"<br><span style='color:#444'>{line}</span>" for line in escaped[1:])
-    )
+    return "<b>" + escaped[0] + "</b>" + "".join(f"<br>{line}" for line in escaped[1:])
 
 
 class SwipeView(QWidget):

@@ -32,16 +32,20 @@ from PySide6.QtWidgets import (
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
+from workbench.core.loss_choices import LABELS as LOSS_LABELS
+from workbench.core.loss_choices import LOSSES
 from workbench.core.problem import Problem
 
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
+from ...views.run_colours import run_pen
+from ...widgets.elided_label import ElidedLabel
 from ...widgets.forms import button_grid, float_spin, int_spin, push_button
 from ...workers.runner import JobRunner
-from .run import DipFeed, RunCurves, dip_job
+from .run import DipFeed, RunCurves, averaging_steps, dip_job
 
-CONTROLS_WIDTH = 330
-"""Pixels of the settings column; the curves and previews take the rest."""
+CONTROLS_WIDTH = 300
+"""Pixels of the settings column (fixed, so changing status text never moves the plots)."""
 REFRESH_MS = 200
 """How often the panel drains the feed and redraws (a few times a second)."""
 
@@ -50,7 +54,7 @@ STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy"}
 EMPTY_STEPS = 1000
 EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
 """Before the first run: the loss (log10 of the MSE), PSNR (dB) and ES-WMV variance (log10) shown."""
-RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+PREVIEW_CAPTION = "Current output (left) · running average of the outputs (right)"
 
 
 class DipPanel(QWidget):
@@ -111,6 +115,13 @@ class DipPanel(QWidget):
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
         self.patience = int_spin(0, 50_000, 0, "ES-WMV patience P in steps; 0 = the preset's", step=50)
         self.seed = int_spin(0, 2**31 - 1, 0, "seeds the net, its input and the jitter")
+        self.loss = QComboBox()
+        for name in LOSSES:
+            self.loss.addItem(LOSS_LABELS[name], name)
+        self.loss.setToolTip(
+            "what each step minimises between A(x) and y (mix = 0.84 MS-SSIM + 0.16 l1, Zhao et al.); "
+            "the loss curve stays the mean squared error"
+        )
         for spin in (self.iterations, self.window, self.patience):
             spin.setSpecialValueText("preset")
         self.preset.currentTextChanged.connect(self._show_preset_values)
@@ -122,6 +133,7 @@ class DipPanel(QWidget):
         form.addRow("Window W", self.window)
         form.addRow("Patience P", self.patience)
         form.addRow("Seed", self.seed)
+        form.addRow("Loss", self.loss)
 
         self.start_button = push_button("Start", self.start)
         self.pause_button = push_button("Pause", self.pause)
@@ -148,14 +160,16 @@ class DipPanel(QWidget):
         self.plots = pg.GraphicsLayoutWidget()
         self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss", axisItems=sparse_log_axes())
         self.loss_plot.setLogMode(y=True)
+        self.loss_plot.setLimits(minYRange=1.0)
         self.psnr_plot = self.plots.addPlot(row=1, col=0, title="PSNR (dB): output and average")
         self.es_plot = self.plots.addPlot(
             row=2, col=0, title="ES-WMV statistic (variance)", axisItems=sparse_log_axes()
         )
         self.es_plot.setLogMode(y=True)
+        self.es_plot.setLimits(minYRange=1.0)
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)
-        self.psnr_plot.addLegend(offset=(-10, 10))
+        self.psnr_plot.addLegend(offset=(-10, -10), labelTextColor="#dddddd")
         for plot, y_range in zip(self._plots(), EMPTY_Y_RANGES, strict=True):
             frame_empty_plot(plot, EMPTY_STEPS, y_range)
         self.previews = pg.GraphicsLayoutWidget()
@@ -165,7 +179,7 @@ class DipPanel(QWidget):
         self.average_image = pg.ImageItem()
         self.current_view.addItem(self.current_image)
         self.average_view.addItem(self.average_image)
-        self.preview_caption = QLabel("Current output (left) · running average (right)")
+        self.preview_caption = ElidedLabel(PREVIEW_CAPTION)
 
         controls = QWidget()
         column = QVBoxLayout(controls)
@@ -175,7 +189,7 @@ class DipPanel(QWidget):
         column.addLayout(buttons)
         column.addWidget(self.status)
         column.addStretch(1)
-        controls.setMaximumWidth(CONTROLS_WIDTH)
+        controls.setFixedWidth(CONTROLS_WIDTH)
         pictures = QWidget()
         pictures_layout = QVBoxLayout(pictures)
         pictures_layout.setContentsMargins(0, 0, 0, 0)
@@ -244,13 +258,20 @@ class DipPanel(QWidget):
             "es_window": self.window.value(),
             "es_patience": self.patience.value(),
         }
-        return replace(settings, **{name: value for name, value in overrides.items() if value})
+        settings = replace(settings, **{name: value for name, value in overrides.items() if value})
+        return replace(settings, loss=str(self.loss.currentData()))
 
     def start(self) -> bool:
-        """Start a run on the current problem (cancelling one in progress); False if it cannot start."""
+        """Start a run on the current problem; False if it cannot start (no image, a bad setting,
+        or a run still going: Start is disabled then, and a run is never silently discarded)."""
+        if self.runner.is_running():
+            self.status.setText("A run is going: Pause, Stop and keep, or Cancel it first.")
+            return False
         if self.problem is None:
             self.status.setText("Open an image first.")
             return False
+        self.status.setText("Building the network and its input…")
+        self.status.repaint()
         try:
             device = resolve_device(self.device)
             settings = self.settings()
@@ -277,9 +298,13 @@ class DipPanel(QWidget):
         run_number = len(self.history) + 1
         self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
         self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
+        self.curves.average_from = averaging_steps(settings.average_weight)
         self.runner.start(dip_job(stepper, self._feed), self.device)
         self._set_running(True)
-        self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations.")
+        self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations; first step…")
+        self.current_image.clear()
+        self.average_image.clear()
+        self._show_preview_caption(0)
         self._timer.start()
         self.redraw()
         return True
@@ -327,24 +352,38 @@ class DipPanel(QWidget):
             self._show_rate(records[-1])
         if previews is not None:
             self.current_image.setImage(_display(previews[0]), levels=(0.0, 1.0))
-            self.average_image.setImage(_display(previews[1]), levels=(0.0, 1.0))
+            if self.curves.average_shown(self.curves.iterations[-1] if self.curves.iterations else 0):
+                self.average_image.setImage(_display(previews[1]), levels=(0.0, 1.0))
+        if records:
+            self._show_preview_caption(records[-1].iteration)
+
+    def _show_preview_caption(self, iteration: int) -> None:
+        """Say what the right preview is, and from which step it is shown (see RunCurves.average_from)."""
+        start = self.curves.average_from if self.curves is not None else 0
+        if start and iteration < start:
+            self.preview_caption.setText(
+                f"Current output (left) · running average (right) from step {start}: it weighs about "
+                f"the last {start} outputs, so earlier it would mostly show the first, blurry ones"
+            )
+        else:
+            self.preview_caption.setText(PREVIEW_CAPTION)
 
     def redraw(self) -> None:
-        """Draw the earlier runs faded and the current one in full colour."""
+        """Draw the earlier runs in a fading colour ramp and the current one bright; the legend names
+        the current run's curves only (earlier runs are told apart by colour, newest the most opaque)."""
         for plot in self._plots():
             plot.clear()
         runs = [*self.history, *([self.curves] if self.curves is not None else [])]
         for index, run in enumerate(runs):
-            latest = index == len(runs) - 1
-            colour = pg.mkColor(RUN_COLOURS[index % len(RUN_COLOURS)])
-            if not latest:
-                colour.setAlpha(90)
-            solid = pg.mkPen(colour, width=2 if latest else 1)
-            dashed = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+            age = len(runs) - 1 - index
+            solid, dashed = run_pen(age), run_pen(age, dashed=True)
             self.loss_plot.plot(run.iterations, run.loss, pen=solid)
             if not np.all(np.isnan(run.psnr)):
-                self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name=f"{run.label} output")
-                self.psnr_plot.plot(run.iterations, run.psnr_avg, pen=solid, name=f"{run.label} average")
+                average = run.shown_average()
+                self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name="output" if age == 0 else None)
+                self.psnr_plot.plot(
+                    run.iterations, average, pen=solid, name="running average" if age == 0 else None
+                )
             self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
             if run.fired_at is not None:
                 label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
@@ -353,7 +392,7 @@ class DipPanel(QWidget):
                         run.fired_at, angle=90, pen=dashed, label=label, labelOpts={"position": 0.2}
                     )
                     plot.addItem(marker)
-            if latest and run.noise_floor:
+            if age == 0 and run.noise_floor:
                 floor = pg.InfiniteLine(
                     np.log10(run.noise_floor),
                     angle=0,
@@ -362,6 +401,8 @@ class DipPanel(QWidget):
                     labelOpts={"position": 0.1},
                 )
                 self.loss_plot.addItem(floor)
+        earlier = f" · {len(runs) - 1} earlier run(s), fading with age" if len(runs) > 1 else ""
+        self.psnr_plot.setTitle(f"PSNR (dB): output and running average{earlier}")
 
     def _plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
         return self.loss_plot, self.psnr_plot, self.es_plot
@@ -370,7 +411,7 @@ class DipPanel(QWidget):
         rate = record.iteration / record.seconds if record.seconds > 0 else 0.0
         left = (self._cap - record.iteration) / rate if rate > 0 else float("nan")
         text = f"Iteration {record.iteration}/{self._cap} · {rate:.1f} it/s · about {left:.0f} s left"
-        if record.psnr_avg is not None:
+        if record.psnr_avg is not None and self.curves.average_shown(record.iteration):
             text += f" · average {record.psnr_avg:.2f} dB"
         if self.curves.fired_at is not None:
             text += f" · auto-stop ({STOP_RULES[self.curves.stop_rule]}) fired at {self.curves.fired_at}"
@@ -380,6 +421,7 @@ class DipPanel(QWidget):
 
     def _set_running(self, running: bool) -> None:
         paused = running and self.stepper is not None and self.stepper.paused
+        self.start_button.setEnabled(not running)
         self.pause_button.setEnabled(running and not paused)
         self.resume_button.setEnabled(paused)
         self.stop_button.setEnabled(running)
@@ -399,6 +441,7 @@ class DipPanel(QWidget):
             f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stopped_by}."
         )
         self.average_image.setImage(_display(outcome.pixels), levels=(0.0, 1.0))
+        self.preview_caption.setText(f"Current output (left) · kept: {outcome.description} (right)")
         self.run_finished.emit(outcome)
 
     def _on_failed(self, message: str) -> None:

@@ -68,6 +68,18 @@ class RunCurves:
     fired_at: int | None = None
     stop_rule: str | None = None
     noise_floor: float | None = None
+    average_from: int = 0
+    """The first iteration at which the running average is shown (see :func:`averaging_steps`)."""
+
+    def average_shown(self, iteration: int) -> bool:
+        """True once the running average at ``iteration`` is worth showing."""
+        return iteration >= self.average_from
+
+    def shown_average(self) -> np.ndarray:
+        """The average's PSNR per iteration, NaN (not drawn) before ``average_from``."""
+        average = np.asarray(self.psnr_avg, dtype=float)
+        average[np.asarray(self.iterations) < self.average_from] = np.nan
+        return average
 
     def extend(self, records: list[StepRecord]) -> None:
         for record in records:
@@ -78,6 +90,13 @@ class RunCurves:
             if record.es_stat is not None:
                 self.es_iterations.append(record.iteration)
                 self.es_stat.append(max(record.es_stat, 1e-12))
+
+
+def averaging_steps(weight: float) -> int:
+    """About how many outputs a running average keeping ``weight`` of itself per step weighs
+    (1 / (1 - weight): 100 at 0.99); before that many steps it mostly shows the first outputs.
+    0 when there is no average (weight 0)."""
+    return round(1.0 / (1.0 - weight)) if 0.0 < weight < 1.0 else 0
 
 
 def dip_job(stepper: DipStepper, feed: DipFeed):

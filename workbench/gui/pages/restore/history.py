@@ -29,9 +29,16 @@ class HistoryEntry:
     finished_at: datetime = field(default_factory=datetime.now)
 
     def metrics_text(self) -> str:
-        if self.result.psnr is None:
-            return "no reference"
-        return f"PSNR {self.result.psnr:.2f} dB · SSIM {self.result.ssim:.3f}"
+        """PSNR and SSIM against the reference ("no reference" without one), then the PSNR
+        estimated without it when the run estimated it."""
+        text = (
+            "no reference"
+            if self.result.psnr is None
+            else f"PSNR {self.result.psnr:.2f} dB · SSIM {self.result.ssim:.3f}"
+        )
+        if self.result.psnr_est is not None:
+            text += f" · est. {self.result.psnr_est:.2f} dB"
+        return text
 
     def params_text(self) -> str:
         """The parameters as the method's spec shows them (a weight file by its name, none as

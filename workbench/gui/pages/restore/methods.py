@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
@@ -32,6 +33,7 @@ FAMILY_TITLES = {
     "learned": "Learned (CNN)",
     "dip": "Deep Image Prior",
     "noise_adaptive": "Noise-adaptive (VST)",
+    "pnp": "Plug-and-play (denoiser prior)",
 }
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -177,8 +179,21 @@ class PresetStore:
         self.settings.remove(f"presets/{method}/{name}")
 
 
+TUNE_CRITERIA = (
+    ("SURE", "sure", "Stein's unbiased risk estimate at the known or estimated Gaussian noise level"),
+    ("J-invariant", "jinv", "Noise2Self's loss: any noise independent across pixels, no noise level needed"),
+)
+
+
 class ParametersBox(QWidget):
-    """The chosen method's description, its generated parameter panel, Reset and presets."""
+    """The chosen method's description, its generated parameter panel, Reset, presets, and
+    Auto-tune (which the window runs in its worker).
+
+    Signals:
+        tune_requested(str): Auto-tune pressed; the criterion ("sure" or "jinv").
+    """
+
+    tune_requested = Signal(str)
 
     def __init__(self, presets: PresetStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +211,20 @@ class ParametersBox(QWidget):
         self.reset_button = QPushButton("Defaults")
         self.reset_button.setToolTip("Reset every parameter to its default")
         self.reset_button.clicked.connect(self.reset)
+        self.tune_button = QPushButton("Auto-tune")
+        self.tune_button.setToolTip(
+            "choose the tunable parameters (noise level, strength) on this image by the criterion "
+            "beside, then run with them; the result and its choice go into the history"
+        )
+        self.tune_button.clicked.connect(lambda: self.tune_requested.emit(self.criterion_box.currentData()))
+        self.criterion_box = QComboBox()
+        for index, (label, name, tip) in enumerate(TUNE_CRITERIA):
+            self.criterion_box.addItem(label, name)
+            self.criterion_box.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self.estimate_box = QCheckBox("Estimate PSNR")
+        self.estimate_box.setToolTip(
+            "denoising: estimate the result's PSNR without the reference (SURE; one more run)"
+        )
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -208,6 +237,11 @@ class ParametersBox(QWidget):
         row.addWidget(self.reset_button)
         layout.addLayout(row)
         layout.addWidget(self.scroll, 1)
+        tune_row = QHBoxLayout()
+        tune_row.addWidget(self.tune_button)
+        tune_row.addWidget(self.criterion_box, 1)
+        tune_row.addWidget(self.estimate_box)
+        layout.addLayout(tune_row)
         self._refresh_presets()
 
     def set_method(self, method: Method) -> None:
@@ -252,5 +286,8 @@ class ParametersBox(QWidget):
         self.preset_box.addItem("Presets…")
         for widget in (self.preset_box, self.save_button, self.reset_button):
             widget.setEnabled(self.method is not None)
+        can_tune = self.method is not None and bool(self.method.params.tunable)
+        self.tune_button.setEnabled(can_tune)
+        self.criterion_box.setEnabled(can_tune)
         if self.method is not None:
             self.preset_box.addItems(self.presets.names(self.method.name))

@@ -19,7 +19,7 @@ from workbench.core.problem import Problem
 from workbench.core.region import Rect, restore_region
 from workbench.core.registry import Method
 
-from ...views.captions import describe_region
+from ...views.captions import describe_region, first_step
 from ...views.viewer import ImageViewer
 from ...workers.runner import JobRunner
 from .history import HistoryEntry
@@ -95,7 +95,10 @@ class RegionPreview(QObject):
             return False
         self.viewer.set_region(rect)
         self._job = (rect, method.label)
-        self.viewer.set_output_caption(f"Output - {method.label} on the region {describe_region(rect)}…")
+        doing = first_step(method.family, values)
+        self.viewer.set_output_caption(
+            f"Output - {method.label} on the region {describe_region(rect)}: {doing}"
+        )
         self.runner.start(lambda ctx: restore_region(problem, rect, method.name, values, ctx), self._device())
         self.busy_changed.emit(True)
         return True

@@ -127,7 +127,8 @@ class EarlierRun:
             str(settings.model_kwargs[key]) for key in ("width", "depth") if key in settings.model_kwargs
         )
         decay = f", decay {settings.weight_decay:g}" if settings.weight_decay else ""
-        optimiser = f"{settings.optimizer} lr {settings.lr:g}{decay}"
+        loss = f", {settings.loss}" if settings.loss != "l2" else ""
+        optimiser = f"{settings.optimizer} lr {settings.lr:g}{decay}{loss}"
         return cls(f"run {number}: {settings.architecture} {size}, {optimiser}", curves)
 
 

@@ -127,6 +127,7 @@ class VizPanel(QWidget):
     def _filters_tab(self) -> QWidget:
         self.filters_view = PixelLabel()
         self.filters_caption = QLabel()
+        self.filters_caption.setWordWrap(True)
         self.refresh_button = QPushButton("Refresh")
         self.live_box = QCheckBox("Live (follow a network being trained)")
         self.live_box.setEnabled(False)
@@ -154,6 +155,7 @@ class VizPanel(QWidget):
         self.features_view = PixelLabel()
         self.channel_view = PixelLabel()
         self.channel_caption = QLabel("Click a channel to enlarge it.")
+        self.channel_caption.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer"))
         row.addWidget(self.layer_box, 1)
@@ -298,14 +300,18 @@ class VizPanel(QWidget):
         if net is None:
             return
         try:
-            grid = filter_grid(net, most_changed_first=self.changed_first_box.isChecked())
+            grid = filter_grid(
+                net, most_changed_first=self.changed_first_box.isChecked(), strongest_channel=True
+            )
         except WorkbenchError as error:
             self.filters_view.set_pixels(None)
             self.filters_caption.setText(str(error))
             return
         self.filters_view.set_pixels(grid.pixels)
-        kind = "colour: one RGB tile per filter" if grid.colour else "gray"
         out, inputs, height, width = grid.weight_shape
+        kind = "colour: one RGB tile per filter" if grid.colour else "gray"
+        if inputs not in (1, 3):
+            kind = "one tile per filter: its input channel of largest weight norm"
         self.filters_caption.setText(
             f"{out} filters of {grid.layer} ({inputs} input channel(s), {height}×{width}; {kind}); "
             f"each tile scaled to its own range.\n{grid.numbers()}"

@@ -1,0 +1,293 @@
+"""Plug-and-play restoration: half-quadratic splitting with a denoiser as the prior (as in DPIR).
+
+For y = A x + n (n white Gaussian of std sigma_n), HQS alternates, for k = 1..K,
+
+    x_k = argmin_x ||A x - y||² + alpha_k ||x - z_{k-1}||²,  alpha_k = lambda · sigma_n² / sigma_k²
+    z_k = denoise(x_k, sigma_k)
+
+with the denoiser's noise level sigma_k falling geometrically from ``sigma_start`` to
+``sigma_end`` (Zhang et al., "Plug-and-Play Image Restoration with Deep Denoiser Prior", TPAMI
+2021: 49/255 down to the noise level, lambda = 0.23). The data step is solved exactly for the
+operators whose AᵀA is diagonal (identity, inpainting mask, Bayer mosaic) and for circular blur
+(in the Fourier domain); for down-sampling by conjugate gradients (``cg_steps``, warm-started
+from z). A noise-free problem is given a floor of ``SIGMA_FLOOR`` so that alpha stays positive.
+
+Any function ``denoise(pixels, sigma) -> pixels`` (H×W×C float32 in [0, 1], sigma in 8-bit units)
+is a prior; :func:`registry_denoiser` makes one of a catalogue method with a ``sigma`` parameter.
+A :class:`PnpStepper` does one iteration per ``step()`` and records the denoiser's level and the
+PSNR against the reference when there is one, so a window can draw its curve live.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import torch
+from scipy.ndimage import gaussian_filter
+
+from .image import Image, from_tensor, to_tensor
+from .jobs import RunContext
+from .metrics import psnr
+from .operators import linear
+from .problem import Problem, Task
+
+Denoiser = Callable[[np.ndarray, float], np.ndarray]
+
+SIGMA_FLOOR = 0.5 / 255
+"""Noise std ([0, 1] scale) assumed for a noise-free observation in the data step."""
+
+DEFAULT_ITERATIONS = {
+    Task.DEBLUR: 8,
+    Task.SUPER_RESOLVE: 24,
+    Task.INPAINT: 30,
+    Task.DEMOSAIC: 30,
+    Task.DENOISE: 4,
+    Task.JPEG: 4,
+}
+"""Iterations per task when none are asked for (DPIR uses 8 for deblurring and 24 for SR)."""
+
+
+@dataclass(frozen=True)
+class PnpSettings:
+    """How a plug-and-play run goes.
+
+    Attributes:
+        iterations: K, the number of data + denoising steps.
+        sigma_start, sigma_end: the denoiser's first and last noise level, 8-bit units; the
+            levels in between are geometric. ``sigma_end`` None = the observation's noise level
+            (at least 1).
+        lam: the weight lambda of the prior (alpha_k = lam · sigma_n² / sigma_k²).
+        cg_steps: conjugate-gradient steps of the data step for down-sampling.
+    """
+
+    iterations: int = 8
+    sigma_start: float = 49.0
+    sigma_end: float | None = None
+    lam: float = 0.23
+    cg_steps: int = 10
+
+
+@dataclass(frozen=True)
+class PnpRecord:
+    """One iteration: its number (1 = first), seconds so far, the denoiser's level (8-bit units),
+    and the PSNR (dB) of the denoised estimate against the reference (None without one)."""
+
+    iteration: int
+    seconds: float
+    sigma: float
+    psnr: float | None
+
+
+@dataclass
+class PnpOutcome:
+    """The estimate a run ends with (H×W×C float32 in [0, 1]), its records and how it ended
+    ("done" after the last iteration, "user" when stopped and kept)."""
+
+    pixels: np.ndarray
+    records: list[PnpRecord] = field(default_factory=list)
+    stop_reason: str = "done"
+
+
+def schedule(settings: PnpSettings, noise_sigma: float) -> np.ndarray:
+    """The denoiser's levels sigma_1..sigma_K in 8-bit units (``noise_sigma`` on the [0, 1] scale)."""
+    end = settings.sigma_end if settings.sigma_end is not None else max(noise_sigma * 255, 1.0)
+    start = max(settings.sigma_start, end)
+    return np.geomspace(start, end, settings.iterations)
+
+
+def initial_estimate(problem: Problem) -> np.ndarray:
+    """A first x (H×W×C of the output shape): bicubic up-scaling, a Gaussian fill of missing
+    pixels, bilinear demosaicking, or the observation itself."""
+    pixels = np.clip(problem.observed.pixels, 0.0, 1.0)
+    if problem.task is Task.SUPER_RESOLVE:
+        height, width = problem.output_shape
+        resized = cv2.resize(pixels, (width, height), interpolation=cv2.INTER_CUBIC)
+        return np.clip(resized.reshape(height, width, pixels.shape[2]), 0.0, 1.0).astype(np.float32)
+    if problem.task is Task.INPAINT:
+        known = np.asarray(problem.mask, dtype=np.float32)[:, :, None]
+        weight = gaussian_filter(np.repeat(known, pixels.shape[2], axis=2), sigma=(3, 3, 0))
+        filled = gaussian_filter(pixels * known, sigma=(3, 3, 0)) / np.maximum(weight, 1e-6)
+        fallback = float((pixels * known).sum() / max(known.sum() * pixels.shape[2], 1))
+        filled = np.where(weight > 1e-6, filled, fallback)
+        return np.where(known > 0, pixels, filled).astype(np.float32)
+    if problem.task is Task.DEMOSAIC:
+        from .methods.demosaicking import bilinear
+
+        return bilinear(pixels[..., 0], problem.pattern)
+    return pixels.astype(np.float32)
+
+
+def data_operator(problem: Problem) -> linear.LinearOperator:
+    """The problem's A; down-sampling is the bicubic filter of the ``downsample`` degradation."""
+    if problem.task is Task.SUPER_RESOLVE:
+        return linear.DownsampleOperator(problem.scale, kernel="bicubic")
+    return linear.for_problem(problem)
+
+
+class DataStep:
+    """Solves argmin_x ||A x - y||² + alpha ||x - z||² for one problem (tensors 1×C×H×W, float64)."""
+
+    def __init__(self, problem: Problem, cg_steps: int) -> None:
+        self.operator = data_operator(problem)
+        observed = problem.observed.pixels
+        if problem.task is Task.INPAINT:
+            observed = observed * np.asarray(problem.mask, dtype=np.float32)[:, :, None]
+        self.y = to_tensor(observed, torch.device("cpu")).double()
+        self.aty = self.operator.A_adjoint(self.y)
+        self.cg_steps = cg_steps
+        self.diagonal = None
+        if isinstance(self.operator, (linear.Identity, linear.MaskOperator, linear.MosaicOperator)):
+            self.diagonal = self.operator.A_adjoint(self.operator.A(torch.ones_like(self.aty)))
+
+    def __call__(self, z: torch.Tensor, alpha: float) -> torch.Tensor:
+        if self.diagonal is not None:
+            return (self.aty + alpha * z) / (self.diagonal + alpha)
+        if isinstance(self.operator, linear.BlurOperator):
+            height, width = z.shape[-2:]
+            transfer = self.operator.transfer(height, width, z.device, z.dtype)
+            numerator = transfer.conj() * torch.fft.rfft2(self.y) + alpha * torch.fft.rfft2(z)
+            return torch.fft.irfft2(numerator / (transfer.abs() ** 2 + alpha), s=(height, width))
+        return self._conjugate_gradients(z, alpha)
+
+    def _conjugate_gradients(self, z: torch.Tensor, alpha: float) -> torch.Tensor:
+        def normal(x: torch.Tensor) -> torch.Tensor:
+            return self.operator.A_adjoint(self.operator.A(x)) + alpha * x
+
+        x = z.clone()
+        residual = self.aty + alpha * z - normal(x)
+        direction = residual.clone()
+        norm = float((residual * residual).sum())
+        for _ in range(self.cg_steps):
+            if norm < 1e-20:
+                break
+            product = normal(direction)
+            step = norm / float((direction * product).sum())
+            x = x + step * direction
+            residual = residual - step * product
+            new_norm = float((residual * residual).sum())
+            direction = residual + (new_norm / norm) * direction
+            norm = new_norm
+        return x
+
+
+class PnpStepper:
+    """A plug-and-play HQS run on one problem.
+
+    Args:
+        problem: the observation and its operator (deblur, sr, inpaint, demosaic, denoise).
+        settings: iterations, schedule, lambda.
+        denoiser: ``denoise(pixels, sigma)``, pixels H×W×C float32 in [0, 1], sigma in 8-bit units.
+        noise_sigma: std of the noise in y ([0, 1] scale); None takes ``problem.noise_sigma``
+            (0 when unknown).
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        settings: PnpSettings,
+        denoiser: Denoiser,
+        noise_sigma: float | None = None,
+    ) -> None:
+        problem.require()
+        self.problem = problem
+        self.settings = settings
+        self.denoiser = denoiser
+        known = problem.noise_sigma if noise_sigma is None else noise_sigma
+        self.noise_sigma = float(known or 0.0)
+        self.levels = schedule(settings, self.noise_sigma)
+        self.data_step = DataStep(problem, settings.cg_steps)
+        self.estimate = initial_estimate(problem)
+        self.iteration = 0
+        self.seconds = 0.0
+        self.records: list[PnpRecord] = []
+        reference = problem.reference
+        shape = (*problem.output_shape, problem.output_channels)
+        self._reference = (
+            reference.pixels if reference is not None and reference.pixels.shape == shape else None
+        )
+        self._stop = threading.Event()
+
+    @property
+    def done(self) -> bool:
+        return self.iteration >= len(self.levels)
+
+    def step(self) -> PnpRecord:
+        """One data step and one denoising step; returns what it measured."""
+        start = time.perf_counter()
+        sigma = float(self.levels[self.iteration])
+        alpha = self.settings.lam * max(self.noise_sigma, SIGMA_FLOOR) ** 2 / (sigma / 255) ** 2
+        z = to_tensor(self.estimate, torch.device("cpu")).double()
+        x = from_tensor(self.data_step(z, alpha).float())
+        self.estimate = np.asarray(self.denoiser(np.clip(x, 0.0, 1.0), sigma), dtype=np.float32)
+        self.iteration += 1
+        self.seconds += time.perf_counter() - start
+        score = None if self._reference is None else psnr(np.clip(self.estimate, 0, 1), self._reference)
+        record = PnpRecord(self.iteration, self.seconds, sigma, score)
+        self.records.append(record)
+        return record
+
+    def stop(self) -> None:
+        """Make :meth:`run` return after the current iteration with the estimate so far."""
+        self._stop.set()
+
+    def run(
+        self, ctx: RunContext | None = None, on_record: Callable[[PnpRecord], None] | None = None
+    ) -> PnpOutcome:
+        """Iterate to the end (or :meth:`stop`), reporting progress and each estimate as a preview.
+
+        Raises:
+            Cancelled: ``ctx`` was cancelled.
+        """
+        ctx = ctx or RunContext()
+        total = len(self.levels)
+        reason = "done"
+        while not self.done:
+            ctx.check_cancelled()
+            if self._stop.is_set():
+                reason = "user"
+                break
+            record = self.step()
+            if on_record is not None:
+                on_record(record)
+            score = "" if record.psnr is None else f", {record.psnr:.2f} dB"
+            ctx.progress(
+                self.iteration / total, f"iteration {self.iteration}/{total}, sigma {record.sigma:.1f}{score}"
+            )
+            ctx.preview(np.clip(self.estimate, 0.0, 1.0), force=True)
+        return PnpOutcome(np.clip(self.estimate, 0.0, 1.0), list(self.records), reason)
+
+
+def registry_denoiser(name: str, ctx: RunContext, values: dict | None = None) -> Denoiser:
+    """``denoise(pixels, sigma)`` running catalogue method ``name`` (one with a ``sigma`` parameter)
+    at the given level; ``values`` are its other parameters. Checked now (weights present)."""
+    from . import registry
+
+    method = registry.get(name)
+    base = registry.prepare(name, dict(values or {}) | {"sigma": 25.0}, Task.DENOISE)
+
+    def denoise(pixels: np.ndarray, sigma: float) -> np.ndarray:
+        params = base | {"sigma": float(min(max(sigma, 0.0), 100.0))}
+        inner = RunContext(device=ctx.device, cancel_event=ctx.cancel_event)
+        return method.run(Problem(Image(pixels), Task.DENOISE), params, inner)
+
+    return denoise
+
+
+def estimated_noise(problem: Problem) -> float:
+    """The noise std of the observation ([0, 1] scale) estimated from it; a mosaic's from its four
+    one-colour sub-images."""
+    from .noise import estimate_sigma
+
+    pixels = problem.observed.pixels
+    if problem.task is Task.DEMOSAIC:
+        height, width = (pixels.shape[0] // 2) * 2, (pixels.shape[1] // 2) * 2
+        planes = [pixels[row:height:2, col:width:2, 0] for row in (0, 1) for col in (0, 1)]
+        return float(np.median([estimate_sigma(plane[:, :, None]) for plane in planes]))
+    if problem.task is Task.INPAINT:
+        return 0.0
+    return float(estimate_sigma(pixels))
