@@ -182,3 +182,25 @@ def test_local_ray_cluster_gives_the_same_table_as_one_process(tmp_path):
     assert (outcome.ran, outcome.failed) == (12, 0)
     assert scores(tmp_path / "ray") == scores(tmp_path / "inline")
     assert not ray.is_initialized(), "the cluster the sweep started is stopped"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="Ray is not installed (extra 'cluster')")
+def test_ray_retries_the_cell_of_a_worker_killed_under_it(tmp_path):
+    folder = write_images(tmp_path / "clean", count=2, size=128)
+    spec = SweepSpec.from_options(
+        [folder], "bilateral", "15,25", assignments=["sigma_space=12"], seeds="0,1,2,3"
+    )
+    killed = []
+
+    def kill_the_worker_of_the_first_row(row, outcome):
+        if not killed:
+            pid = int(row["worker"].rsplit(":", 1)[1])
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    outcome = run_sweep(spec, tmp_path / "out", RayExecutor(workers=1), kill_the_worker_of_the_first_row)
+    rows = ResultTable(tmp_path / "out").rows()
+    assert killed and outcome.failed == 0
+    assert len(rows) == 16 and len({row["key"] for row in rows}) == 16
+    assert {row["worker"] for row in rows[1:]} - {rows[0]["worker"]}, "a new worker took over"
