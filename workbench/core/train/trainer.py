@@ -251,4 +251,3 @@ def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
         return torch.optim.SGD(parameters, lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
     return torch.optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
-
