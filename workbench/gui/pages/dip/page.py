@@ -479,7 +479,7 @@ def _show_in_window(window, panel: DipPanel, outcome: DipOutcome) -> None:
         psnr, ssim = pipeline.score(outcome.pixels, problem.reference.pixels)
     seconds = outcome.records[-1].seconds if outcome.records else 0.0
     params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
-    result = Result(image, "dip", params, seconds, psnr, ssim, {"dip_output": outcome.description})
+    result = Result(image, "dip", params, seconds, psnr, ssim, extras={"dip_output": outcome.description})
     window.add_result(result, "Deep Image Prior", describe_problem(problem))
 
 
