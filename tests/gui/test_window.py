@@ -560,7 +560,8 @@ def test_a_method_the_user_chose_stays_when_another_image_opens(qtbot, main_wind
     main_window.show()
     main_window.open_image(image_files[0])
     tree = main_window.selector.tree
-    main_window.selector.select("nlm")
+    main_window.selector.select("nlm", chosen=False)
+    assert not main_window.selector.user_chose
     item = tree.currentItem()
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
     assert main_window.selector.user_chose

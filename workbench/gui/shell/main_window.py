@@ -68,7 +68,9 @@ TITLE = "Restoration Workbench"
 SMALL_SCREEN = (1500, 940)
 """A screen with less free room than this (width, height) gets a maximised window at first launch."""
 DOCK_MIN_WIDTH = 250
-"""The method and right-hand docks' narrowest width (px): their forms still read at 1280 px."""
+"""The docks' narrowest width (px): their forms still read at 1280 px."""
+METHOD_DOCK_WIDTH = 280
+"""The method dock's first width at least (px): a parameter row (slider, spin box, auto) fits."""
 FALLBACK_METHOD = "ffdnet"
 """Preselected instead of a default method that cannot run here (its weights are missing)."""
 CLOSE_GRACE_MS = 5000
@@ -261,9 +263,11 @@ class MainWindow(QMainWindow):
         self._share_dock_width(self.width())
 
     def _share_dock_width(self, width: int) -> None:
-        """Method dock and right-hand docks about a fifth of ``width`` each (within their minimum)."""
-        side = max(DOCK_MIN_WIDTH, min(360, round(width * 0.2)))
-        self.resizeDocks([self.method_dock, self.degrade_dock], [side, side], Qt.Orientation.Horizontal)
+        """The method dock about 22 % of ``width`` (its parameter rows need 280 px), the right-hand
+        docks about 20 % (at least their minimum); the image panes keep the rest."""
+        left = max(METHOD_DOCK_WIDTH, min(380, round(width * 0.22)))
+        right = max(DOCK_MIN_WIDTH, min(360, round(width * 0.2)))
+        self.resizeDocks([self.method_dock, self.degrade_dock], [left, right], Qt.Orientation.Horizontal)
 
     def _restore_settings(self) -> None:
         """The saved size, place and dock layout, if they were saved on a screen of this size and
@@ -575,7 +579,7 @@ class MainWindow(QMainWindow):
         missing = method_unavailable(name)
         if missing and name != FALLBACK_METHOD and not method_unavailable(FALLBACK_METHOD):
             self.statusBar().showMessage(
-                f"{registry.get(name).label} is not available ({missing}); "
+                f"{registry.get(name).label} is not available here (no weights); "
                 f"{registry.get(FALLBACK_METHOD).label} is selected instead.",
                 10000,
             )

@@ -109,8 +109,10 @@ class MethodSelector(QWidget):
             names.extend(family.child(row).data(0, NAME_ROLE) for row in range(family.childCount()))
         return names
 
-    def select(self, name: str) -> bool:
-        """Select the method called ``name`` if it is listed; True on success."""
+    def select(self, name: str, chosen: bool = True) -> bool:
+        """Select the method called ``name`` if it is listed; True on success. ``chosen`` marks it
+        as the user's choice (defaults are then no longer preselected); the list's own
+        reselection and :meth:`preselect` pass False."""
         for top in range(self.tree.topLevelItemCount()):
             family = self.tree.topLevelItem(top)
             for row in range(family.childCount()):
@@ -120,6 +122,7 @@ class MethodSelector(QWidget):
                         self.tree.setCurrentItem(family.child(row))
                     finally:
                         self._selecting = False
+                    self.user_chose = self.user_chose or chosen
                     return True
         return False
 
@@ -165,13 +168,13 @@ class MethodSelector(QWidget):
         self.tree.blockSignals(False)
         visible = self.visible_methods()
         if wanted in visible:
-            self.select(wanted)
+            self.select(wanted, chosen=False)
         elif visible and not text:
-            self.select(visible[0])
+            self.select(visible[0], chosen=False)
 
     def preselect(self, name: str) -> bool:
         """Select ``name`` as the offered default, unless the user has chosen a method this session."""
-        return not self.user_chose and self.select(name)
+        return not self.user_chose and self.select(name, chosen=False)
 
     def _picked_by_user(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(0, NAME_ROLE):
