@@ -177,7 +177,7 @@ def test_j_invariant_tuning_lands_near_the_oracle():
 def test_a_tuned_result_records_its_choice_and_criterion():
     result = restore_tuned(denoise_problem(size=64), "tv", {}, "sure")
     tuned = result.extras["tuned"]
-    assert tuned["criterion"] == "sure" and set(tuned["values"]) == {"strength"}
+    assert tuned["criterion"] == "sure" and set(tuned["values"]) == {"sigma", "strength"}
     assert result.params["strength"] == tuned["values"]["strength"]
     assert tuned["trials"] >= 7 and result.psnr_est is not None
 

@@ -246,7 +246,7 @@ register(
         tasks=DENOISE,
         params=ParamSpec(
             [
-                sigma_param(),
+                sigma_param(tunable=True),
                 FloatParam(
                     "strength",
                     1.0,
