@@ -30,7 +30,7 @@ from workbench.core.jobs import RunContext
 from workbench.core.noise import estimate_sigma_channels
 from workbench.core.pipeline import restore
 from workbench.core.problem import Problem, Task
-from workbench.core.tiling import amx_available
+from workbench.core.tiling import bf16_available
 
 
 def peak_rss_mb() -> float:
@@ -79,7 +79,7 @@ def main() -> int:
         "peak_rss_mb": round(peak, 1),
         "peak_rss_above_baseline_mb": round(peak - baseline, 1),
         "noise_estimate_seconds": round(estimate_seconds, 3),
-        "bf16_autocast": amx_available(),
+        "bf16_autocast": bf16_available(),
         "threads": torch.get_num_threads(),
     }
     if args.baseline:

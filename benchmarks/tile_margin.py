@@ -47,7 +47,7 @@ def effective_radius(model: torch.nn.Module, noisy: np.ndarray, sigma: float) ->
     bottom, right = top + (bottom - top) // align * align, left + (right - left) // align * align
     crop = torch.from_numpy(np.ascontiguousarray(noisy[top:bottom, left:right].transpose(2, 0, 1)))[None]
     crop.requires_grad_(True)
-    output = model(crop, torch.full((1,), sigma))
+    output = model(crop, torch.full((1,), sigma / 255.0))
     at = (cols // 2 - left, rows // 2 - top)
     gradient = torch.autograd.grad(output[0, :, at[1], at[0]].sum(), crop)[0][0].abs().sum(0)
     return radius_holding(gradient.numpy(), at)

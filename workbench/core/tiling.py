@@ -9,7 +9,8 @@ the tiled result equals the untiled one up to float rounding. A model may declar
 result differs from one pass by less than the model's documented tolerance.
 
 Models that set ``low_precision_ok`` run under autocast where that pays: bfloat16 on CPUs with
-AMX matrix units, float16 on CUDA; the others, and every model on other CPUs, run in float32.
+bfloat16 matrix instructions (AMX or AVX-512 BF16), float16 on CUDA, in channels-last layout; the
+others, and every model on other CPUs, run in float32.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def denoise_image(
     corners = [(top, left) for top in range(0, height, tile) for left in range(0, width, tile)]
     _require_tiles_fit(model, (height, width, channels), tile, margin, per_channel, device)
     precision = autocast_dtype(model, torch.device(device))
+    if precision is not None:
+        model = model.to(memory_format=torch.channels_last)
     with (
         torch.inference_mode(),
         torch.autocast(torch.device(device).type, precision or torch.float32, enabled=precision is not None),
@@ -83,7 +86,8 @@ def denoise_image(
             y1 = min(_round_up(bottom, align) + margin, full_rows)
             x1 = min(_round_up(right, align) + margin, full_cols)
             window = padded[y0:y1, x0:x1]
-            tensor = torch.from_numpy(np.ascontiguousarray(window.transpose(2, 0, 1)))[None].to(device)
+            tensor = torch.from_numpy(np.ascontiguousarray(window)).permute(2, 0, 1)[None]  # channels-last
+            tensor = (tensor if precision is not None else tensor.contiguous()).to(device)
             if per_channel:
                 tensor = tensor.transpose(0, 1)
             if level_map is not None:
@@ -175,22 +179,25 @@ def autocast_dtype(model: nn.Module, device: torch.device) -> torch.dtype | None
         return None
     if device.type == "cuda":
         return torch.float16
-    if device.type == "cpu" and amx_available():
+    if device.type == "cpu" and bf16_available():
         return torch.bfloat16
     return None
 
 
 @cache
-def amx_available() -> bool:
-    """True on CPUs with AMX bfloat16 matrix units (read from Linux's /proc/cpuinfo; False elsewhere).
+def bf16_available() -> bool:
+    """True on CPUs with bfloat16 matrix instructions, AMX or AVX-512 BF16 (read from Linux's
+    /proc/cpuinfo; False elsewhere).
 
-    There bfloat16 convolutions run about 5× faster than float32 ones; on CPUs without AMX they
-    run slower, so float32 is kept.
+    There the colour model's convolutions run faster in bfloat16 (AVX-512 BF16, 2 threads, 512²:
+    0.40 s against 0.71 s in float32, 0.0015 dB lower PSNR; AMX about 5×); on CPUs without them
+    bfloat16 runs slower, so float32 is kept.
     """
     try:
-        return "amx_bf16" in Path("/proc/cpuinfo").read_text()
+        flags = set(Path("/proc/cpuinfo").read_text().split())
     except OSError:
         return False
+    return bool(flags & {"amx_bf16", "avx512_bf16"})
 
 
 def _levels(sigma: float | np.ndarray | None, count: int, device: torch.device | str) -> torch.Tensor | None:
