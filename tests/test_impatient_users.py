@@ -27,7 +27,7 @@ from workbench.core.problem import Problem, Task
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
 COLORCHART = SHARED / "raw" / "colorchart.dng"
-COMMANDS = "batch, bench, compare, degrade, dip, methods, restore, train, viz"
+COMMANDS = "batch, bench, compare, degrade, dip, methods, restore, sweep, train, viz"
 
 
 @pytest.fixture
@@ -76,7 +76,8 @@ def test_sigint_to_a_starting_workbench_process_prints_interrupted_not_a_traceba
 @pytest.mark.parametrize(
     ("argv", "hint"),
     [
-        (["sweeep", "--help"], "unknown command 'sweeep' (commands: "),
+        (["sweeep", "--help"], "unknown command 'sweeep'; did you mean 'sweep'?"),
+        (["frobnicate", "--help"], "unknown command 'frobnicate' (commands: "),
         (["restor", "x.png"], "unknown command 'restor'; did you mean 'restore'?"),
         (["x.png"], "x.png: no such file"),
     ],
