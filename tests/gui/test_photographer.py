@@ -20,7 +20,7 @@ from workbench.core.io import RawOptions
 from workbench.core.problem import Task
 from workbench.core.region import Rect
 from workbench.gui.dialogs import raw as raw_dialog
-from workbench.gui.views.captions import describe_camera, exposure_text
+from workbench.gui.views.captions import describe_camera, describe_image, exposure_text
 from workbench.gui.views.display import sample_text
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
@@ -88,6 +88,15 @@ def test_camera_line_names_the_camera_once_with_iso_and_exposure():
 
 
 @needs_raw
+def test_image_caption_carries_each_loader_notice_after_the_camera():
+    pixels = np.zeros((4, 6, 3), np.float32)
+    notices = ["alpha kept for export", "orientation applied"]
+    image = Image(pixels, source="/x/shot.png", metadata={"model": "X100"}, notices=notices)
+    assert describe_image(image, "input") == (
+        "shot.png (6×4, 8-bit RGB) · X100 · note: alpha kept for export · note: orientation applied"
+    )
+
+
 def test_raw_opens_with_the_chosen_options_half_size_first_then_full_size(qtbot, main_window, monkeypatch):
     asked = accept_raw_dialog(monkeypatch, white_balance="auto")
     assert main_window.open_image(COLORCHART)

@@ -31,13 +31,15 @@ def describe_camera(metadata: dict) -> str:
 
 
 def describe_image(image: Image, what: str) -> str:
-    """A caption like "noisy.png (512×512, 8-bit RGB)", with the camera when it is known."""
+    """A caption like "noisy.png (512×512, 8-bit RGB)", with the camera when it is known and then
+    each notice of the loader ("note: alpha kept …"), so that what was changed stays in view."""
     name = Path(image.source).name if image.source else what
     colour = "RGB" if image.is_color else "gray"
+    parts = [f"{name} ({image.width}×{image.height}, {image.bit_depth}-bit {colour})"]
     camera = describe_camera(image.metadata)
-    return f"{name} ({image.width}×{image.height}, {image.bit_depth}-bit {colour})" + (
-        f" · {camera}" if camera else ""
-    )
+    parts += [camera] if camera else []
+    parts += [f"note: {notice}" for notice in image.notices]
+    return " · ".join(parts)
 
 
 def describe_region(rect: Rect) -> str:
