@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from torch import nn
 
 from workbench.core.image import Image
 from workbench.core.viz.render import HEAT_DECADES
+from workbench.gui.pages.viz.field_view import CLOSE_UP, WHOLE
 from workbench.gui.pages.viz.page import LIVE, VizPanel, attach
 
 
@@ -198,21 +199,38 @@ def test_plots_use_readable_fonts(panel):
             assert plot.getAxis(side).style["tickFont"].pointSize() >= 10
 
 
-def test_zooming_the_field_view_stops_fitting_until_fit_is_pressed(panel, qtbot, image):
+def test_a_new_field_is_framed_from_close_up_and_whole_image_shows_it_all(panel, qtbot):
+    panel.set_image(Image(np.random.default_rng(1).random((96, 128, 1), dtype=np.float32)))
+    panel.tabs.setCurrentIndex(3)
+    view = panel.erf.view
+    qtbot.waitExposed(view)
+    whole = view.view.viewRect()
+    assert view.framing() == WHOLE and whole.width() >= 128
+    click_field(panel, qtbot, 60, 40)
+    close = view.view.viewRect()
+    assert view.framing() == CLOSE_UP
+    assert close.width() < whole.width() / 2 and close.contains(QPointF(60.5, 40.5))
+    assert close.contains(view.square.rect())
+    panel.erf.whole_button.click()
+    assert view.view.viewRect().width() == pytest.approx(whole.width())
+    panel.erf.close_up_button.click()
+    assert view.view.viewRect().width() == pytest.approx(close.width())
+
+
+def test_after_a_zoom_by_hand_the_view_keeps_its_range(panel, qtbot, image):
     panel.set_image(image)
     panel.tabs.setCurrentIndex(3)
     view = panel.erf.view
     qtbot.waitExposed(view)
     whole = view.view.viewRect()
-    assert whole.width() >= 32 or whole.height() >= 24
     view.view.scaleBy((0.25, 0.25))
     view.view.sigRangeChangedManually.emit(view.view.state["mouseEnabled"])
-    assert view.view.viewRect().width() < whole.width() / 2
+    assert view.framing() is None
     panel.resize(600, 700)
     qtbot.wait(50)
     assert view.view.viewRect().width() < whole.width() / 2
-    panel.erf.fit_button.click()
-    assert view.view.viewRect().width() == pytest.approx(whole.width())
+    click_field(panel, qtbot, 16, 12)
+    assert view.view.viewRect().width() < whole.width() / 2
 
 
 def test_a_click_outside_the_image_computes_nothing(panel, qtbot, image):

@@ -16,7 +16,10 @@ from .field_view import FieldView
 from .mass_plot import MassPlot
 
 NO_IMAGE = "Open an image, then click a pixel to see which input pixels it depends on."
-CLICK = "Click a pixel: its effective receptive field is drawn over the image. Wheel to zoom, drag to pan."
+CLICK = (
+    "Click a pixel: its effective receptive field is drawn over the image, from close up. "
+    "Wheel to zoom, drag to pan, 'Whole image' to see it all."
+)
 START_TIP = (
     "the field of the network as it began: a live run's network at its first step, or a weight "
     "file's initialisation rebuilt from the seed on its card"
@@ -45,14 +48,17 @@ class FieldResult:
 
 
 class EffectiveFieldTab(QWidget):
-    """'At its start' and Fit over the field view (left) and the mass plot (right), then the caption."""
+    """'At its start' and the framing buttons over the field view (left) and the mass plot (right),
+    then the caption."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.at_start = QCheckBox("At its start")
         self.at_start.setToolTip(START_TIP)
-        self.fit_button = QPushButton("Fit")
-        self.fit_button.setToolTip("show the whole image")
+        self.whole_button = QPushButton("Whole image")
+        self.whole_button.setToolTip("show the whole image (a click still picks a pixel)")
+        self.close_up_button = QPushButton("Around the pixel")
+        self.close_up_button.setToolTip("show the field from close up: twice its theoretical square")
         self.view = FieldView()
         self.plot = MassPlot()
         self.caption = QLabel(NO_IMAGE)
@@ -60,7 +66,8 @@ class EffectiveFieldTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.at_start)
         row.addStretch(1)
-        row.addWidget(self.fit_button)
+        row.addWidget(self.whole_button)
+        row.addWidget(self.close_up_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
         splitter.addWidget(self.plot)
@@ -71,7 +78,8 @@ class EffectiveFieldTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.caption)
-        self.fit_button.clicked.connect(self.view.fit)
+        self.whole_button.clicked.connect(self.view.fit)
+        self.close_up_button.clicked.connect(self.view.around_pixel)
 
     def offer_start(self, usable: bool, constant: bool) -> None:
         """Enable 'At its start' when the network's start is known and has a field."""

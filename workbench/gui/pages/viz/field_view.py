@@ -3,7 +3,8 @@ perceptually uniform colour map (decades below its peak, with a scale bar), the 
 95 % of it as a circle, the theoretical field as a square, and the pixel itself as a cross.
 
 Wheel zooms at the cursor, a drag pans, a click picks the pixel whose field is shown (the view
-reports it; the page computes the field). The view stays fitted to the image until the user zooms.
+reports it; the page computes the field). Until the user zooms or pans, the view frames the whole
+image, and each new field from close up (``around_pixel``); it keeps that framing when resized.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ MAP_START = 0.15
 """The dark end of the colour map left out, so that the weakest coloured gradient still shows over gray."""
 SCALE_LABEL = "|∂out/∂in| ÷ its peak"
 PIXEL_COLOUR = "#ffffff"
+WHOLE, CLOSE_UP = "whole image", "around the pixel"
+CLOSE_UP_SIDES = (2.0, 8.0)
+"""A close-up spans this many theoretical fields, or 95 % radii if that is wider, ..."""
+MIN_CLOSE_UP = 24
+"""... and at least this many pixels."""
 SCALE_TICKS_WIDTH = 58
 """Room (px) for the scale's tick labels ("0.001" at 10 pt)."""
 WIDE_LEGEND = 620
@@ -63,9 +69,9 @@ class _ClickViewBox(pg.ViewBox):
         self.on_click(point.x(), point.y())
 
 
-def _sample(**opts: object) -> pg.PlotDataItem:
-    """An item for the legend only, drawn as one symbol."""
-    return pg.PlotDataItem(pen=None, symbolBrush=pg.mkBrush(0, 0, 0, 0), symbolSize=13, **opts)
+def _sample(symbol: str, colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> pg.ScatterPlotItem:
+    """An item for the legend only, drawn as one outlined symbol."""
+    return pg.ScatterPlotItem(symbol=symbol, size=14, pen=pg.mkPen(colour, width=2, style=style), brush=None)
 
 
 class FieldView(pg.GraphicsLayoutWidget):
@@ -83,7 +89,8 @@ class FieldView(pg.GraphicsLayoutWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setMinimumSize(240, 200)
         self._size: tuple[int, int] | None = None
-        self._auto_fit = True
+        self._framing: str | None = WHOLE
+        self._field_area = QRectF()
         self.view = _ClickViewBox()
         self.view.on_click = self._clicked
         self.addItem(self.view, row=0, col=0)
@@ -104,7 +111,7 @@ class FieldView(pg.GraphicsLayoutWidget):
         self.addItem(self.scale, row=0, col=1)
         self.legend = pg.LegendItem(colCount=3, labelTextColor=TEXT, labelTextSize=f"{FONT_PT}pt")
         self.addItem(self.legend, row=1, col=0, colspan=2)
-        self.view.sigRangeChangedManually.connect(self._stop_auto_fit)
+        self.view.sigRangeChangedManually.connect(self._zoomed_by_hand)
         self.view.sigResized.connect(self._resized)
         self.clear_field()
 
@@ -157,20 +164,22 @@ class FieldView(pg.GraphicsLayoutWidget):
         self.circle.show()
         self.pixel.setData([centre.x()], [centre.y()])
         self.legend.clear()
-        self.legend.addItem(_sample(symbol="+", symbolPen=pg.mkPen(PIXEL_COLOUR, width=2)), f"pixel {at}")
-        self.legend.addItem(
-            _sample(symbol="o", symbolPen=pg.mkPen(MARK, width=2)), f"95 % of the field: {radius_95:.1f} px"
-        )
+        self.legend.addItem(_sample("+", PIXEL_COLOUR), f"pixel {at}")
+        self.legend.addItem(_sample("o", MARK), f"95 % of the field: {radius_95:.1f} px")
         if rf is not None:
             half = rf / 2
             self.square.setRect(QRectF(centre.x() - half, centre.y() - half, rf, rf))
             self.square.show()
             bound = "≥ " if clipped else ""
             self.legend.addItem(
-                _sample(symbol="s", symbolPen=pg.mkPen(BOUND, width=2)), f"theoretical field: {bound}{rf} px"
+                _sample("s", BOUND, Qt.PenStyle.DashLine), f"theoretical field: {bound}{rf} px"
             )
         else:
             self.square.hide()
+        side = max(CLOSE_UP_SIDES[0] * (rf or 0), CLOSE_UP_SIDES[1] * radius_95, MIN_CLOSE_UP)
+        self._field_area = QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side)
+        if self._framing is not None:
+            self.around_pixel()
 
     def clear_field(self) -> None:
         """Remove the field, its marks and the legend (the image stays)."""
@@ -178,8 +187,9 @@ class FieldView(pg.GraphicsLayoutWidget):
         self.circle.hide()
         self.square.hide()
         self.pixel.setData([], [])
+        self._field_area = QRectF()
         self.legend.clear()
-        self.legend.addItem(_sample(symbol="+", symbolPen=pg.mkPen(PIXEL_COLOUR, width=2)), "click a pixel")
+        self.legend.addItem(_sample("+", PIXEL_COLOUR), "click a pixel")
 
     def field_shown(self) -> bool:
         return self.heat_item.isVisible() and self.heat_item.image is not None
@@ -190,11 +200,25 @@ class FieldView(pg.GraphicsLayoutWidget):
     # ----------------------------------------------------------------- zoom and clicks
 
     def fit(self) -> None:
-        """Show the whole image; it stays fitted on resizes until the user zooms or pans."""
-        self._auto_fit = True
+        """Show the whole image (kept on resizes until the user zooms or pans)."""
+        self._framing = WHOLE
         if self._size is not None:
             height, width = self._size
             self.view.setRange(QRectF(0, 0, width, height), padding=0.02)
+
+    def around_pixel(self) -> None:
+        """Show the field from close up: a square around its pixel twice the theoretical field (or
+        eight 95 % radii, if wider), inside the image; the whole image while there is no field."""
+        if self._field_area.isEmpty() or self._size is None:
+            self.fit()
+            return
+        self._framing = CLOSE_UP
+        height, width = self._size
+        self.view.setRange(self._field_area.intersected(QRectF(0, 0, width, height)), padding=0.02)
+
+    def framing(self) -> str | None:
+        """WHOLE, CLOSE_UP, or None once the user has zoomed or panned."""
+        return self._framing
 
     def widget_point(self, x: float, y: float) -> QPoint:
         """The viewport point over the centre of image pixel (x, y) (for tests and tooltips)."""
@@ -209,10 +233,12 @@ class FieldView(pg.GraphicsLayoutWidget):
         if 0 <= column < width and 0 <= row < height:
             self.clicked.emit(column, row)
 
-    def _stop_auto_fit(self, *_args: object) -> None:
-        self._auto_fit = False
+    def _zoomed_by_hand(self, *_args: object) -> None:
+        self._framing = None
 
     def _resized(self, *_args: object) -> None:
         self.legend.setColumnCount(3 if self.width() >= WIDE_LEGEND else 1)
-        if self._auto_fit:
+        if self._framing == WHOLE:
             self.fit()
+        elif self._framing == CLOSE_UP:
+            self.around_pixel()

@@ -61,7 +61,7 @@ class ReceptiveFieldPlot(QWidget):
         self.total.setValue(report.theoretical_rf)
         self.total.label.setFormat(f"whole network: {bound}{report.theoretical_rf} px")
         top = max([report.theoretical_rf, *fields.tolist()]) if len(fields) else report.theoretical_rf
-        self.plot.setRange(xRange=(0.5, max(len(fields), 1) + 0.5), yRange=(0, top * 1.1), padding=0)
+        self.plot.setRange(xRange=(0.5, max(len(fields), 1) + 0.5), yRange=(0, top * 1.08), padding=0.03)
         set_title(self.plot, f"Receptive field per layer ({report.method})")
 
     def shown(self) -> tuple[np.ndarray, np.ndarray]:
