@@ -15,7 +15,14 @@ from workbench.core import io
 from workbench.core.errors import InputError, ParameterError
 from workbench.core.image import Image
 from workbench.core.models import DnCNN
-from workbench.core.viz import GRADIENT_SUPPORT, RECURRENCE, filter_grid, receptive_fields
+from workbench.core.viz import (
+    GRADIENT_SUPPORT,
+    RECURRENCE,
+    effective_field,
+    filter_grid,
+    noise_probe,
+    receptive_fields,
+)
 from workbench.core.viz.models import initial_seed, resolve_model, wrap_model
 
 
@@ -35,6 +42,15 @@ def test_paper_configurations_have_their_published_fields():
     assert receptive_fields(resolve_model("dncnn17")).theoretical_rf == 35
     assert receptive_fields(resolve_model("dncnn20")).theoretical_rf == 41
     assert "untrained" in resolve_model("dncnn20").notice
+
+
+def test_colour_cnn_is_the_shipped_colour_resunet_and_takes_rgb():
+    net = resolve_model("colour_cnn")
+    assert type(net.net).__name__ == "ResUNet"
+    assert net.in_channels == 3 and net.measured_field
+    assert "resunet_colour.pt" in net.notice
+    field = effective_field(net, noise_probe(32, 3), (16, 16))
+    assert field.heat.shape == (32, 32) and field.heat[16, 16] > 0
 
 
 def test_unet_is_measured_because_it_resamples_in_its_forward_pass():

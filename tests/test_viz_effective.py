@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from workbench.core.errors import ParameterError
-from workbench.core.viz import effective_field, noise_probe, radius_holding, recurrence_rf
+from workbench.core.viz import effective_field, mass_profile, noise_probe, radius_holding, recurrence_rf
 
 
 def random_stack(depth: int, channels: int = 8, seed: int = 0) -> nn.Sequential:
@@ -104,3 +104,33 @@ def test_untrained_paper_dncnn_has_a_non_empty_field_inside_its_theoretical_one(
     net = resolve_model("dncnn17")
     field = effective_field(net, noise_probe(48, 1), (24, 24), window=35)
     assert 0 < field.radius_95 < 35 / 2
+
+
+def test_profile_of_a_single_hot_pixel_is_whole_from_radius_zero():
+    heat = np.zeros((9, 9))
+    heat[4, 4] = 2.0
+    profile = mass_profile(heat, (4, 4), reach=3)
+    assert profile.radius.tolist() == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert profile.fraction.tolist() == [1.0] * 7
+
+
+def test_profile_steps_up_where_the_far_pixel_is_reached():
+    heat = np.zeros((11, 11))
+    heat[5, 5] = 0.9
+    heat[5, 8] = 0.1
+    profile = mass_profile(heat, (5, 5), reach=4, step=1.0)
+    np.testing.assert_allclose(profile.fraction, [0.9, 0.9, 0.9, 1.0, 1.0])
+
+
+def test_profile_crosses_95_percent_at_the_95_percent_radius():
+    net = random_stack(6)
+    field = effective_field(net, noise_probe(40, 1), (20, 20))
+    profile = mass_profile(field.heat, field.at, reach=20, step=0.25)
+    assert np.all(np.diff(profile.fraction) >= 0)
+    assert profile.fraction[profile.radius >= field.radius_95][0] >= 0.95
+    assert np.all(profile.fraction[profile.radius < field.radius_95] < 0.95)
+
+
+def test_profile_of_zero_heat_is_zero():
+    profile = mass_profile(np.zeros((4, 4)), (1, 1), reach=0)
+    assert profile.radius.tolist() == [0.0, 0.5] and profile.fraction.tolist() == [0.0, 0.0]

@@ -14,6 +14,8 @@ from workbench.core.lazy import lazy_getattr
 
 _HOMES = {
     "EffectiveField": "effective",
+    "MassProfile": "effective",
+    "mass_profile": "effective",
     "effective_field": "effective",
     "noise_probe": "effective",
     "radius_holding": "effective",
@@ -33,7 +35,9 @@ _HOMES = {
     "positive_twin": "receptive_field",
     "receptive_fields": "receptive_field",
     "recurrence_rf": "receptive_field",
+    "backdrop": "render",
     "erf_overlay": "render",
+    "log_heat": "render",
     "rf_plot": "render",
 }
 

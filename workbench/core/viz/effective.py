@@ -31,18 +31,48 @@ class EffectiveField:
     radius_95: float
 
 
-def radius_holding(heat: np.ndarray, at: tuple[int, int], fraction: float = MASS_FRACTION) -> float:
-    """Smallest radius r (pixels, Euclidean) such that the pixels within r of ``at`` = (x, y) hold
-    ``fraction`` of the total of the non-negative H×W ``heat``; 0.0 when the heat is all zero."""
+def _sorted_mass(heat: np.ndarray, at: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, float]:
+    """(distances from ``at`` in increasing order, cumulative heat in that order, total heat)."""
     heat = np.asarray(heat, dtype=np.float64)
-    total = heat.sum()
-    if total <= 0:
-        return 0.0
     rows, cols = np.indices(heat.shape)
     distance = np.hypot(cols - at[0], rows - at[1]).ravel()
     order = np.argsort(distance, kind="stable")
-    mass = np.cumsum(heat.ravel()[order])
-    return float(distance[order][np.searchsorted(mass, fraction * total * (1 - 1e-12))])
+    return distance[order], np.cumsum(heat.ravel()[order]), float(heat.sum())
+
+
+def radius_holding(heat: np.ndarray, at: tuple[int, int], fraction: float = MASS_FRACTION) -> float:
+    """Smallest radius r (pixels, Euclidean) such that the pixels within r of ``at`` = (x, y) hold
+    ``fraction`` of the total of the non-negative H×W ``heat``; 0.0 when the heat is all zero."""
+    distance, mass, total = _sorted_mass(heat, at)
+    if total <= 0:
+        return 0.0
+    return float(distance[np.searchsorted(mass, fraction * total * (1 - 1e-12))])
+
+
+@dataclass
+class MassProfile:
+    """How the gradient mass of an effective field gathers around its pixel.
+
+    Attributes:
+        radius: float64 (N,), radii in pixels from 0 in steps of ``step``, increasing.
+        fraction: float64 (N,), share in [0, 1] of the total |d out / d in| held by the pixels
+            within ``radius`` (Euclidean distance, pixel centres) of the field's pixel.
+    """
+
+    radius: np.ndarray
+    fraction: np.ndarray
+
+
+def mass_profile(heat: np.ndarray, at: tuple[int, int], reach: float, step: float = 0.5) -> MassProfile:
+    """The share of the non-negative H×W ``heat`` within r of ``at`` = (x, y) for r = 0, ``step``, ...
+    up to ``reach`` pixels (at least one step); all zeros when the heat is all zero."""
+    distance, mass, total = _sorted_mass(heat, at)
+    radius = np.arange(0.0, max(reach, step) + step / 2, step)
+    if total <= 0:
+        return MassProfile(radius, np.zeros_like(radius))
+    within = np.searchsorted(distance, radius, side="right")
+    held = np.where(within > 0, mass[np.maximum(within - 1, 0)], 0.0)
+    return MassProfile(radius, np.clip(held / total, 0.0, 1.0))
 
 
 def _window(at: int, length: int, half: int, multiple: int) -> tuple[int, int]:

@@ -20,6 +20,8 @@ from workbench.core.errors import ParameterError
 
 from .choices import MODEL_NAMES
 
+COLOUR_CNN_FILE = "resunet_colour.pt"
+"""The shipped colour denoiser's weights in resources/ ("colour_cnn")."""
 VIZ_SIGMA = 25 / 255
 """Noise level ([0, 1] scale) given to models that take one (sigma 25 in 8-bit units)."""
 
@@ -194,15 +196,19 @@ def resolve_model(spec: str) -> VizNet:
     """The network called ``spec``: one of ``MODEL_NAMES`` or the path of a weights file.
 
     "dncnn" is the shipped DnCNN when its weights are installed, else an untrained DnCNN-17 (its
-    ``notice`` says so); "dncnn17"/"dncnn20" are the paper's configurations, untrained; "ffdnet" and
-    "unet" the workbench's architectures, untrained; "dip" the Deep Image Prior hourglass.
+    ``notice`` says so); "colour_cnn" the shipped colour ResUNet; "dncnn17"/"dncnn20" are the
+    paper's configurations, untrained; "ffdnet" and "unet" the workbench's architectures,
+    untrained; "dip" the Deep Image Prior hourglass.
 
     Raises:
-        ParameterError: an unknown name; InputError: a weights file that cannot be loaded.
+        ParameterError: an unknown name, or "colour_cnn" without its weights; InputError: a weights
+            file that cannot be loaded.
     """
     name = spec.strip().lower()
     if name == "dncnn":
         return _shipped_dncnn()
+    if name == "colour_cnn":
+        return _shipped_colour_cnn()
     if name in ("dncnn17", "dncnn20"):
         return _paper_dncnn(int(name[-2:]))
     if name in ("ffdnet", "unet"):
@@ -262,6 +268,19 @@ def _shipped_dncnn() -> VizNet:
     untrained = _paper_dncnn(17)
     untrained.notice = "no shipped DnCNN weights found: showing an " + untrained.notice
     return untrained
+
+
+def _shipped_colour_cnn() -> VizNet:
+    """The colour ResUNet whose weights ship in resources/ (the colour default of the Restore page)."""
+    from workbench.resources import path as resource
+
+    file = resource(COLOUR_CNN_FILE)
+    if not file.is_file():
+        raise ParameterError(f"the colour CNN's weights (resources/{COLOUR_CNN_FILE}) are not installed")
+    shipped = _from_file(file)
+    shipped.label = f"colour CNN (shipped {file.name})"
+    shipped.notice = f"shipped weights: {file.name} (colour ResUNet)"
+    return shipped
 
 
 def _dip_hourglass() -> VizNet:

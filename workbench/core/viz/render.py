@@ -1,6 +1,7 @@
 """Pictures for the visualisations, drawn with numpy and Pillow (no Qt, no plotting library):
 a heat colour map, the effective field over an image with the theoretical square, a plot of the
-receptive field per layer."""
+receptive field per layer; and the values the window colours itself (the heat in decades below
+its peak, the dimmed backdrop it is drawn over)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ HEAT_ANCHORS = np.array(
 
 SQUARE_COLOUR = (0.0, 0.9, 1.0)
 MIN_PICTURE_SIDE = 256
+HEAT_DECADES = 4
+"""Decades below its peak that the window's heat scale spans (weaker gradients are not coloured)."""
+BACKDROP_LEVEL = 0.55
+"""Brightness of the gray image under a heat map, so that the map's colours stand out."""
 
 
 def heat_colours(values: np.ndarray) -> np.ndarray:
@@ -36,6 +41,22 @@ def display_heat(heat: np.ndarray) -> np.ndarray:
     the tails of a peaked field stay visible (the numbers, such as radius_95, use the raw heat)."""
     peak = float(heat.max())
     return np.sqrt(heat / peak).astype(np.float32) if peak > 0 else np.zeros_like(heat, dtype=np.float32)
+
+
+def log_heat(heat: np.ndarray, decades: int = HEAT_DECADES) -> np.ndarray:
+    """H×W non-negative heat -> float32 H×W log10(heat / peak), clipped to [-``decades``, 0]
+    (zero heat, and all of it when the peak is 0, lies at -``decades``)."""
+    peak = float(np.max(heat)) if np.size(heat) else 0.0
+    if peak <= 0:
+        return np.full(np.shape(heat), -float(decades), dtype=np.float32)
+    floor = peak * 10.0 ** (-decades)
+    return np.log10(np.maximum(heat, floor) / peak).astype(np.float32)
+
+
+def backdrop(pixels: np.ndarray) -> np.ndarray:
+    """The image as dimmed gray (float32 H×W×3 in [0, ``BACKDROP_LEVEL``]) to draw a heat map over."""
+    gray = to_gray(as_hwc(pixels))[..., 0]
+    return np.repeat((BACKDROP_LEVEL * gray)[..., None], 3, axis=2).astype(np.float32)
 
 
 def draw_square(pixels: np.ndarray, centre: tuple[float, float], side: float, colour=SQUARE_COLOUR) -> None:
@@ -59,10 +80,9 @@ def erf_overlay(pixels: np.ndarray, heat: np.ndarray, at: tuple[int, int], rf: i
     """The image in dimmed gray with the heat map blended over it (more opaque where hotter), the
     theoretical ``rf``×``rf`` square around ``at`` (skipped when None) and the pixel itself marked.
     Returns float32 H'×W'×3 in [0, 1], enlarged by an integer factor for images under 256 pixels."""
-    gray = to_gray(as_hwc(pixels))[..., 0]
     shown = display_heat(heat)
     alpha = np.clip(shown * 1.5, 0, 1)[..., None]
-    picture = (1 - alpha) * (0.55 * np.repeat(gray[..., None], 3, axis=2)) + alpha * heat_colours(shown)
+    picture = (1 - alpha) * backdrop(pixels) + alpha * heat_colours(shown)
     factor = max(1, -(-MIN_PICTURE_SIDE // max(picture.shape[:2])))
     picture = np.ascontiguousarray(enlarge(picture.astype(np.float32), factor))
     centre = ((at[0] + 0.5) * factor - 0.5, (at[1] + 0.5) * factor - 0.5)
