@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from workbench.core import operators
+from workbench.core.dip.forward import task_operator
 from workbench.core.errors import ParameterError
 from workbench.core.image import Image, from_tensor, to_tensor
 from workbench.core.operators import kernels, linear
@@ -290,7 +291,7 @@ def test_downsample_operator_keeps_a_constant_image_constant_and_refuses_odd_siz
         operator.A(torch.zeros(1, 1, 30, 16))
 
 
-def test_for_problem_picks_the_operator_of_the_task():
+def test_the_task_operator_is_the_linear_operator_of_the_problems_task():
     image = smooth_image()
     cases = {
         "mask": linear.MaskOperator,
@@ -301,7 +302,7 @@ def test_for_problem_picks_the_operator_of_the_task():
     for name, expected in cases.items():
         observed, degradation = operators.degrade(image, name)
         problem = degradation.problem(observed, image)
-        assert isinstance(linear.for_problem(problem), expected)
+        assert isinstance(task_operator(problem), expected)
 
 
 def test_mask_operator_follows_the_tensor_device_and_dtype():

@@ -11,8 +11,8 @@ from workbench.core import compare, io
 from workbench.core.errors import Cancelled, ParameterError
 from workbench.core.image import Image
 from workbench.core.operators.cfa import PATTERNS
-from workbench.core.pipeline import Result
 from workbench.core.problem import Problem, Task
+from workbench.core.result import Result
 
 from .common import add_device_option, add_quality_options, add_set_option, print_notes, progress_context
 

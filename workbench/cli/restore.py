@@ -13,8 +13,9 @@ from workbench.core import io, registry
 from workbench.core.errors import ParameterError
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.operators.cfa import PATTERNS
-from workbench.core.pipeline import Result, restore
+from workbench.core.pipeline import restore
 from workbench.core.problem import Problem, Task
+from workbench.core.result import Result
 
 from .common import (
     add_device_option,

@@ -1,60 +1,16 @@
-"""Run one method on one problem and collect what the user needs to know about the run."""
+"""Run one method on one problem and collect what the user needs to know about the run (a
+:class:`~workbench.core.result.Result`, built by :func:`~workbench.core.result.make_result`)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from . import memory, metrics, registry
-from .image import Image
+from . import memory, registry
 from .jobs import RunContext
 from .problem import Problem
-
-
-@dataclass
-class Result:
-    """A restored image and how it was made.
-
-    Attributes:
-        image: the estimate (keeps the observation's metadata and bit depth).
-        method: the method's name.
-        params: every parameter value used, defaults included.
-        seconds: wall-clock time of the method's run.
-        psnr, ssim: against the problem's reference, when it had one (dB, unitless).
-        extras: method-specific facts (an estimated sigma, a stopping iteration, ...).
-        psnr_est: the PSNR estimated without the reference (dB; see ``workbench.core.quality``),
-            when it was asked for and the task allows it.
-        notes: what was changed on the way that the user should know, one sentence each: the
-            input's loading notices (alpha set aside, NaN replaced, turned upright, ...), the
-            reference's (prefixed "reference: ") and the run's (a retry with smaller tiles).
-    """
-
-    image: Image
-    method: str
-    params: dict[str, Any]
-    seconds: float
-    psnr: float | None = None
-    ssim: float | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-    psnr_est: float | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        """A JSON-friendly record (for ``--json`` and metrics tables); "notes" when there are any."""
-        record = {"method": self.method, "params": self.params, "seconds": self.seconds}
-        if self.psnr is not None:
-            record["psnr"] = self.psnr
-            record["ssim"] = self.ssim
-        if self.psnr_est is not None:
-            record["psnr_est"] = self.psnr_est
-        record |= self.extras
-        if self.notes:
-            record["notes"] = list(self.notes)
-        return record
+from .result import Result, make_result
 
 
 def restore(
@@ -84,26 +40,14 @@ def restore(
     start = time.perf_counter()
     pixels = method.run(problem, params, ctx)
     seconds = time.perf_counter() - start
-    pixels = np.clip(np.asarray(pixels, dtype=np.float32), 0.0, 1.0)
-    image = problem.observed.with_pixels(pixels)
     extras = {key: value for key, value in ctx.notes.items() if key != "memory"}
-    result = Result(image, method.name, params, seconds, extras=extras, notes=problem_notes(problem))
+    result = make_result(problem, pixels, method.name, params, seconds, extras)
     result.notes += ctx.notes.get("memory", [])
-    if problem.reference is not None:
-        result.psnr, result.ssim = score(pixels, problem.reference.pixels)
     if estimate:
         from .quality.estimate import estimate_psnr
 
         estimate_psnr(problem, result, ctx)
     return result
-
-
-def problem_notes(problem: Problem) -> list[str]:
-    """The loading notices of the problem's input, then its reference's (prefixed "reference: ")."""
-    notes = list(problem.observed.notices)
-    if problem.reference is not None:
-        notes += [f"reference: {notice}" for notice in problem.reference.notices]
-    return notes
 
 
 def require_result_fits(problem: Problem, method_name: str) -> None:
@@ -116,10 +60,3 @@ def require_result_fits(problem: Problem, method_name: str) -> None:
         f"{method_name} with a {width}x{height}x{channels} result",
         "choose a smaller scale or a crop of the image",
     )
-
-
-def score(estimate: np.ndarray, reference: np.ndarray) -> tuple[float | None, float | None]:
-    """(PSNR, SSIM) of ``estimate`` against ``reference``; (None, None) when shapes differ."""
-    if estimate.shape != reference.shape:
-        return None, None
-    return metrics.psnr(estimate, reference), metrics.ssim(estimate, reference)

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from scipy.ndimage import gaussian_filter
 
+from .dip.forward import task_operator
 from .image import Image, from_tensor, to_tensor
 from .jobs import RunContext
 from .metrics import psnr
@@ -126,7 +127,7 @@ def data_operator(problem: Problem) -> linear.LinearOperator:
     """The problem's A; down-sampling is the bicubic filter of the ``downsample`` degradation."""
     if problem.task is Task.SUPER_RESOLVE:
         return linear.DownsampleOperator(problem.scale, kernel="bicubic")
-    return linear.for_problem(problem)
+    return task_operator(problem)
 
 
 class DataStep:

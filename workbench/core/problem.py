@@ -11,6 +11,18 @@ from .errors import ParameterError
 from .image import Image
 
 EMPTY_MASK = "the inpainting mask is all black: no pixel is marked known (white = known pixels)"
+PATTERNS = ("RGGB", "BGGR", "GRBG", "GBRG")
+"""The Bayer colour-filter layouts a demosaicking problem can have (top-left 2×2 block, row by row)."""
+
+
+def check_pattern(pattern: str | None) -> str:
+    """``pattern`` when it is a known Bayer layout, else a ParameterError naming the known ones."""
+    if pattern not in PATTERNS:
+        raise ParameterError(
+            f"demosaicking needs the Bayer pattern of the mosaic (one of {', '.join(PATTERNS)}), "
+            f"got {pattern!r}"
+        )
+    return pattern
 
 
 class Task(StrEnum):
@@ -88,8 +100,6 @@ class Problem:
         if self.task is Task.SUPER_RESOLVE and self.scale < 2:
             raise ParameterError("super-resolution needs a scale of 2 or more")
         if self.task is Task.DEMOSAIC:
-            from .operators.cfa import check_pattern
-
             check_pattern(self.pattern)
             if self.observed.channels != 1:
                 raise ParameterError(

@@ -13,8 +13,9 @@ from typing import Any
 
 from .errors import ParameterError
 from .jobs import RunContext
-from .pipeline import Result, restore, score
+from .pipeline import restore
 from .problem import Problem, Task
+from .result import Result, score
 
 
 @dataclass(frozen=True)

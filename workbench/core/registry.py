@@ -1,11 +1,13 @@
 """The catalogue of restoration methods: name -> :class:`Method`, each with its typed parameters.
 
-Method modules register themselves on import (see ``workbench.core.methods``);
-``available()`` imports them once and returns the catalogue in a stable order.
+Method modules register themselves on import. The registry names the built-in ones in
+``BUILT_IN_METHODS`` and imports them by name the first time the catalogue is asked for, so the
+dependency runs one way: every method module imports the registry, the registry imports none.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +66,19 @@ class Method:
 
 
 _METHODS: dict[str, Method] = {}
+BUILT_IN_METHODS = (
+    "bm3d_methods",
+    "classical",
+    "deconvolution",
+    "demosaicking",
+    "dip",
+    "inpainting",
+    "learned",
+    "pnp",
+    "stabilised",
+    "upscaling",
+)
+"""The modules of ``workbench.core.methods`` that register the built-in methods (one per family)."""
 
 
 def register(method: Method) -> Method:
@@ -76,8 +91,8 @@ def register(method: Method) -> Method:
 
 def available() -> list[Method]:
     """Every registered method, built-ins included, sorted by family then name."""
-    from . import methods  # noqa: F401  (registers the built-in methods)
-
+    for module in BUILT_IN_METHODS:
+        importlib.import_module(f"{__package__}.methods.{module}")
     return sorted(_METHODS.values(), key=lambda method: (method.family, method.name))
 
 

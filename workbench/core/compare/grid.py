@@ -12,7 +12,7 @@ from PIL import ImageDraw, ImageFont
 from .. import registry
 from ..errors import ParameterError
 from ..image import to_uint8
-from ..pipeline import Result
+from ..result import Result
 from .maps import colour_bar, error_map, heat_colors, shared_scale
 from .run import Comparison
 

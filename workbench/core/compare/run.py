@@ -11,8 +11,8 @@ import numpy as np
 from .. import pipeline, registry
 from ..errors import Cancelled, WorkbenchError, out_of_memory
 from ..jobs import RunContext
-from ..pipeline import Result
 from ..problem import Problem
+from ..result import Result, score
 from .maps import error_map, removed_noise, removed_structure
 from .plan import MethodRun, check_plan
 
@@ -83,7 +83,7 @@ class Comparison:
         """(PSNR, SSIM) of the observation itself against the reference, when both have one size."""
         if self.problem.reference is None:
             return None, None
-        return pipeline.score(self.problem.observed.pixels, self.problem.reference.pixels)
+        return score(self.problem.observed.pixels, self.problem.reference.pixels)
 
 
 def run_comparison(

@@ -13,22 +13,11 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..params import ChoiceParam, FloatParam, ParamSpec
-from ..problem import Task
+from ..problem import PATTERNS, Task, check_pattern
 from .base import Degradation, Operator, register
 from .noise_models import SIGMA_HELP, add_gaussian, added_sigma
 
-PATTERNS = ("RGGB", "BGGR", "GRBG", "GBRG")
 _CHANNEL = {"R": 0, "G": 1, "B": 2}
-
-
-def check_pattern(pattern: str | None) -> str:
-    """``pattern`` when it is a known Bayer layout, else a ParameterError naming the known ones."""
-    if pattern not in PATTERNS:
-        raise ParameterError(
-            f"demosaicking needs the Bayer pattern of the mosaic (one of {', '.join(PATTERNS)}), "
-            f"got {pattern!r}"
-        )
-    return pattern
 
 
 def channel_map(pattern: str, height: int, width: int) -> np.ndarray:

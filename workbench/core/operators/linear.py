@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..problem import Problem, Task
+from ..problem import check_pattern
 from . import cfa
 from .kernels import centred_psf, resampling_taps
 
@@ -60,10 +60,10 @@ class MaskOperator(LinearOperator):
 
 class MosaicOperator(LinearOperator):
     """A x = the Bayer mosaic of a 3-channel x (N×3×H×W -> N×1×H×W); Aᵀ spreads each sample back
-    into its colour plane. ``pattern`` is one of ``cfa.PATTERNS``; the masks are built per size."""
+    into its colour plane. ``pattern`` is one of ``problem.PATTERNS``; the masks are built per size."""
 
     def __init__(self, pattern: str) -> None:
-        self.pattern = cfa.check_pattern(pattern)
+        self.pattern = check_pattern(pattern)
         self._masks: dict[tuple, torch.Tensor] = {}
 
     def masks(self, height: int, width: int, like: torch.Tensor) -> torch.Tensor:
@@ -160,16 +160,3 @@ def _fold_replicate_padding(z: torch.Tensor, pad: int, dim: int) -> torch.Tensor
     middle = z.narrow(dim, pad + 1, length - 2)
     last = z.narrow(dim, pad + length - 1, pad + 1).sum(dim=dim, keepdim=True)
     return torch.cat([first, middle, last], dim=dim)
-
-
-def for_problem(problem: Problem) -> LinearOperator:
-    """The linear part of ``problem``'s degradation: mask, blur, down-sampling, mosaic, else identity."""
-    if problem.task is Task.DEMOSAIC:
-        return MosaicOperator(problem.pattern)
-    if problem.task is Task.INPAINT and problem.mask is not None:
-        return MaskOperator(problem.mask)
-    if problem.task is Task.DEBLUR and problem.kernel is not None:
-        return BlurOperator(problem.kernel)
-    if problem.task is Task.SUPER_RESOLVE and problem.scale > 1:
-        return DownsampleOperator(problem.scale)
-    return Identity()

@@ -19,8 +19,8 @@ import numpy as np
 from .. import registry
 from ..jobs import RunContext
 from ..params import AUTO, FloatParam
-from ..pipeline import Result
 from ..problem import Problem, Task
+from ..result import Result
 from .sure import NoiseModel, psnr_from_mse, sure_mse
 
 ESTIMATE_SEED = 0

@@ -31,6 +31,7 @@ from ..errors import ParameterError
 from ..jobs import RunContext
 from ..params import AUTO, FloatParam, IntParam
 from ..problem import Problem
+from ..result import Result
 from .estimate import ESTIMATE_SEED, MethodBox, can_estimate, noise_model, pin_auto
 from .jinv import JInvariance, jinv_loss
 from .sure import psnr_from_mse, sure_mse
@@ -207,7 +208,7 @@ def tune(
     if criterion == "oracle" and problem.reference is None:
         raise ParameterError("oracle tuning needs the clean reference")
     if criterion in ("sure", "jinv"):
-        probe = pipeline.Result(problem.observed, method.name, params, 0.0)
+        probe = Result(problem.observed, method.name, params, 0.0)
         reason = can_estimate(problem, probe)
         if reason is not None:
             raise ParameterError(f"cannot tune {method.name}: {reason}")
@@ -280,7 +281,7 @@ def restore_tuned(
     ctx: RunContext | None = None,
     estimate: bool = True,
     scheme: JInvariance | None = None,
-) -> pipeline.Result:
+) -> Result:
     """Tune, then restore with the chosen values; ``extras["tuned"]`` records the search.
 
     With ``estimate`` the result carries an estimated PSNR: the SURE score of the choice when
