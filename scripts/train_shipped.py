@@ -139,7 +139,7 @@ def main() -> int:
     )
     resumed = args.resume and checkpoint.exists()
     if resumed:
-        trainer = Trainer.resume(checkpoint, source)
+        trainer = Trainer.from_checkpoint(checkpoint, source)
         trainer.config.max_seconds = config.max_seconds
     else:
         trainer = Trainer(config, source)

@@ -93,19 +93,42 @@ def test_stop_keeps_the_estimate_so_far_and_cancel_raises():
         PnpStepper(problem, PnpSettings(iterations=8), smoothing).run(ctx)
 
 
-def test_pnp_is_listed_for_the_four_tasks_with_typed_parameters():
-    method = registry.get("pnp_hqs")
+@pytest.mark.parametrize("name", ["pnp_hqs", "pnp_admm"])
+def test_pnp_is_listed_for_the_four_tasks_with_typed_parameters(name):
+    method = registry.get(name)
+    assert method.family == "pnp"
     assert method.tasks == {Task.DEBLUR, Task.SUPER_RESOLVE, Task.INPAINT, Task.DEMOSAIC}
     assert method.params["denoiser"].choices[0] == "ffdnet"
     assert method.params["sigma_start"].default == 49.0
 
 
+def test_admm_carries_what_the_denoiser_removed_and_differs_from_hqs():
+    problem = problem_for("deblur")
+    hqs = PnpStepper(problem, PnpSettings(iterations=4), smoothing)
+    admm = PnpStepper(problem, PnpSettings(iterations=4, solver="admm"), smoothing)
+    hqs.run()
+    admm.run()
+    assert not np.allclose(hqs.estimate, admm.estimate)
+    assert admm.records[-1].psnr > admm.records[0].psnr
+    assert hqs.dual is None and np.abs(admm.dual).max() > 0
+    assert admm.data_fit.shape == admm.estimate.shape == (48, 48, 3)
+    with pytest.raises(ValueError, match="solver"):
+        PnpStepper(problem, PnpSettings(solver="fista"), smoothing)
+
+
 @pytest.mark.parametrize(
-    ("name", "baseline"), [("deblur", "wiener"), ("sr", "bicubic"), ("inpaint", "telea")]
+    ("name", "baseline", "method"),
+    [
+        ("deblur", "wiener", "pnp_hqs"),
+        ("sr", "bicubic", "pnp_hqs"),
+        ("inpaint", "telea", "pnp_hqs"),
+        ("deblur", "wiener", "pnp_admm"),
+        ("sr", "bicubic", "pnp_admm"),
+    ],
 )
-def test_pnp_with_the_noise_aware_cnn_beats_the_classical_baseline_on_a_gray_crop(name, baseline):
+def test_pnp_with_the_noise_aware_cnn_beats_the_classical_baseline_on_a_gray_crop(name, baseline, method):
     problem = problem_for(name, channels=1)
-    pnp = restore(problem, "pnp_hqs", {"iterations": 8})
+    pnp = restore(problem, method, {"iterations": 8})
     assert pnp.psnr > restore(problem, baseline).psnr + 1.0
     assert len(pnp.extras["psnr_per_iteration"]) == 8
 

@@ -110,7 +110,7 @@ def test_resumed_training_continues_exactly(tmp_path):
     for _ in range(3):
         first.step()
     first.save_checkpoint(tmp_path / "run.ckpt")
-    resumed = Trainer.resume(tmp_path / "run.ckpt", first.source)
+    resumed = Trainer.from_checkpoint(tmp_path / "run.ckpt", first.source)
     resumed.run()
     assert [r.loss for r in resumed.history] == pytest.approx([r.loss for r in straight.history], rel=1e-5)
     for name, tensor in straight.model.state_dict().items():
@@ -125,14 +125,14 @@ def test_cancel_stops_training_and_saves_a_checkpoint(tmp_path):
             ctx, checkpoint=tmp_path / "c.ckpt", on_step=lambda r: ctx.cancel() if r.step == 2 else None
         )
     assert trainer.step_count == 2
-    assert Trainer.resume(tmp_path / "c.ckpt", trainer.source).step_count == 2
+    assert Trainer.from_checkpoint(tmp_path / "c.ckpt", trainer.source).step_count == 2
 
 
 def test_a_broken_checkpoint_is_an_input_error(tmp_path):
     path = tmp_path / "bad.ckpt"
     torch.save({"config": {"bogus": 1}}, path)
     with pytest.raises(InputError, match="checkpoint"):
-        Trainer.resume(path, _trainer().source)
+        Trainer.from_checkpoint(path, _trainer().source)
 
 
 def test_export_writes_weights_with_a_card(tmp_path):
@@ -197,7 +197,7 @@ def test_sgd_with_weight_decay_trains_resumes_and_is_on_the_card(tmp_path):
     losses = [record.loss for record in trainer.history]
     assert np.mean(losses[-10:]) < np.mean(losses[:10])
     trainer.save_checkpoint(tmp_path / "sgd.ckpt")
-    assert isinstance(Trainer.resume(tmp_path / "sgd.ckpt", source).optimizer, torch.optim.SGD)
+    assert isinstance(Trainer.from_checkpoint(tmp_path / "sgd.ckpt", source).optimizer, torch.optim.SGD)
     card = load_weights(trainer.export(tmp_path / "sgd.pt", {})).card
     assert (card["optimizer"], card["weight_decay"]) == ("sgd", 1e-4)
 

@@ -1,9 +1,18 @@
-"""Plug-and-play restoration: half-quadratic splitting with a denoiser as the prior (as in DPIR).
+"""Plug-and-play restoration: a denoiser as the prior of a splitting solver, HQS (as in DPIR) or ADMM.
 
-For y = A x + n (n white Gaussian of std sigma_n), HQS alternates, for k = 1..K,
+For y = A x + n (n white Gaussian of std sigma_n), half-quadratic splitting alternates, for k = 1..K,
 
     x_k = argmin_x ||A x - y||² + alpha_k ||x - z_{k-1}||²,  alpha_k = lambda · sigma_n² / sigma_k²
     z_k = denoise(x_k, sigma_k)
+
+and ADMM adds a scaled dual u (zero at the start) that carries what the denoiser removed:
+
+    x_k = argmin_x ||A x - y||² + alpha_k ||x - (z_{k-1} - u_{k-1})||²
+    z_k = denoise(x_k + u_{k-1}, sigma_k)
+    u_k = u_{k-1} + x_k - z_k
+
+(u is rescaled by alpha_{k-1} / alpha_k as the penalty grows, so that the unscaled dual is kept;
+Chan, Wang and Elgendy, "Plug-and-Play ADMM for Image Restoration", 2017, let it grow the same way.)
 
 with the denoiser's noise level sigma_k falling geometrically from ``sigma_start`` to
 ``sigma_end`` (Zhang et al., "Plug-and-Play Image Restoration with Deep Denoiser Prior", TPAMI
@@ -14,13 +23,13 @@ from z). A noise-free problem is given a floor of ``SIGMA_FLOOR`` so that alpha 
 
 Any function ``denoise(pixels, sigma) -> pixels`` (H×W×C float32 in [0, 1], sigma in 8-bit units)
 is a prior; :func:`registry_denoiser` makes one of a catalogue method with a ``sigma`` parameter.
-A :class:`PnpStepper` does one iteration per ``step()`` and records the denoiser's level and the
-PSNR against the reference when there is one, so a window can draw its curve live.
+A :class:`PnpStepper` is a live-run stepper (``workbench.core.live``): one iteration per
+``step()``, recording the denoiser's level, the estimate's change and its PSNR against the
+reference when there is one, so a window draws its curves live, pauses it or stops and keeps it.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,8 +42,10 @@ from scipy.ndimage import gaussian_filter
 from .dip.forward import task_operator
 from .image import Image, from_tensor, to_tensor
 from .jobs import RunContext
+from .live import LiveControls
 from .metrics import psnr
 from .operators import linear
+from .params import AUTO
 from .problem import Problem, Task
 
 Denoiser = Callable[[np.ndarray, float], np.ndarray]
@@ -64,6 +75,7 @@ class PnpSettings:
             (at least 1).
         lam: the weight lambda of the prior (alpha_k = lam · sigma_n² / sigma_k²).
         cg_steps: conjugate-gradient steps of the data step for down-sampling.
+        solver: "hqs" (half-quadratic splitting) or "admm" (with a scaled dual).
     """
 
     iterations: int = 8
@@ -71,17 +83,23 @@ class PnpSettings:
     sigma_end: float | None = None
     lam: float = 0.23
     cg_steps: int = 10
+    solver: str = "hqs"
+
+
+SOLVERS = ("hqs", "admm")
 
 
 @dataclass(frozen=True)
 class PnpRecord:
     """One iteration: its number (1 = first), seconds so far, the denoiser's level (8-bit units),
-    and the PSNR (dB) of the denoised estimate against the reference (None without one)."""
+    the PSNR (dB) of the denoised estimate against the reference (None without one), and the
+    root-mean-square change of that estimate over the iteration ([0, 1] scale)."""
 
     iteration: int
     seconds: float
     sigma: float
     psnr: float | None
+    change: float
 
 
 @dataclass
@@ -176,16 +194,18 @@ class DataStep:
         return x
 
 
-class PnpStepper:
-    """A plug-and-play HQS run on one problem.
+class PnpStepper(LiveControls):
+    """A plug-and-play run (HQS or ADMM) on one problem.
 
     Args:
         problem: the observation and its operator (deblur, sr, inpaint, demosaic, denoise).
-        settings: iterations, schedule, lambda.
+        settings: iterations, schedule, lambda, solver.
         denoiser: ``denoise(pixels, sigma)``, pixels H×W×C float32 in [0, 1], sigma in 8-bit units.
         noise_sigma: std of the noise in y ([0, 1] scale); None takes ``problem.noise_sigma``
             (0 when unknown).
     """
+
+    preview_each_step = True
 
     def __init__(
         self,
@@ -194,7 +214,10 @@ class PnpStepper:
         denoiser: Denoiser,
         noise_sigma: float | None = None,
     ) -> None:
+        if settings.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, got {settings.solver!r}")
         problem.require()
+        super().__init__()
         self.problem = problem
         self.settings = settings
         self.denoiser = denoiser
@@ -203,6 +226,10 @@ class PnpStepper:
         self.levels = schedule(settings, self.noise_sigma)
         self.data_step = DataStep(problem, settings.cg_steps)
         self.estimate = initial_estimate(problem)
+        self.data_fit = self.estimate
+        self.dual = np.zeros_like(self.estimate) if settings.solver == "admm" else None
+        """ADMM's scaled dual u, H×W×C (None for HQS)."""
+        self._alpha: float | None = None
         self.iteration = 0
         self.seconds = 0.0
         self.records: list[PnpRecord] = []
@@ -211,56 +238,57 @@ class PnpStepper:
         self._reference = (
             reference.pixels if reference is not None and reference.pixels.shape == shape else None
         )
-        self._stop = threading.Event()
 
     @property
     def done(self) -> bool:
         return self.iteration >= len(self.levels)
 
     def step(self) -> PnpRecord:
-        """One data step and one denoising step; returns what it measured."""
+        """One data step and one denoising step (and, for ADMM, the dual update); returns what it
+        measured."""
         start = time.perf_counter()
         sigma = float(self.levels[self.iteration])
         alpha = self.settings.lam * max(self.noise_sigma, SIGMA_FLOOR) ** 2 / (sigma / 255) ** 2
-        z = to_tensor(self.estimate, torch.device("cpu")).double()
+        dual = self.dual
+        if dual is not None and self._alpha is not None:
+            dual *= self._alpha / alpha
+        anchor = self.estimate if dual is None else self.estimate - dual
+        z = to_tensor(anchor, torch.device("cpu")).double()
         x = from_tensor(self.data_step(z, alpha).float())
-        self.estimate = np.asarray(self.denoiser(np.clip(x, 0.0, 1.0), sigma), dtype=np.float32)
+        noisy = x if dual is None else x + dual
+        previous = self.estimate
+        self.estimate = np.asarray(self.denoiser(np.clip(noisy, 0.0, 1.0), sigma), dtype=np.float32)
+        if dual is not None:
+            dual += x - self.estimate
+        self.data_fit = x
+        self._alpha = alpha
         self.iteration += 1
         self.seconds += time.perf_counter() - start
         score = None if self._reference is None else psnr(np.clip(self.estimate, 0, 1), self._reference)
-        record = PnpRecord(self.iteration, self.seconds, sigma, score)
+        change = float(np.sqrt(np.mean((self.estimate - previous) ** 2)))
+        record = PnpRecord(self.iteration, self.seconds, sigma, score, change)
         self.records.append(record)
         return record
 
-    def stop(self) -> None:
-        """Make :meth:`run` return after the current iteration with the estimate so far."""
-        self._stop.set()
+    # ------------------------------------------------------------------ the live-run protocol
 
-    def run(
-        self, ctx: RunContext | None = None, on_record: Callable[[PnpRecord], None] | None = None
-    ) -> PnpOutcome:
-        """Iterate to the end (or :meth:`stop`), reporting progress and each estimate as a preview.
+    def end_reason(self) -> str | None:
+        return "done" if self.done else None
 
-        Raises:
-            Cancelled: ``ctx`` was cancelled.
-        """
-        ctx = ctx or RunContext()
-        total = len(self.levels)
-        reason = "done"
-        while not self.done:
-            ctx.check_cancelled()
-            if self._stop.is_set():
-                reason = "user"
-                break
-            record = self.step()
-            if on_record is not None:
-                on_record(record)
-            score = "" if record.psnr is None else f", {record.psnr:.2f} dB"
-            ctx.progress(
-                self.iteration / total, f"iteration {self.iteration}/{total}, sigma {record.sigma:.1f}{score}"
-            )
-            ctx.preview(np.clip(self.estimate, 0.0, 1.0), force=True)
-        return PnpOutcome(np.clip(self.estimate, 0.0, 1.0), list(self.records), reason)
+    @property
+    def progress(self) -> float:
+        return self.iteration / len(self.levels)
+
+    def describe(self, record: PnpRecord) -> str:
+        score = "" if record.psnr is None else f", {record.psnr:.2f} dB"
+        return f"iteration {record.iteration}/{len(self.levels)}, sigma {record.sigma:.1f}{score}"
+
+    def previews(self) -> tuple[np.ndarray, ...]:
+        """(the denoised estimate z_k, the data step's x_k), H×W×C in [0, 1]."""
+        return np.clip(self.estimate, 0.0, 1.0), np.clip(self.data_fit, 0.0, 1.0)
+
+    def outcome(self, stop_reason: str) -> PnpOutcome:
+        return PnpOutcome(np.clip(self.estimate, 0.0, 1.0), list(self.records), stop_reason)
 
 
 def registry_denoiser(name: str, ctx: RunContext, values: dict | None = None) -> Denoiser:
@@ -277,6 +305,28 @@ def registry_denoiser(name: str, ctx: RunContext, values: dict | None = None) ->
         return method.run(Problem(Image(pixels), Task.DENOISE), params, inner)
 
     return denoise
+
+
+def stepper_for(problem: Problem, params: dict, ctx: RunContext, solver: str = "hqs") -> PnpStepper:
+    """The stepper the plug-and-play methods run: ``params`` are prepared values of
+    ``workbench.core.methods.pnp.PARAMS``; the denoiser runs on ``ctx``'s device and stops with it.
+
+    The noise level is the one asked for, else the one the workbench added, else estimated.
+    """
+    if params["noise_sigma"] != AUTO:
+        noise = params["noise_sigma"] / 255
+    elif problem.noise_sigma is not None:
+        noise = problem.noise_sigma
+    else:
+        noise = estimated_noise(problem)
+    settings = PnpSettings(
+        iterations=params["iterations"] or DEFAULT_ITERATIONS[problem.task],
+        sigma_start=params["sigma_start"],
+        sigma_end=None if params["sigma_end"] == AUTO else params["sigma_end"],
+        lam=params["lam"],
+        solver=solver,
+    )
+    return PnpStepper(problem, settings, registry_denoiser(params["denoiser"], ctx), noise_sigma=noise)
 
 
 def estimated_noise(problem: Problem) -> float:

@@ -2,8 +2,9 @@
 
 A :class:`DipStepper` owns the hourglass, its input code, the optimiser, the running
 average of the output and the stopping rules. ``step()`` does one step and returns a
-:class:`StepRecord`; :meth:`DipStepper.run` drives it to the cap (or to an automatic or
-requested stop) and may be paused and resumed from another thread (the window's worker).
+:class:`StepRecord`. It is a live-run stepper (``workbench.core.live``): ``run()`` drives it to
+the cap (or to an automatic or requested stop), and it may be paused, resumed, stopped and kept
+or cancelled between steps from another thread (the window's GUI thread).
 
 Automatic stopping has up to three rules and the first to fire wins: ES-WMV (always), when the
 noise level of the observation is known, the discrepancy principle (the smoothed loss reaching
@@ -17,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -29,7 +28,7 @@ import torch.nn.functional as F
 from .. import memory
 from ..errors import ParameterError
 from ..image import from_tensor, to_tensor
-from ..jobs import RunContext
+from ..live import LiveControls, stopped_by
 from ..losses import check_loss, loss_value
 from ..problem import Problem, Task
 from .choices import PICKS
@@ -66,9 +65,6 @@ class StepRecord:
 SURE_STEP_PER_SIGMA = 1 / 20
 """The SURE rule's probe step as a fraction of the noise std (as in ``workbench.core.quality.sure``)."""
 
-STOP_REASONS = {"cap": "the iteration cap", "auto_stop": "automatic stopping", "user": "the user"}
-"""How a run ended (``DipOutcome.stop_reason``), in words."""
-
 
 @dataclass
 class DipOutcome:
@@ -101,10 +97,10 @@ class DipOutcome:
     @property
     def stopped_by(self) -> str:
         """How the run ended, in words ("the iteration cap", "automatic stopping", "the user")."""
-        return STOP_REASONS.get(self.stop_reason, self.stop_reason)
+        return stopped_by(self.stop_reason)
 
 
-class DipStepper:
+class DipStepper(LiveControls):
     """A Deep Image Prior run on one problem.
 
     Args:
@@ -193,9 +189,7 @@ class DipStepper:
             self._start_shadow(problem, net_config, seed, padded_h, padded_w)
         self.stop_rule: str | None = None
         self.fired_at: int | None = None
-        self._resume = threading.Event()
-        self._resume.set()
-        self._stop = threading.Event()
+        super().__init__()
 
     def _start_shadow(self, problem: Problem, net_config, seed: int, height: int, width: int) -> None:
         """The SURE rule's shadow run: the same net, code and jitter, fitted to y + ε·p."""
@@ -355,62 +349,30 @@ class DipStepper:
             raise ValueError("no output yet: call step() first")
         return tensor
 
-    # ------------------------------------------------------------------ control
+    # ------------------------------------------------------------------ the live-run protocol
 
-    def pause(self) -> None:
-        """Hold :meth:`run` before its next step (safe to call from another thread)."""
-        self._resume.clear()
-
-    def resume(self) -> None:
-        """Let a paused :meth:`run` go on."""
-        self._resume.set()
-
-    def stop(self) -> None:
-        """Make :meth:`run` return after the current step, keeping what it has (stop and keep)."""
-        self._stop.set()
-        self._resume.set()
+    def end_reason(self) -> str | None:
+        """ "cap" at the iteration cap, "auto_stop" once a rule fired (with ``auto_stop``, not
+        ``run_past``), else None."""
+        if self.auto_stop and self.stop_rule is not None and not self.run_past:
+            return "auto_stop"
+        return "cap" if self.iteration >= self.settings.iterations else None
 
     @property
-    def paused(self) -> bool:
-        return not self._resume.is_set()
+    def progress(self) -> float:
+        return min(self.iteration / max(self.settings.iterations, 1), 1.0)
 
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
+    def describe(self, record: StepRecord) -> str:
+        text = f"iteration {record.iteration}/{self.settings.iterations}, loss {record.loss:.2e}"
+        if record.psnr_avg is not None:
+            text += f", average {record.psnr_avg:.2f} dB"
+        return text
 
-    def run(
-        self, ctx: RunContext | None = None, on_record: Callable[[StepRecord], None] | None = None
-    ) -> DipOutcome:
-        """Step until the cap, an automatic stop (with ``auto_stop``, not ``run_past``) or :meth:`stop`.
-
-        Reports progress and offers the running average as a preview through ``ctx``;
-        raises Cancelled when ``ctx`` is cancelled (also while paused).
-        """
-        ctx = ctx or RunContext()
-        cap = self.settings.iterations
-        reason = "cap"
-        while self.iteration < cap:
-            self._hold(ctx)
-            if self.stop_requested:
-                reason = "user"
-                break
-            record = self.step()
-            if on_record is not None:
-                on_record(record)
-            ctx.progress(self.iteration / cap, _progress_message(record, cap))
-            if ctx.wants_preview():
-                ctx.preview(self.average())
-            if self.auto_stop and self.stop_rule is not None and not self.run_past:
-                reason = "auto_stop"
-                break
-        if self.stop_requested and reason == "cap" and self.iteration < cap:
-            reason = "user"
-        return self.outcome(reason)
-
-    def _hold(self, ctx: RunContext) -> None:
-        while not self._resume.wait(0.05):
-            ctx.check_cancelled()
-        ctx.check_cancelled()
+    def previews(self) -> tuple[np.ndarray, ...]:
+        """(running average, current output), float32 H×W×C in [0, 1]; empty before the first step."""
+        if self._current is None:
+            return ()
+        return self.average(), self.current()
 
     def outcome(self, stop_reason: str = "user") -> DipOutcome:
         """The output this run chooses now: the automatic stop's pick if a rule fired, else the
@@ -464,13 +426,6 @@ class DipStepper:
             f"auto-stop pick: the {self.pick_kind} output at iteration {self.early_stop.best_iteration} "
             f"(ES-WMV variance minimum; the rule fired at iteration {self.fired_at})"
         )
-
-
-def _progress_message(record: StepRecord, cap: int) -> str:
-    text = f"iteration {record.iteration}/{cap}, loss {record.loss:.2e}"
-    if record.psnr_avg is not None:
-        text += f", average {record.psnr_avg:.2f} dB"
-    return text
 
 
 def _padded(size: int, multiple: int) -> int:

@@ -1,5 +1,5 @@
-"""Plug-and-play HQS as a restoration method: deblurring, super-resolution, inpainting, demosaicking
-with any catalogue denoiser that takes a noise level (see ``workbench.core.pnp``).
+"""Plug-and-play HQS and ADMM as restoration methods: deblurring, super-resolution, inpainting,
+demosaicking with any catalogue denoiser that takes a noise level (see ``workbench.core.pnp``).
 
 Each iteration's estimate is offered as a preview, so the window shows the run converge; the
 notes hold the noise level used and the PSNR after each iteration when a reference is known.
@@ -76,28 +76,21 @@ PARAMS = ParamSpec(
 )
 
 
-def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
-    from ..pnp import DEFAULT_ITERATIONS, PnpSettings, PnpStepper, estimated_noise, registry_denoiser
+def runner(solver: str):
+    """The run function of the plug-and-play method with ``solver`` ("hqs" or "admm")."""
 
-    if params["noise_sigma"] != AUTO:
-        noise = params["noise_sigma"] / 255
-    elif problem.noise_sigma is not None:
-        noise = problem.noise_sigma
-    else:
-        noise = estimated_noise(problem)
-    settings = PnpSettings(
-        iterations=params["iterations"] or DEFAULT_ITERATIONS[problem.task],
-        sigma_start=params["sigma_start"],
-        sigma_end=None if params["sigma_end"] == AUTO else params["sigma_end"],
-        lam=params["lam"],
-    )
-    stepper = PnpStepper(problem, settings, registry_denoiser(params["denoiser"], ctx), noise_sigma=noise)
-    outcome = stepper.run(ctx)
-    ctx.notes["noise_sigma"] = round(noise * 255, 2)
-    ctx.notes["iterations"] = stepper.iteration
-    if outcome.records and outcome.records[-1].psnr is not None:
-        ctx.notes["psnr_per_iteration"] = [round(record.psnr, 2) for record in outcome.records]
-    return outcome.pixels
+    def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+        from ..pnp import stepper_for
+
+        stepper = stepper_for(problem, params, ctx, solver)
+        outcome = stepper.run(ctx)
+        ctx.notes["noise_sigma"] = round(stepper.noise_sigma * 255, 2)
+        ctx.notes["iterations"] = stepper.iteration
+        if outcome.records and outcome.records[-1].psnr is not None:
+            ctx.notes["psnr_per_iteration"] = [round(record.psnr, 2) for record in outcome.records]
+        return outcome.pixels
+
+    return run
 
 
 def check(params: dict) -> None:
@@ -106,16 +99,31 @@ def check(params: dict) -> None:
     registry.prepare(params["denoiser"], {"sigma": 25.0}, Task.DENOISE)
 
 
+TASKS = frozenset({Task.DEBLUR, Task.SUPER_RESOLVE, Task.INPAINT, Task.DEMOSAIC})
+
 register(
     Method(
         name="pnp_hqs",
         label="Plug-and-play HQS",
         family="pnp",
-        tasks=frozenset({Task.DEBLUR, Task.SUPER_RESOLVE, Task.INPAINT, Task.DEMOSAIC}),
+        tasks=TASKS,
         params=PARAMS,
-        run=run,
+        run=runner("hqs"),
         check=check,
         summary="Half-quadratic splitting with a denoiser as the prior (DPIR schedule: its noise level "
         "falls from 49 to the input's): an exact data step for the task's operator, then a denoising step.",
+    )
+)
+register(
+    Method(
+        name="pnp_admm",
+        label="Plug-and-play ADMM",
+        family="pnp",
+        tasks=TASKS,
+        params=PARAMS,
+        run=runner("admm"),
+        check=check,
+        summary="ADMM with a denoiser as the prior, on the same schedule as HQS: the data step, the "
+        "denoising step, and a dual that adds back what the denoiser took away.",
     )
 )

@@ -14,7 +14,7 @@ Without such an image there is no validation curve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from .data import load_folder
 from .evaluate import add_gaussian
 from .noise import NoiseModel
 from .setup import TrainSettings, make_trainer
-from .trainer import Trainer
+from .trainer import Trainer, TrainingRun
 
 VALIDATION_SIDE = 128
 """Largest side of the validation crop (pixels): a few hundred ms per validation on a CPU."""
@@ -50,18 +50,26 @@ class ValidationImage:
         noisy, clean: H×W×C float32 arrays of the same shape.
         sigma: noise level (8-bit units) given to level-aware models.
         label: where the image comes from, for the user.
+        estimate: the clipped estimate of the last scoring (None before one).
     """
 
     noisy: np.ndarray
     clean: np.ndarray
     sigma: float
     label: str
+    estimate: np.ndarray | None = field(default=None, repr=False)
 
     def __call__(self, model: nn.Module) -> float:
         """PSNR of ``model``'s clipped estimate of the noisy image, run on the model's own device."""
         device = next(model.parameters()).device
-        estimate = denoise_image(model, self.noisy, self.sigma, tile=0, device=device)
-        return psnr(np.clip(estimate, 0.0, 1.0), self.clean)
+        estimate = np.clip(denoise_image(model, self.noisy, self.sigma, tile=0, device=device), 0.0, 1.0)
+        self.estimate = estimate.astype(np.float32)
+        return psnr(self.estimate, self.clean)
+
+    def previews(self) -> tuple[np.ndarray, ...]:
+        """(the last estimate, the noisy image), H×W×C in [0, 1]; empty before the first scoring."""
+        estimate = self.estimate
+        return () if estimate is None else (estimate, np.clip(self.noisy, 0.0, 1.0))
 
 
 @dataclass
@@ -70,6 +78,21 @@ class PreparedRun:
 
     trainer: Trainer
     validation: ValidationImage | None
+
+    def live(
+        self, validate_every: int, checkpoint: Path | None = None, checkpoint_every: int = 0
+    ) -> TrainingRun:
+        """The run as a live stepper: validated every ``validate_every`` steps and at both ends,
+        checkpointed to ``checkpoint`` on schedule, the validation estimate as its preview."""
+        validation = self.validation
+        return TrainingRun(
+            self.trainer,
+            validation,
+            validate_every,
+            checkpoint,
+            checkpoint_every,
+            validation.previews if validation is not None else None,
+        )
 
 
 def with_channels(pixels: np.ndarray, channels: int) -> np.ndarray:

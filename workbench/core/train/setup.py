@@ -118,7 +118,7 @@ def make_trainer(
     source = make_source(settings, images)
     if resume is None or not resume.is_file():
         return Trainer(settings.config(), source, device)
-    trainer = Trainer.resume(resume, source, device)
+    trainer = Trainer.from_checkpoint(resume, source, device)
     trainer.config.steps = settings.steps
     trainer.config.max_seconds = settings.config().max_seconds
     return trainer

@@ -1,8 +1,12 @@
-"""The training loop as a stepper: one ``step()`` at a time, cancellable, checkpointed and resumable.
+"""Training a step at a time: the :class:`Trainer` and the live run that schedules it.
 
-The GUI calls :meth:`Trainer.step` from its worker (or :meth:`Trainer.run` with a RunContext),
-the CLI calls :meth:`Trainer.run`; both can stop at any step, save a checkpoint, and continue
-later from it with :meth:`Trainer.resume`.
+A :class:`Trainer` holds the model, optimiser, counters and random states; ``step()`` is one
+optimiser step on a fresh batch. A :class:`TrainingRun` is a live-run stepper
+(``workbench.core.live``) around it: each step is followed, on schedule, by a validation score and
+a checkpoint; it pauses, resumes, stops and keeps (the network as it is, validated and
+checkpointed, ready to export with its card) or is cancelled (the checkpoint is written first).
+The window runs a TrainingRun in its worker, the CLI through :meth:`Trainer.run`; either can
+continue later from the checkpoint with :meth:`Trainer.from_checkpoint`.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..errors import InputError, ParameterError
+from ..errors import Cancelled, InputError, ParameterError
 from ..jobs import RunContext
+from ..live import LiveControls, stopped_by
 from ..losses import check_loss, loss_value
 from ..models import build_model
 from ..models.weights import save_weights
@@ -143,27 +148,14 @@ class Trainer:
         checkpoint: str | Path | None = None,
         checkpoint_every: int = 0,
         on_step: Callable[[StepRecord], None] | None = None,
-    ) -> None:
-        """Step until done; report progress, validate and checkpoint on schedule.
+    ) -> TrainOutcome:
+        """Step until done (or stopped); validate and checkpoint on schedule (see :class:`TrainingRun`).
 
         Raises:
             Cancelled: the context was cancelled (a checkpoint is written first when one is set).
         """
-        ctx = ctx or RunContext()
-        while not self.done:
-            if ctx.cancelled and checkpoint:
-                self.save_checkpoint(checkpoint)
-            ctx.progress(self.progress, f"step {self.step_count}")
-            record = self.step()
-            if validate is not None and validate_every and self.step_count % validate_every == 0:
-                self.validate(validate)
-            if checkpoint and checkpoint_every and self.step_count % checkpoint_every == 0:
-                self.save_checkpoint(checkpoint)
-            if on_step is not None:
-                on_step(record)
-        if checkpoint:
-            self.save_checkpoint(checkpoint)
-        ctx.progress(1.0, f"done after {self.step_count} steps")
+        run = TrainingRun(self, validate, validate_every, checkpoint, checkpoint_every)
+        return run.run(ctx, on_step)
 
     def validate(self, validate: Callable[[nn.Module], float]) -> float:
         """Score the model with ``validate`` (in eval mode) and record (step, value)."""
@@ -193,7 +185,9 @@ class Trainer:
         return path
 
     @classmethod
-    def resume(cls, path: str | Path, source: BatchSource, device: torch.device | str = "cpu") -> Trainer:
+    def from_checkpoint(
+        cls, path: str | Path, source: BatchSource, device: torch.device | str = "cpu"
+    ) -> Trainer:
         """A trainer restored from :meth:`save_checkpoint`'s file, ready to continue stepping.
 
         Raises:
@@ -216,7 +210,8 @@ class Trainer:
         return trainer
 
     def export(self, path: str | Path, card: dict[str, Any], overwrite: bool = True) -> Path:
-        """Write the trained weights in the project's format, the card completed with the run's facts.
+        """Write the trained weights in the project's format, the card completed with the run's facts
+        (a run stopped before its step or time target says so: ``stopped_early``).
 
         ``overwrite`` False refuses (InputError) to replace an existing weight file or card.
         """
@@ -230,9 +225,116 @@ class Trainer:
             "seed": self.config.seed,
             "validation": [list(pair) for pair in self.validation],
         }
+        if not self.done:
+            facts["stopped_early"] = f"at step {self.step_count} of {self.config.steps}"
         return save_weights(
             path, self.model, self.config.architecture, self.config.model_kwargs, facts | card, overwrite
         )
+
+
+@dataclass
+class TrainOutcome:
+    """How a training run ended: its trainer (the network as it is) and ``stop_reason``
+    ("done" at the step or time target, "user" when stopped and kept)."""
+
+    trainer: Trainer
+    stop_reason: str
+
+    @property
+    def stopped_by(self) -> str:
+        return stopped_by(self.stop_reason)
+
+
+class TrainingRun(LiveControls):
+    """A trainer stepped to its target with validation and checkpoints on schedule.
+
+    Args:
+        trainer: a fresh or resumed trainer.
+        validate: scores a model (PSNR, dB); done every ``validate_every`` steps (0 = never on
+            schedule) and at both ends of the run (before the first step, unless the trainer was
+            already scored at its step, and when it ends, also when stopped and kept).
+        checkpoint: a file written every ``checkpoint_every`` steps (0 = never on schedule), when
+            the run ends and before a cancellation is raised.
+        previews: the pictures a window shows (e.g. the validation image and the network's
+            latest estimate of it, see ``session.ValidationImage.previews``).
+    """
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        validate: Callable[[nn.Module], float] | None = None,
+        validate_every: int = 0,
+        checkpoint: str | Path | None = None,
+        checkpoint_every: int = 0,
+        previews: Callable[[], tuple[np.ndarray, ...]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.trainer = trainer
+        self.validate = validate
+        self.validate_every = validate_every if validate is not None else 0
+        self.checkpoint = checkpoint
+        self.checkpoint_every = checkpoint_every if checkpoint else 0
+        self._previews = previews
+        self._started = False
+
+    @property
+    def records(self) -> list[StepRecord]:
+        return self.trainer.history
+
+    def step(self) -> StepRecord:
+        """One optimiser step (the first preceded by a validation), then a validation and a
+        checkpoint when they are due."""
+        if not self._started:
+            self._validate_once()
+            self._started = True
+        record = self.trainer.step()
+        step = self.trainer.step_count
+        if self.validate_every and step % self.validate_every == 0:
+            self.trainer.validate(self.validate)
+        if self.checkpoint_every and step % self.checkpoint_every == 0:
+            self.trainer.save_checkpoint(self.checkpoint)
+        return record
+
+    def _validate_once(self) -> None:
+        """Score the model at its current step unless it was already scored there."""
+        scores = self.trainer.validation
+        if self.validate is not None and (not scores or scores[-1][0] != self.trainer.step_count):
+            self.trainer.validate(self.validate)
+
+    def end_reason(self) -> str | None:
+        return "done" if self.trainer.done else None
+
+    @property
+    def progress(self) -> float:
+        return self.trainer.progress
+
+    def describe(self, record: StepRecord) -> str:
+        return f"step {record.step}, loss {record.loss:.3e}"
+
+    def previews(self) -> tuple[np.ndarray, ...]:
+        return self._previews() if self._previews is not None else ()
+
+    def outcome(self, stop_reason: str) -> TrainOutcome:
+        """Validate and checkpoint the network as it is, and hand it on."""
+        self._validate_once()
+        if self.checkpoint:
+            self.trainer.save_checkpoint(self.checkpoint)
+        return TrainOutcome(self.trainer, stop_reason)
+
+    def run(
+        self, ctx: RunContext | None = None, on_record: Callable[[StepRecord], None] | None = None
+    ) -> TrainOutcome:
+        """Step to the target or a stop (see ``workbench.core.live.run``).
+
+        Raises:
+            Cancelled: the context was cancelled; the checkpoint, when set, is written first.
+        """
+        try:
+            return super().run(ctx, on_record)
+        except Cancelled:
+            if self.checkpoint:
+                self.trainer.save_checkpoint(self.checkpoint)
+            raise
 
 
 def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
