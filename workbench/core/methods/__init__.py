@@ -7,6 +7,7 @@ from . import (
     demosaicking,  # noqa: F401
     dip,  # noqa: F401
     inpainting,  # noqa: F401
+    joint_demosaic,  # noqa: F401
     learned,  # noqa: F401
     pnp,  # noqa: F401
     stabilised,  # noqa: F401
