@@ -73,6 +73,7 @@ BUILT_IN_METHODS = (
     "demosaicking",
     "dip",
     "inpainting",
+    "joint_demosaic",
     "learned",
     "pnp",
     "stabilised",

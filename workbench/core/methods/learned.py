@@ -31,6 +31,7 @@ SHIPPED = {
     "ffdnet": "ffdnet_gray.pt",
     "unet": "unet_gray.pt",
     "colour_cnn": "resunet_colour.pt",
+    "demosaic_net": "demosaicnet.pt",
 }
 WEIGHT_FILTER = "Weights (*.pt *.pth *.mat)"
 OPPONENT = np.array([[1 / 3, 1 / 3, 1 / 3], [1 / 2, 0.0, -1 / 2], [1 / 4, -1 / 2, 1 / 4]], dtype=np.float32)

@@ -1,14 +1,18 @@
-"""Learned denoisers (DnCNN, FFDNet-style, U-Net, colour residual U-Net), weight files, published imports.
+"""Learned denoisers (DnCNN, FFDNet-style, U-Net, colour residual U-Net), the joint demosaicking
+network, weight files, published imports.
 
-Every model takes ``(noisy N×C×H×W, sigma N on the [0, 1] scale or None)`` and returns the
+Every denoiser takes ``(noisy N×C×H×W, sigma N on the [0, 1] scale or None)`` and returns the
 denoised N×C×H×W tensor; ``uses_sigma``, ``receptive_radius`` and ``alignment`` tell callers
-(tiling, training) what the model needs.
+(tiling, training) what the model needs. The demosaicking network takes an N×1×H×W mosaic and
+returns N×3×H×W; it is built and loaded like the others but is not a denoiser (``ARCHITECTURES``,
+the names ``workbench train`` offers, leaves it out).
 """
 
 from __future__ import annotations
 
 from torch import nn
 
+from .demosaicnet import DemosaicNet
 from .dncnn import DnCNN
 from .ffdnet import FFDNet
 from .resunet import ResUNet
@@ -20,13 +24,16 @@ ARCHITECTURES: dict[str, type[nn.Module]] = {
     "unet": UNet,
     "resunet": ResUNet,
 }
+"""The denoisers."""
+BUILDABLE: dict[str, type[nn.Module]] = ARCHITECTURES | {"demosaicnet": DemosaicNet}
+"""Every architecture a weight file may name: the denoisers and the demosaicking network."""
 
 
 def build_model(architecture: str, **kwargs) -> nn.Module:
-    """A fresh model of ``architecture`` ('dncnn', 'ffdnet', 'unet', 'resunet') built with ``kwargs``."""
-    if architecture not in ARCHITECTURES:
+    """A fresh model of ``architecture`` (a key of ``BUILDABLE``) built with ``kwargs``."""
+    if architecture not in BUILDABLE:
         raise ValueError(f"unknown architecture {architecture!r}")
-    return ARCHITECTURES[architecture](**kwargs)
+    return BUILDABLE[architecture](**kwargs)
 
 
-__all__ = ["ARCHITECTURES", "DnCNN", "FFDNet", "ResUNet", "UNet", "build_model"]
+__all__ = ["ARCHITECTURES", "BUILDABLE", "DemosaicNet", "DnCNN", "FFDNet", "ResUNet", "UNet", "build_model"]

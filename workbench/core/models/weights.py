@@ -22,7 +22,7 @@ from torch import nn
 
 from ..errors import InputError, error_text
 from ..io.atomic import atomic_output, write_text
-from . import ARCHITECTURES, build_model
+from . import BUILDABLE, build_model
 
 FORMAT = "workbench-weights"
 VERSION = 1
@@ -87,7 +87,7 @@ def load_weights(path: str | Path) -> LoadedModel:
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise InputError(f"{path}: not a workbench weight file (no '{FORMAT}' header)")
     architecture = record.get("architecture")
-    if architecture not in ARCHITECTURES:
+    if architecture not in BUILDABLE:
         raise InputError(f"{path}: unknown architecture {architecture!r}")
     kwargs = dict(record.get("kwargs", {}))
     return LoadedModel(
