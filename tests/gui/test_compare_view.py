@@ -222,8 +222,8 @@ def test_export_writes_the_folder(qtbot, view, tmp_path):
 
 
 def test_attach_adds_a_panel_following_the_window_input(main_window, methods, problem):
-    view = attach(main_window)
-    main_window.set_images(problem.observed, problem.reference)
+    view = attach(main_window.session, main_window.host)
+    main_window.session.model.set_input(problem.observed, problem.reference)
     assert [tile.name for tile in view.tiles] == ["Input", "Reference"]
     assert view.problem().reference is problem.reference
     assert view.checked_methods() == ["bm3d"]

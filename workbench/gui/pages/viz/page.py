@@ -8,13 +8,11 @@ network that is being trained elsewhere (``set_model`` and the Live box).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -46,6 +44,8 @@ from workbench.core.viz import (
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_model
 from workbench.core.viz.tiles import GridLayout
 
+from ...host import Host
+from ...session import QtSession
 from ...views.pixel_label import PixelLabel
 from ...workers.runner import JobRunner
 
@@ -473,20 +473,15 @@ def _erf_job(ctx: RunContext, net: VizNet, pixels: np.ndarray, at: tuple[int, in
     return field, report, erf_overlay(pixels, field.heat, at, report.theoretical_rf)
 
 
-def attach(window) -> VizPanel:
-    """Add an 'Inside the network' page to ``window`` (a MainWindow): it follows the window's current
-    image and offers the network a DIP run (or training) is optimising as the 'live network'."""
+def attach(session: QtSession, host: Host) -> VizPanel:
+    """Add an 'Inside the network' page: it follows the session's image and offers the network a
+    DIP run (or training) is optimising as the 'live network'."""
     panel = VizPanel()
-    window.add_page("Inside the network", panel)
-    window.image_changed.connect(panel.set_image)
-    window.live_network.connect(panel.set_model)
-    if window.live_net is not None:
-        panel.set_model(window.live_net)
+    host.add_page("Inside the network", panel, shutdown=panel.shutdown)
+    session.live_network.connect(panel.set_model)
+    if session.model.live_net is not None:
+        panel.set_model(session.model.live_net)
     else:
         panel.network()
-    with contextlib.suppress(WorkbenchError):
-        panel.set_image(window.current_problem().observed)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(panel.shutdown)
+    session.follow_image(panel.set_image)
     return panel
