@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from view_probes import tick
 
 from workbench.core.image import Image
 from workbench.core.problem import Problem
@@ -49,7 +50,7 @@ def test_the_compare_table_shows_the_estimate_and_the_structure_maps(qtbot, prob
     qtbot.addWidget(view)
     view.set_problem(problem)
     view.refresh_methods(problem.task)
-    view.set_checked(["tv", "median"])
+    tick(view, ["tv", "median"])
     with qtbot.waitSignal(view.runner.finished, timeout=30_000):
         assert view.run()
     column = COLUMNS.index("Est. PSNR (dB)")

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
+from view_probes import region_pixels
 
 from workbench.core import io
 from workbench.core.image import Image
@@ -202,7 +203,7 @@ def test_shift_drag_restores_only_that_region_then_run_does_the_whole_image(
     rect = main_window.restore.viewer.region()
     assert rect == Rect(4, 6, 17, 12)
     observed = io.read_image(noisy).pixels
-    region = main_window.restore.viewer.region_pixels()
+    region = region_pixels(main_window.restore.viewer)
     assert np.allclose(region, observed[6:18, 4:21] * 0.5, atol=1e-6)
     assert finished.args[0].image.pixels.shape == (12, 17, 3)
     assert "on the region 17×12 at (4, 6)" in main_window.restore.viewer._output_pane.caption.text()
@@ -212,7 +213,7 @@ def test_shift_drag_restores_only_that_region_then_run_does_the_whole_image(
     assert main_window.restore.history.count() == 0
     with qtbot.waitSignal(main_window.restore.runner.idle, timeout=5000):
         assert main_window.restore.run_method()
-    assert main_window.restore.viewer.region_pixels() is None
+    assert region_pixels(main_window.restore.viewer) is None
     assert main_window.session.model.shown_result().image.pixels.shape == (24, 32, 3)
 
 
@@ -236,10 +237,10 @@ def test_changing_a_parameter_restores_the_marked_region_again(qtbot, main_windo
     choose(main_window, "gui_test_scale")
     with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
         main_window.restore.region.preview(Rect(0, 0, 16, 12))
-    before = main_window.restore.viewer.region_pixels().copy()
+    before = region_pixels(main_window.restore.viewer).copy()
     with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
         main_window.restore.params_box.panel.editors["gain"].spin.setValue(0.5)
-    assert np.allclose(main_window.restore.viewer.region_pixels(), before * 0.5, atol=1e-6)
+    assert np.allclose(region_pixels(main_window.restore.viewer), before * 0.5, atol=1e-6)
 
 
 def test_region_mode_makes_a_plain_drag_mark_and_a_click_clears(
@@ -258,7 +259,7 @@ def test_region_mode_makes_a_plain_drag_mark_and_a_click_clears(
     with qtbot.waitSignal(main_window.restore.viewer.region_selected) as cleared:
         QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, plain, viewport.rect().center())
     assert cleared.args == [None]
-    assert main_window.restore.viewer.region() is None and main_window.restore.viewer.region_pixels() is None
+    assert main_window.restore.viewer.region() is None and region_pixels(main_window.restore.viewer) is None
     main_window.commands.region.trigger()
     qtbot.wait(QApplication.doubleClickInterval() + 50)  # the next press must not pair with the click
     view_before = main_window.restore.viewer._input_pane.view.viewRect()
@@ -285,7 +286,7 @@ def test_esc_cancels_a_region_preview(qtbot, main_window, image_files, fake_meth
     assert main_window.commands.cancel.isEnabled()
     with qtbot.waitSignal(main_window.restore.region.runner.cancelled, timeout=5000):
         main_window.commands.cancel.trigger()
-    assert main_window.restore.viewer.region_pixels() is None
+    assert region_pixels(main_window.restore.viewer) is None
     assert not main_window.commands.cancel.isEnabled()
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from view_probes import output_pixels
 
 from workbench.core import io
 from workbench.core.image import Image
@@ -139,7 +140,7 @@ def test_cancel_stops_the_job_and_keeps_the_earlier_result_then_runs_again(
     assert not main_window.restore.runner.is_running()
     assert main_window.session.model.shown_result() is first
     assert main_window.restore.history.count() == 1
-    assert np.array_equal(main_window.restore.viewer.output_pixels(), first.image.pixels)
+    assert np.array_equal(output_pixels(main_window.restore.viewer), first.image.pixels)
     assert not main_window.job_status.progress.isVisibleTo(main_window)
 
     main_window.restore.params_box.panel.editors["steps"].set_value(3)
@@ -161,7 +162,7 @@ def test_preview_is_shown_while_running(qtbot, main_window, image_files, fake_me
     choose(main_window, "gui_test_slow")
     with qtbot.waitSignal(main_window.restore.runner.preview, timeout=5000):
         main_window.restore.run_method()
-    qtbot.waitUntil(lambda: main_window.restore.viewer.output_pixels() is not None)
+    qtbot.waitUntil(lambda: output_pixels(main_window.restore.viewer) is not None)
     assert "preview" in main_window.restore.viewer._output_pane.caption.text()
     main_window.restore.cancel_job()
     qtbot.waitUntil(lambda: not main_window.restore.runner.is_running())
@@ -309,7 +310,7 @@ def test_history_entry_can_be_shown_again(qtbot, main_window, image_files, fake_
     older = main_window.restore.history.entries()[1]
     main_window.restore.history.setCurrentRow(1)
     assert main_window.session.model.shown_result() is older.result
-    assert np.array_equal(main_window.restore.viewer.output_pixels(), older.result.image.pixels)
+    assert np.array_equal(output_pixels(main_window.restore.viewer), older.result.image.pixels)
     assert not main_window.restore.history.item(1).icon().isNull()
 
 

@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -46,6 +46,7 @@ from workbench.core.problem import Problem, Task
 
 from ...host import Host
 from ...session import QtSession
+from ...views.linked import LinkedViews
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
 from ...workers.runner import JobRunner
@@ -74,6 +75,7 @@ class CompareView(QWidget):
         self.runner = runner or JobRunner(self)
         self._panels: dict[str, ParamPanel] = {}
         self.tiles: list[Tile] = []
+        self.links = LinkedViews(padding=0.01)
         self.mode = RESULTS
         self._build()
         self._connect()
@@ -222,13 +224,6 @@ class CompareView(QWidget):
                 self.methods.setCurrentItem(item)
         if self.methods.currentItem() is None and self.methods.count():
             self.methods.setCurrentRow(0)
-
-    def set_checked(self, names: list[str]) -> None:
-        """Tick exactly the methods called ``names``."""
-        for row in range(self.methods.count()):
-            item = self.methods.item(row)
-            state = item.data(Qt.ItemDataRole.UserRole) in names
-            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
 
     def checked_methods(self) -> list[str]:
         items = (self.methods.item(row) for row in range(self.methods.count()))
@@ -466,8 +461,11 @@ class CompareView(QWidget):
         for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
             tile.show_image(pixels, lines)
         self._fit_tile_heights()
-        if tiles and self._auto_fit:
-            self.fit()
+        if tiles:
+            height, width = tiles[0][1].shape[:2]
+            self.links.set_canvas(width, height)
+            if self.links.auto_fit:
+                self.fit()
 
     def _rebuild_grid(self, names: list[str]) -> None:
         for tile in self.tiles:
@@ -478,36 +476,20 @@ class CompareView(QWidget):
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 0)
         self.grid.setRowStretch(-(-len(names) // columns), 1)
+        self.links.clear()
         for index, tile in enumerate(self.tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
-            if index:
-                tile.view.setXLink(self.tiles[0].view)
-                tile.view.setYLink(self.tiles[0].view)
-            tile.view.sigRangeChangedManually.connect(self._stop_auto_fit)
-            tile.view.sigResized.connect(self._refit)
+            self.links.add(tile.view)
         for combo, default in ((self.swipe_a, 0), (self.swipe_b, len(names) - 1)):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(names)
             combo.setCurrentIndex(default)
             combo.blockSignals(False)
-        self._auto_fit = True
-
-    _auto_fit = True
 
     def fit(self) -> None:
         """Show the whole image in every tile; it stays fitted as the tiles resize, until the user zooms."""
-        self._auto_fit = True
-        if self.tiles and self.tiles[0].pixels is not None:
-            height, width = self.tiles[0].pixels.shape[:2]
-            self.tiles[0].view.setRange(QRectF(0, 0, width, height), padding=0.01)
-
-    def _stop_auto_fit(self, *_args: object) -> None:
-        self._auto_fit = False
-
-    def _refit(self, *_args: object) -> None:
-        if self._auto_fit:
-            self.fit()
+        self.links.fit()
 
     def _update_swipe(self, *_args: object) -> None:
         swiping = self.swipe_box.isChecked() and len(self.tiles) > 1
