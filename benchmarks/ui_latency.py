@@ -1,6 +1,6 @@
 """Does the window stay responsive during a long job, and how fast does it first appear?
 
-Runs a long BM3D job through the window's own machinery (``MainWindow.run_method``
+Runs a long BM3D job through the window's own machinery (``RestorePage.run_method``
 when a BM3D method is registered, else the ``bm3d`` package called inside the
 window's :class:`JobRunner`) while a QTimer ticks every ``--tick-ms`` on the GUI
 thread, and reports the gaps between ticks (a gap equal to the tick interval is
@@ -115,16 +115,16 @@ def run_latency(size: int, method: str | None, tick_ms: int) -> tuple[list[float
     window = MainWindow(QSettings(str(Path(settings_dir) / "s.ini"), QSettings.Format.IniFormat))
     window.show()
     clean, noisy = test_image(size, 25 / 255)
-    window.set_images(Image(noisy), Image(clean))
+    window.session.model.set_input(Image(noisy), Image(clean))
     name = registered_bm3d(method)
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(tick_ms)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     outcome = {}
-    window.runner.finished.connect(lambda result: outcome.update(done=True))
-    window.runner.failed.connect(lambda message: outcome.update(failed=message))
-    window.runner.idle.connect(app.quit)
+    window.restore.runner.finished.connect(lambda result: outcome.update(done=True))
+    window.restore.runner.failed.connect(lambda message: outcome.update(failed=message))
+    window.restore.runner.idle.connect(app.quit)
     # The window imports torch in a helper thread at startup to list GPUs; that import holds the
     # GIL in long stretches, so the job is measured after it, on its own.
     window.device_box.wait_for_probe()
@@ -133,16 +133,16 @@ def run_latency(size: int, method: str | None, tick_ms: int) -> tuple[list[float
     timer.start()
     start = time.perf_counter()
     if name is not None:
-        window.selector.refresh()
-        if not window.selector.select(name):
-            raise SystemExit(f"{name} is not listed for the task {window.selector.task.value}")
-        window.run_method()
-        what = f"method {name} via MainWindow.run_method"
+        window.restore.selector.refresh()
+        if not window.restore.selector.select(name):
+            raise SystemExit(f"{name} is not listed for the task {window.restore.selector.task.value}")
+        window.restore.run_method()
+        what = f"method {name} via RestorePage.run_method"
     else:
         import bm3d
 
-        window.runner.start(lambda ctx: bm3d.bm3d(noisy[:, :, 0], sigma_psd=25 / 255), "cpu")
-        what = "bm3d.bm3d (package) via MainWindow.runner"
+        window.restore.runner.start(lambda ctx: bm3d.bm3d(noisy[:, :, 0], sigma_psd=25 / 255), "cpu")
+        what = "bm3d.bm3d (package) via RestorePage.runner"
     app.exec()
     seconds = time.perf_counter() - start
     timer.stop()

@@ -58,8 +58,8 @@ def main_window(qtbot, qt_settings):
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)
     yield window
-    assert window.runner.shutdown(5000), "a job thread was still running after 5 s"
-    assert not window.runner.is_running()
+    assert window.restore.runner.shutdown(5000), "a job thread was still running after 5 s"
+    assert not window.restore.runner.is_running()
 
 
 @pytest.fixture

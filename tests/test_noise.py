@@ -122,6 +122,12 @@ def test_anscombe_stabilises_the_variance_to_one():
         assert abs(vst.generalized_anscombe(z, a, b).std() - 1) < 0.05
 
 
+def algebraic_inverse(stabilised: np.ndarray, a: float, b: float) -> np.ndarray:
+    """The plain algebraic inverse of the generalized Anscombe transform (biased at low counts)."""
+    d = np.asarray(stabilised, dtype=np.float64)
+    return ((a * d / 2) ** 2 / a - 0.375 * a - b / a).astype(np.float32)
+
+
 def test_unbiased_inverse_recovers_the_mean_where_the_algebraic_one_is_biased():
     a, b = 1 / 10, 0.02**2
     rng = np.random.default_rng(1)
@@ -129,7 +135,7 @@ def test_unbiased_inverse_recovers_the_mean_where_the_algebraic_one_is_biased():
         z = a * rng.poisson(level / a, 200_000) + rng.normal(0, np.sqrt(b), 200_000)
         expected_transform = np.array(vst.generalized_anscombe(z, a, b).astype(np.float64).mean())
         unbiased = float(vst.inverse_generalized_anscombe(expected_transform, a, b))
-        algebraic = float(vst.algebraic_inverse_generalized_anscombe(expected_transform, a, b))
+        algebraic = float(algebraic_inverse(expected_transform, a, b))
         assert abs(unbiased / level - 1) < 0.05
         assert abs(algebraic - level) > 2 * abs(unbiased - level)
 
@@ -138,7 +144,7 @@ def test_at_high_counts_the_unbiased_inverse_exceeds_the_algebraic_one_by_a_quar
     """Jensen: E[f(z)] < f(E[z]); asymptotically the exact inverse adds 1/4 of a count (a/4)."""
     a, b = 1 / 200, 0.01**2
     transformed = vst.generalized_anscombe(np.array([0.6, 0.9]), a, b)
-    algebraic = vst.algebraic_inverse_generalized_anscombe(transformed, a, b)
+    algebraic = algebraic_inverse(transformed, a, b)
     assert np.allclose(algebraic, [0.6, 0.9], atol=1e-5)
     difference = vst.inverse_generalized_anscombe(transformed, a, b) - algebraic
     assert np.all(np.abs(difference / (a / 4) - 1) < 0.1)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from scipy.ndimage import median_filter, uniform_filter
+from view_probes import tick
 
 from workbench.core import compare, registry
 from workbench.core.image import Image
@@ -109,7 +110,7 @@ def test_baseline_is_ticked_by_default_and_panels_are_generated(view):
 
 
 def test_three_method_comparison_with_locked_zoom_and_error_map(qtbot, view, problem):
-    view.set_checked(["bm3d", "guicmp_box", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_box", "guicmp_median"])
     view.panel("guicmp_box").set_values({"size": 5})
     _run(qtbot, view)
     comparison = view.comparison
@@ -139,7 +140,7 @@ def test_three_method_comparison_with_locked_zoom_and_error_map(qtbot, view, pro
 
 
 def test_removed_noise_and_back_to_results(qtbot, view):
-    view.set_checked(["bm3d", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_median"])
     _run(qtbot, view)
     view.set_mode(NOISE)
     removed = view.comparison.noise_maps()["guicmp_median"]
@@ -152,7 +153,7 @@ def test_removed_noise_and_back_to_results(qtbot, view):
 
 
 def test_swipe_shows_two_chosen_tiles_on_one_view(qtbot, view):
-    view.set_checked(["bm3d", "guicmp_box"])
+    tick(view, ["bm3d", "guicmp_box"])
     _run(qtbot, view)
     view.swipe_a.setCurrentIndex(0)
     view.swipe_b.setCurrentIndex(3)
@@ -164,7 +165,7 @@ def test_swipe_shows_two_chosen_tiles_on_one_view(qtbot, view):
 
 
 def test_metrics_table_sorts_by_psnr(qtbot, view):
-    view.set_checked(["bm3d", "guicmp_box", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_box", "guicmp_median"])
     _run(qtbot, view)
     view.table.sortItems(1, Qt.SortOrder.DescendingOrder)
     psnrs = [view.table.item(row, 1).data(Qt.ItemDataRole.DisplayRole) for row in range(3)]
@@ -191,7 +192,7 @@ def _make_median_slow(monkeypatch):
 
 def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, view, monkeypatch):
     _make_median_slow(monkeypatch)
-    view.set_checked(["bm3d", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_median"])
     assert view.run()
     qtbot.waitUntil(lambda: "Method 2 of 2" in view.status.text(), timeout=10_000)
     with qtbot.waitSignal(view.runner.cancelled, timeout=5_000):
@@ -204,7 +205,7 @@ def test_cancel_stops_the_comparison_and_keeps_the_methods_that_finished(qtbot, 
 
 def test_cancel_before_any_method_finished_shows_no_comparison(qtbot, view, monkeypatch):
     _make_median_slow(monkeypatch)
-    view.set_checked(["guicmp_median"])
+    tick(view, ["guicmp_median"])
     assert view.run()
     qtbot.waitUntil(lambda: "slow" in view.status.text(), timeout=10_000)
     with qtbot.waitSignal(view.runner.cancelled, timeout=5_000):
@@ -213,7 +214,7 @@ def test_cancel_before_any_method_finished_shows_no_comparison(qtbot, view, monk
 
 
 def test_export_writes_the_folder(qtbot, view, tmp_path):
-    view.set_checked(["bm3d", "guicmp_box", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_box", "guicmp_median"])
     _run(qtbot, view)
     assert view.export_to(tmp_path / "out")
     with open(tmp_path / "out" / "metrics.csv", newline="") as handle:
@@ -222,8 +223,8 @@ def test_export_writes_the_folder(qtbot, view, tmp_path):
 
 
 def test_attach_adds_a_panel_following_the_window_input(main_window, methods, problem):
-    view = attach(main_window)
-    main_window.set_images(problem.observed, problem.reference)
+    view = attach(main_window.session, main_window.host)
+    main_window.session.model.set_input(problem.observed, problem.reference)
     assert [tile.name for tile in view.tiles] == ["Input", "Reference"]
     assert view.problem().reference is problem.reference
     assert view.checked_methods() == ["bm3d"]
@@ -238,7 +239,7 @@ def test_the_header_and_table_name_the_baseline_the_gains_use(qtbot, view, probl
     )
     view.set_problem(colour)
     assert "(CBM3D is the baseline)" in view.baseline_label.text()
-    view.set_checked(["bm3d", "guicmp_box"])
+    tick(view, ["bm3d", "guicmp_box"])
     _run(qtbot, view)
     assert view.comparison.baseline.method == "bm3d"
     assert "(BM3D is the baseline)" in view.baseline_label.text()
@@ -249,7 +250,7 @@ def test_the_header_and_table_name_the_baseline_the_gains_use(qtbot, view, probl
 def test_tiles_follow_the_viewer_theme_with_captions_under_the_pictures_and_the_table_unscrolled(qtbot, view):
     from workbench.gui.views.viewer import BACKGROUND
 
-    view.set_checked(["bm3d", "guicmp_box", "guicmp_median"])
+    tick(view, ["bm3d", "guicmp_box", "guicmp_median"])
     _run(qtbot, view)
     qtbot.wait(100)
     tile = view.tiles[2]

@@ -128,31 +128,31 @@ def test_start_without_a_problem_says_so(qtbot):
 
 
 def test_attach_follows_the_window_and_puts_kept_runs_in_its_history(main_window, qtbot):
-    panel = attach(main_window)
+    panel = attach(main_window.session, main_window.host)
     problem = tiny_problem()
-    main_window.set_images(problem.observed, problem.reference)
+    main_window.session.model.set_input(problem.observed, problem.reference)
     assert panel.problem is not None and panel.problem.reference is not None
     panel.set_device("cpu")
     panel.preset.setCurrentText("light")
     panel.iterations.setValue(3)
     with qtbot.waitSignal(panel.run_finished, timeout=60_000):
         panel.start()
-    assert main_window.shown_result() is not None
-    assert main_window.shown_result().method == "dip"
+    assert main_window.session.model.shown_result() is not None
+    assert main_window.session.model.shown_result().method == "dip"
     panel.shutdown()
 
 
 def test_degrading_in_the_window_fills_in_the_noise_it_added(main_window, qtbot):
-    panel = attach(main_window)
+    panel = attach(main_window.session, main_window.host)
     problem = tiny_problem()
-    main_window.set_images(problem.reference, None)
+    main_window.session.model.set_input(problem.reference, None)
     assert panel.noise_sigma.value() == 0
-    assert main_window.degrade("gaussian_noise", {"sigma": 20, "clip": False}, 0)
+    assert main_window.restore.degrade("gaussian_noise", {"sigma": 20, "clip": False}, 0)
     assert panel.noise_sigma.value() == pytest.approx(
-        round(main_window.current_problem().noise_sigma * 255, 2)
+        round(main_window.session.model.current_problem().noise_sigma * 255, 2)
     )
     assert panel.noise_sigma.value() == pytest.approx(20, rel=0.1)
-    main_window.use_clean_image()
+    main_window.restore.use_clean_image()
     assert panel.noise_sigma.value() == 0
     panel.shutdown()
 

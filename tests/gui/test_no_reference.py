@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from view_probes import tick
 
 from workbench.core.image import Image
 from workbench.core.problem import Problem
@@ -24,14 +25,14 @@ def problem():
 
 
 def test_auto_tune_runs_in_the_worker_and_sets_the_panel_to_its_choice(qtbot, main_window, problem):
-    main_window.set_images(problem.observed, problem.reference)
-    main_window.selector.refresh()
-    assert main_window.selector.select("gaussian")
-    box = main_window.params_box
+    main_window.session.model.set_input(problem.observed, problem.reference)
+    main_window.restore.selector.refresh()
+    assert main_window.restore.selector.select("gaussian")
+    box = main_window.restore.params_box
     assert box.tune_button.isEnabled()
-    with qtbot.waitSignal(main_window.runner.finished, timeout=30_000):
+    with qtbot.waitSignal(main_window.restore.runner.finished, timeout=30_000):
         box.tune_button.click()
-    entry = main_window.history.entries()[0]
+    entry = main_window.restore.history.entries()[0]
     tuned = entry.result.extras["tuned"]
     assert tuned["criterion"] == "sure"
     assert box.values()["blur_sigma"] == pytest.approx(tuned["values"]["blur_sigma"])
@@ -39,9 +40,9 @@ def test_auto_tune_runs_in_the_worker_and_sets_the_panel_to_its_choice(qtbot, ma
 
 
 def test_methods_without_tunable_parameters_cannot_be_auto_tuned(main_window):
-    main_window.selector.refresh()
-    assert main_window.selector.select("dncnn")
-    assert not main_window.params_box.tune_button.isEnabled()
+    main_window.restore.selector.refresh()
+    assert main_window.restore.selector.select("dncnn")
+    assert not main_window.restore.params_box.tune_button.isEnabled()
 
 
 def test_the_compare_table_shows_the_estimate_and_the_structure_maps(qtbot, problem):
@@ -49,7 +50,7 @@ def test_the_compare_table_shows_the_estimate_and_the_structure_maps(qtbot, prob
     qtbot.addWidget(view)
     view.set_problem(problem)
     view.refresh_methods(problem.task)
-    view.set_checked(["tv", "median"])
+    tick(view, ["tv", "median"])
     with qtbot.waitSignal(view.runner.finished, timeout=30_000):
         assert view.run()
     column = COLUMNS.index("Est. PSNR (dB)")

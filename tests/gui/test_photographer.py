@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
+from view_probes import region_pixels
 
 from workbench.core import io
 from workbench.core.image import Image
@@ -30,8 +31,8 @@ needs_raw = pytest.mark.skipif(not COLORCHART.is_file(), reason="shared RAW file
 
 
 def choose(window, name):
-    window.selector.refresh()
-    assert window.selector.select(name)
+    window.restore.selector.refresh()
+    assert window.restore.selector.select(name)
 
 
 def accept_raw_dialog(monkeypatch, **choices):
@@ -99,19 +100,19 @@ def test_image_caption_carries_each_loader_notice_after_the_camera():
 
 def test_raw_opens_with_the_chosen_options_half_size_first_then_full_size(qtbot, main_window, monkeypatch):
     asked = accept_raw_dialog(monkeypatch, white_balance="auto")
-    assert main_window.open_image(COLORCHART)
+    assert main_window.files.open_image(COLORCHART)
     assert asked == ["Develop colorchart.dng"]
-    assert main_window.raw.is_developing()
-    assert main_window.viewer._input.pixels.shape == (578, 867, 3)
-    assert "half-size preview" in main_window.viewer._input_pane.caption.text()
-    with qtbot.waitSignal(main_window.image_changed, timeout=10_000) as developed:
+    assert main_window.files.raw.is_developing()
+    assert main_window.restore.viewer._input.pixels.shape == (578, 867, 3)
+    assert "half-size preview" in main_window.restore.viewer._input_pane.caption.text()
+    with qtbot.waitSignal(main_window.session.input_changed, timeout=10_000) as developed:
         pass
-    image = developed.args[0]
+    image = developed.args[0].observed
     assert image.pixels.shape == (1156, 1734, 3) and image.bit_depth == 16
     assert "auto white balance" in image.notices[0]
-    assert main_window.current_problem().observed is image
-    assert main_window.viewer._input.pixels.shape == (1156, 1734, 3)
-    assert "Canon EOS Kiss X4" in main_window.viewer._input_pane.caption.text()
+    assert main_window.session.model.current_problem().observed is image
+    assert main_window.restore.viewer._input.pixels.shape == (1156, 1734, 3)
+    assert "Canon EOS Kiss X4" in main_window.restore.viewer._input_pane.caption.text()
     assert main_window.camera_label.text() == "Canon EOS Kiss X4"
     assert raw_dialog.load_raw_options(main_window.settings.store).white_balance == "auto"
     assert main_window.settings.recent_files()[0] == str(COLORCHART.resolve())
@@ -125,7 +126,7 @@ def test_raw_options_menu_saves_the_choice_and_can_stop_the_asking(main_window, 
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(raw_dialog.RawDialog, "exec", answer)
-    assert main_window.edit_raw_options()
+    assert main_window.files.edit_raw_options()
     store = main_window.settings.store
     assert raw_dialog.load_raw_options(store) == RawOptions(demosaic="dcb")
     assert not raw_dialog.asks_each_time(store)
@@ -147,42 +148,42 @@ def test_remembered_raw_options_are_used_without_asking_when_the_user_said_so(
     raw_dialog.save_raw_options(store, RawOptions(output="linear", bit_depth=8))
     store.setValue(raw_dialog.ASK_KEY, "false")
     monkeypatch.setattr(raw_dialog.RawDialog, "exec", lambda dialog: pytest.fail("the dialog was shown"))
-    with qtbot.waitSignal(main_window.image_changed, timeout=10_000) as developed:
-        assert main_window.open_image(COLORCHART)
-    assert developed.args[0].bit_depth == 8
-    assert "linear sRGB, 8-bit" in developed.args[0].notices[0]
+    with qtbot.waitSignal(main_window.session.input_changed, timeout=10_000) as developed:
+        assert main_window.files.open_image(COLORCHART)
+    assert developed.args[0].observed.bit_depth == 8
+    assert "linear sRGB, 8-bit" in developed.args[0].observed.notices[0]
 
 
 @needs_raw
 def test_cancelling_the_raw_dialog_keeps_the_open_image(main_window, image_files, monkeypatch):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     monkeypatch.setattr(raw_dialog.RawDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
-    assert not main_window.open_image(COLORCHART)
-    assert not main_window.raw.is_developing()
-    assert main_window.current_problem().observed.source == str(noisy)
+    assert not main_window.files.open_image(COLORCHART)
+    assert not main_window.files.raw.is_developing()
+    assert main_window.session.model.current_problem().observed.source == str(noisy)
 
 
 @needs_raw
 def test_running_waits_for_the_full_size_development(qtbot, main_window, monkeypatch, fake_methods):
     accept_raw_dialog(monkeypatch)
     choose(main_window, "gui_test_scale")
-    main_window.open_image(COLORCHART)
-    assert not main_window.run_method()
+    main_window.files.open_image(COLORCHART)
+    assert not main_window.restore.run_method()
     assert "still being developed" in main_window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: not main_window.raw.is_developing(), timeout=10_000)
-    with qtbot.waitSignal(main_window.runner.idle, timeout=10_000):
-        assert main_window.run_method()
-    assert main_window.shown_result().image.pixels.shape == (1156, 1734, 3)
+    qtbot.waitUntil(lambda: not main_window.files.raw.is_developing(), timeout=10_000)
+    with qtbot.waitSignal(main_window.restore.runner.idle, timeout=10_000):
+        assert main_window.restore.run_method()
+    assert main_window.session.model.shown_result().image.pixels.shape == (1156, 1734, 3)
 
 
 @needs_raw
 def test_iso_and_exposure_of_a_raw_reach_the_status_bar(qtbot, main_window, monkeypatch):
     accept_raw_dialog(monkeypatch)
-    with qtbot.waitSignal(main_window.image_changed, timeout=10_000):
-        main_window.open_image(KODAK)
+    with qtbot.waitSignal(main_window.session.input_changed, timeout=10_000):
+        main_window.files.open_image(KODAK)
     assert "ISO 84 · 1/230 s" in main_window.camera_label.text()
-    assert "ISO 84" in main_window.viewer._input_pane.caption.text()
+    assert "ISO 84" in main_window.restore.viewer._input_pane.caption.text()
     assert main_window.camera_label.toolTip() == "Taken 1997:04:23 08:00:47"
 
 
@@ -191,9 +192,9 @@ def test_a_raw_that_cannot_be_decoded_gives_a_readable_dialog(main_window, monke
     accept_raw_dialog(monkeypatch)
     fake = tmp_path / "broken.nef"
     fake.write_bytes(b"\x00\x01 this is not a nikon file" * 10)
-    assert not main_window.open_image(fake)
+    assert not main_window.files.open_image(fake)
     assert errors and errors[0][0] == "Cannot open file" and "broken.nef" in errors[0][1]
-    assert not main_window.raw.is_developing()
+    assert not main_window.files.raw.is_developing()
 
 
 # ----------------------------------------------------------------- region first
@@ -203,34 +204,36 @@ def test_shift_drag_restores_only_that_region_then_run_does_the_whole_image(
     qtbot, main_window, image_files, fake_methods
 ):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    main_window.params_box.panel.editors["gain"].spin.setValue(0.5)
-    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000) as finished:
-        drag(qtbot, main_window.viewer, (4.2, 6.2), (20.8, 17.8))
-    rect = main_window.viewer.region()
+    main_window.restore.params_box.panel.editors["gain"].spin.setValue(0.5)
+    with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000) as finished:
+        drag(qtbot, main_window.restore.viewer, (4.2, 6.2), (20.8, 17.8))
+    rect = main_window.restore.viewer.region()
     assert rect == Rect(4, 6, 17, 12)
     observed = io.read_image(noisy).pixels
-    region = main_window.viewer.region_pixels()
+    region = region_pixels(main_window.restore.viewer)
     assert np.allclose(region, observed[6:18, 4:21] * 0.5, atol=1e-6)
     assert finished.args[0].image.pixels.shape == (12, 17, 3)
-    assert "on the region 17×12 at (4, 6)" in main_window.viewer._output_pane.caption.text()
-    assert main_window.viewer.readout_at(10.5, 10.5).endswith(f"output {sample_text(region[4, 6], 8)}")
-    assert main_window.history.count() == 0
-    with qtbot.waitSignal(main_window.runner.idle, timeout=5000):
-        assert main_window.run_method()
-    assert main_window.viewer.region_pixels() is None
-    assert main_window.shown_result().image.pixels.shape == (24, 32, 3)
+    assert "on the region 17×12 at (4, 6)" in main_window.restore.viewer._output_pane.caption.text()
+    assert main_window.restore.viewer.readout_at(10.5, 10.5).endswith(
+        f"output {sample_text(region[4, 6], 8)}"
+    )
+    assert main_window.restore.history.count() == 0
+    with qtbot.waitSignal(main_window.restore.runner.idle, timeout=5000):
+        assert main_window.restore.run_method()
+    assert region_pixels(main_window.restore.viewer) is None
+    assert main_window.session.model.shown_result().image.pixels.shape == (24, 32, 3)
 
 
 def test_region_result_is_drawn_where_the_region_lies(qtbot, main_window, image_files, fake_methods):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    main_window.params_box.panel.editors["gain"].spin.setValue(0.0)
-    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
-        assert main_window.region.preview(Rect(8, 4, 10, 6))
-    viewer = main_window.viewer
+    main_window.restore.params_box.panel.editors["gain"].spin.setValue(0.0)
+    with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
+        assert main_window.restore.region.preview(Rect(8, 4, 10, 6))
+    viewer = main_window.restore.viewer
     assert viewer.readout_at(8.5, 4.5).endswith("output (0, 0, 0)")
     assert viewer.readout_at(17.5, 9.5).endswith("output (0, 0, 0)")
     assert "output" not in viewer.readout_at(7.5, 4.5)
@@ -239,61 +242,61 @@ def test_region_result_is_drawn_where_the_region_lies(qtbot, main_window, image_
 
 def test_changing_a_parameter_restores_the_marked_region_again(qtbot, main_window, image_files, fake_methods):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
-        main_window.region.preview(Rect(0, 0, 16, 12))
-    before = main_window.viewer.region_pixels().copy()
-    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
-        main_window.params_box.panel.editors["gain"].spin.setValue(0.5)
-    assert np.allclose(main_window.viewer.region_pixels(), before * 0.5, atol=1e-6)
+    with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
+        main_window.restore.region.preview(Rect(0, 0, 16, 12))
+    before = region_pixels(main_window.restore.viewer).copy()
+    with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
+        main_window.restore.params_box.panel.editors["gain"].spin.setValue(0.5)
+    assert np.allclose(region_pixels(main_window.restore.viewer), before * 0.5, atol=1e-6)
 
 
 def test_region_mode_makes_a_plain_drag_mark_and_a_click_clears(
     qtbot, main_window, image_files, fake_methods
 ):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    main_window.region_action.trigger()
-    assert main_window.region_action.isChecked()
+    main_window.commands.region.trigger()
+    assert main_window.commands.region.isChecked()
     plain = Qt.KeyboardModifier.NoModifier
-    with qtbot.waitSignal(main_window.region.runner.finished, timeout=5000):
-        drag(qtbot, main_window.viewer, (2.5, 2.5), (12.5, 12.5), plain)
-    assert main_window.viewer.region() is not None
-    viewport = main_window.viewer._input_pane.graphics.viewport()
-    with qtbot.waitSignal(main_window.viewer.region_selected) as cleared:
+    with qtbot.waitSignal(main_window.restore.region.runner.finished, timeout=5000):
+        drag(qtbot, main_window.restore.viewer, (2.5, 2.5), (12.5, 12.5), plain)
+    assert main_window.restore.viewer.region() is not None
+    viewport = main_window.restore.viewer._input_pane.graphics.viewport()
+    with qtbot.waitSignal(main_window.restore.viewer.region_selected) as cleared:
         QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, plain, viewport.rect().center())
     assert cleared.args == [None]
-    assert main_window.viewer.region() is None and main_window.viewer.region_pixels() is None
-    main_window.region_action.trigger()
+    assert main_window.restore.viewer.region() is None and region_pixels(main_window.restore.viewer) is None
+    main_window.commands.region.trigger()
     qtbot.wait(QApplication.doubleClickInterval() + 50)  # the next press must not pair with the click
-    view_before = main_window.viewer._input_pane.view.viewRect()
-    drag(qtbot, main_window.viewer, (2.5, 2.5), (12.5, 12.5), plain)
-    assert main_window.viewer.region() is None
-    assert main_window.viewer._input_pane.view.viewRect() != view_before
+    view_before = main_window.restore.viewer._input_pane.view.viewRect()
+    drag(qtbot, main_window.restore.viewer, (2.5, 2.5), (12.5, 12.5), plain)
+    assert main_window.restore.viewer.region() is None
+    assert main_window.restore.viewer._input_pane.view.viewRect() != view_before
 
 
 def test_a_region_preview_that_fails_shows_a_dialog(qtbot, main_window, image_files, fake_methods, errors):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_broken")
-    with qtbot.waitSignal(main_window.region.runner.idle, timeout=5000):
-        main_window.region.preview(Rect(0, 0, 8, 8))
+    with qtbot.waitSignal(main_window.restore.region.runner.idle, timeout=5000):
+        main_window.restore.region.preview(Rect(0, 0, 8, 8))
     assert errors and errors[0][0] == "Test broken failed on the region"
     assert "division by zero" in errors[0][1]
 
 
 def test_esc_cancels_a_region_preview(qtbot, main_window, image_files, fake_methods):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_slow")
-    main_window.region.preview(Rect(0, 0, 8, 8))
-    assert main_window.cancel_action.isEnabled()
-    with qtbot.waitSignal(main_window.region.runner.cancelled, timeout=5000):
-        main_window.cancel_action.trigger()
-    assert main_window.viewer.region_pixels() is None
-    assert not main_window.cancel_action.isEnabled()
+    main_window.restore.region.preview(Rect(0, 0, 8, 8))
+    assert main_window.commands.cancel.isEnabled()
+    with qtbot.waitSignal(main_window.restore.region.runner.cancelled, timeout=5000):
+        main_window.commands.cancel.trigger()
+    assert region_pixels(main_window.restore.viewer) is None
+    assert not main_window.commands.cancel.isEnabled()
 
 
 # ----------------------------------------------------------------- batch
@@ -312,7 +315,7 @@ def folder(tmp_path):
 
 
 def batch_for(window, qt_settings, folder, out, suffix=".png", depth=16):
-    dialog = window.open_batch()
+    dialog = window.restore.open_batch()
     assert dialog is not None and dialog.isVisible()
     dialog.in_edit.setText(str(folder))
     dialog.out_edit.setText(str(out))
@@ -325,7 +328,7 @@ def test_batch_restores_a_folder_with_the_method_as_set_and_names_the_skipped_fi
     qtbot, main_window, qt_settings, folder, tmp_path, fake_methods
 ):
     choose(main_window, "gui_test_scale")
-    main_window.params_box.panel.editors["gain"].spin.setValue(0.5)
+    main_window.restore.params_box.panel.editors["gain"].spin.setValue(0.5)
     dialog = batch_for(main_window, qt_settings, folder, tmp_path / "out")
     assert "Test scale: gain=0.5" in dialog.setup.describe()
     assert dialog.in_count.text().startswith("3 files")
@@ -370,7 +373,7 @@ def test_batch_remembers_its_folders_and_format(
     with qtbot.waitSignal(dialog.runner.idle, timeout=10_000):
         dialog.start()
     dialog.close()
-    again = main_window.open_batch()
+    again = main_window.restore.open_batch()
     assert again is not dialog
     assert (again.in_edit.text(), again.out_edit.text()) == (str(folder), str(tmp_path / "out"))
     assert again.format_box.currentData() == ".jpg"
@@ -401,7 +404,7 @@ def test_batch_says_why_it_cannot_start(
     assert not dialog.start()
     assert "choose an input folder" in errors[-1][1]
     dialog.close()
-    main_window.selector.set_task(Task.DEBLUR)
+    main_window.restore.selector.set_task(Task.DEBLUR)
     choose(main_window, "gui_test_scale")
     dialog = batch_for(main_window, qt_settings, folder, tmp_path / "out")
     assert not dialog.start()

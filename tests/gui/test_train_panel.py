@@ -202,23 +202,23 @@ def test_blind_spot_trains_on_the_windows_image_and_apply_adds_the_result_to_the
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)
     window.open_paths([str(path) for path in image_files])
-    panel = attach(window)
+    panel = attach(window.session, window.host)
     make_small(panel, steps=3)
     panel.form.set_mode("blindspot")
     panel.form.architecture.setCurrentText("unet")
     trainer = train(panel, qtbot)
-    assert window.live_net is trainer.model
+    assert window.session.model.live_net is trainer.model
     assert trainer.model.channels == 1 and len(trainer.source.images) == 3
     assert "reference" in panel.validation_label
     assert [step for step, _ in trainer.validation] == [0, 2, 3]
     assert panel.apply_button.isEnabled()
     with qtbot.waitSignal(panel.applied, timeout=RUN_TIMEOUT_MS):
         panel.apply_button.click()
-    result = window.shown_result()
+    result = window.session.model.shown_result()
     assert result is not None and result.method == "trained_unet"
     assert result.image.pixels.shape == (24, 32, 3)
     assert result.psnr is not None
-    assert window.history.count() == 1
+    assert window.restore.history.count() == 1
     window.close()
     assert not panel.runner.is_running()
 
@@ -231,7 +231,7 @@ def test_the_app_window_has_a_train_page_that_follows_the_open_image(
     monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
     window = app.create_window([str(path) for path in image_files])
     qtbot.addWidget(window)
-    page = window.show_page("Train")
+    page = window.pages.show_page("Train")
     assert isinstance(page, TrainPanel)
     assert page.problem is not None and page.problem.reference is not None
     assert "noisy.png, 32×24, with a reference" in page.data_label.text()

@@ -280,9 +280,9 @@ def test_named_model_replaces_the_live_one(panel):
 
 
 def test_attach_adds_the_panel_and_follows_the_window_image(main_window, image):
-    panel = attach(main_window)
+    panel = attach(main_window.session, main_window.host)
     assert panel.parent() is not None
-    main_window.image_changed.emit(image)
+    main_window.session.model.set_input(image)
     assert panel.erf_view.has_picture()
     assert panel.shutdown(5000)
 

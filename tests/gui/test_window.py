@@ -9,17 +9,20 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from view_probes import output_pixels
 
 from workbench.core import io
 from workbench.core.image import Image
 from workbench.gui.dialogs import export as export_dialog
+from workbench.gui.pages.restore import export
+from workbench.gui.shell import geometry
 from workbench.gui.shell.main_window import TITLE, MainWindow
 from workbench.gui.shell.settings import WindowSettings
 
 
 def run_and_wait(qtbot, window, timeout=5000):
-    with qtbot.waitSignal(window.runner.idle, timeout=timeout):
-        assert window.run_method()
+    with qtbot.waitSignal(window.restore.runner.idle, timeout=timeout):
+        assert window.restore.run_method()
 
 
 def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -31,22 +34,22 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 
 def choose(window, name):
-    window.selector.refresh()
-    assert window.selector.select(name), f"{name} is not listed for {window.selector.task}"
+    window.restore.selector.refresh()
+    assert window.restore.selector.select(name), f"{name} is not listed for {window.restore.selector.task}"
 
 
 def test_title_and_empty_viewer_invite_to_open(main_window):
     assert main_window.windowTitle() == TITLE
-    assert main_window.shown_result() is None
-    assert "Ctrl+O" in main_window.viewer._input_pane.caption.text()
+    assert main_window.session.model.shown_result() is None
+    assert "Ctrl+O" in main_window.restore.viewer._input_pane.caption.text()
 
 
 def test_open_shows_the_image_records_it_and_emits_image_changed(qtbot, main_window, image_files):
     noisy, _ = image_files
-    with qtbot.waitSignal(main_window.image_changed) as signal:
-        assert main_window.open_image(noisy)
-    assert signal.args[0].pixels.shape == (24, 32, 3)
-    assert main_window.current_problem().reference is None
+    with qtbot.waitSignal(main_window.session.input_changed) as signal:
+        assert main_window.files.open_image(noisy)
+    assert signal.args[0].observed.pixels.shape == (24, 32, 3)
+    assert main_window.session.model.current_problem().reference is None
     assert main_window.settings.recent_files()[0] == str(noisy.resolve())
     assert main_window.settings.last_folder() == str(noisy.parent.resolve())
     assert "noisy.png" in main_window.windowTitle()
@@ -54,15 +57,15 @@ def test_open_shows_the_image_records_it_and_emits_image_changed(qtbot, main_win
 
 def test_bad_file_gives_a_readable_dialog_and_keeps_the_image(main_window, image_files, errors, tmp_path):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     bad = tmp_path / "notes.png"
     bad.write_text("this is not an image")
-    assert not main_window.open_image(bad)
+    assert not main_window.files.open_image(bad)
     assert len(errors) == 1
     title, message = errors[0]
     assert title == "Cannot open file"
     assert "notes.png" in message and "Traceback" not in message
-    assert main_window.current_problem().observed.source == str(noisy)
+    assert main_window.session.model.current_problem().observed.source == str(noisy)
 
 
 def test_open_with_reference_scores_the_result(qtbot, main_window, image_files, fake_methods):
@@ -70,11 +73,11 @@ def test_open_with_reference_scores_the_result(qtbot, main_window, image_files, 
     assert main_window.open_paths([noisy, clean])
     choose(main_window, "gui_test_scale")
     run_and_wait(qtbot, main_window)
-    result = main_window.shown_result()
+    result = main_window.session.model.shown_result()
     expected = np.clip(io.read_image(noisy).pixels * 1.0, 0, 1)
     assert np.allclose(result.image.pixels, expected)
     assert result.psnr is not None and result.psnr > 20
-    assert "PSNR" in main_window.history.item(0).text()
+    assert "PSNR" in main_window.restore.history.item(0).text()
 
 
 def test_reference_of_another_size_is_refused(main_window, image_files, errors, tmp_path):
@@ -84,18 +87,18 @@ def test_reference_of_another_size_is_refused(main_window, image_files, errors, 
     )
     assert not main_window.open_paths([noisy, small])
     assert errors and "size" in errors[0][1]
-    assert main_window.current_problem().reference is None
+    assert main_window.session.model.current_problem().reference is None
 
 
 def test_changed_parameter_reaches_the_method(qtbot, main_window, image_files, fake_methods):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    editor = main_window.params_box.panel.editors["gain"]
+    editor = main_window.restore.params_box.panel.editors["gain"]
     editor.spin.setValue(0.5)
     assert editor.slider.value() == 250
     run_and_wait(qtbot, main_window)
-    result = main_window.shown_result()
+    result = main_window.session.model.shown_result()
     assert result.params["gain"] == pytest.approx(0.5)
     assert np.allclose(result.image.pixels, io.read_image(noisy).pixels * 0.5, atol=1e-6)
 
@@ -106,17 +109,17 @@ def test_degrade_keeps_the_clean_image_as_reference(qtbot, main_window, image_fi
     if not hasattr(operators, "degrade"):
         pytest.skip("workbench.core.operators has no degrade() yet")
     _, clean = image_files
-    main_window.open_image(clean)
-    panel = main_window.degrade_panel
+    main_window.files.open_image(clean)
+    panel = main_window.restore.degrade_panel
     panel.choose("gaussian_noise")
-    with qtbot.waitSignal(main_window.reference_changed) as signal:
+    with qtbot.waitSignal(main_window.session.input_changed) as signal:
         panel.apply_button.click()
-    problem = main_window.current_problem()
-    assert signal.args[0] is problem.reference
+    problem = main_window.session.model.current_problem()
+    assert signal.args[0].reference is problem.reference
     assert np.array_equal(problem.reference.pixels, io.read_image(clean).pixels)
     assert not np.array_equal(problem.observed.pixels, problem.reference.pixels)
     panel.clean_button.click()
-    assert main_window.current_problem().reference is None
+    assert main_window.session.model.current_problem().reference is None
 
 
 def test_cancel_stops_the_job_and_keeps_the_earlier_result_then_runs_again(
@@ -126,43 +129,43 @@ def test_cancel_stops_the_job_and_keeps_the_earlier_result_then_runs_again(
     main_window.open_paths([noisy, clean])
     choose(main_window, "gui_test_scale")
     run_and_wait(qtbot, main_window)
-    first = main_window.shown_result()
+    first = main_window.session.model.shown_result()
 
     choose(main_window, "gui_test_slow")
-    with qtbot.waitSignal(main_window.runner.progress, timeout=5000):
-        main_window.run_method()
+    with qtbot.waitSignal(main_window.restore.runner.progress, timeout=5000):
+        main_window.restore.run_method()
     assert main_window.job_status.progress.isVisibleTo(main_window)
-    with qtbot.waitSignal(main_window.runner.cancelled, timeout=5000):
+    with qtbot.waitSignal(main_window.restore.runner.cancelled, timeout=5000):
         press(qtbot, main_window, Qt.Key.Key_Escape)
-    assert not main_window.runner.is_running()
-    assert main_window.shown_result() is first
-    assert main_window.history.count() == 1
-    assert np.array_equal(main_window.viewer.output_pixels(), first.image.pixels)
+    assert not main_window.restore.runner.is_running()
+    assert main_window.session.model.shown_result() is first
+    assert main_window.restore.history.count() == 1
+    assert np.array_equal(output_pixels(main_window.restore.viewer), first.image.pixels)
     assert not main_window.job_status.progress.isVisibleTo(main_window)
 
-    main_window.params_box.panel.editors["steps"].set_value(3)
+    main_window.restore.params_box.panel.editors["steps"].set_value(3)
     run_and_wait(qtbot, main_window)
-    assert main_window.history.count() == 2
-    assert main_window.shown_result().method == "gui_test_slow"
+    assert main_window.restore.history.count() == 2
+    assert main_window.session.model.shown_result().method == "gui_test_slow"
 
 
 def test_ctrl_r_runs_the_selected_method(qtbot, main_window, image_files, fake_methods):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_scale")
-    with qtbot.waitSignal(main_window.runner.finished, timeout=5000):
+    with qtbot.waitSignal(main_window.restore.runner.finished, timeout=5000):
         press(qtbot, main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert main_window.history.count() == 1
+    assert main_window.restore.history.count() == 1
 
 
 def test_preview_is_shown_while_running(qtbot, main_window, image_files, fake_methods):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_slow")
-    with qtbot.waitSignal(main_window.runner.preview, timeout=5000):
-        main_window.run_method()
-    qtbot.waitUntil(lambda: main_window.viewer.output_pixels() is not None)
-    assert "preview" in main_window.viewer._output_pane.caption.text()
-    main_window.cancel_job()
-    qtbot.waitUntil(lambda: not main_window.runner.is_running())
+    with qtbot.waitSignal(main_window.restore.runner.preview, timeout=5000):
+        main_window.restore.run_method()
+    qtbot.waitUntil(lambda: output_pixels(main_window.restore.viewer) is not None)
+    assert "preview" in main_window.restore.viewer._output_pane.caption.text()
+    main_window.restore.cancel_job()
+    qtbot.waitUntil(lambda: not main_window.restore.runner.is_running())
 
 
 @pytest.mark.parametrize(
@@ -172,31 +175,31 @@ def test_preview_is_shown_while_running(qtbot, main_window, image_files, fake_me
 def test_failed_job_shows_a_dialog_and_keeps_input_and_results(
     qtbot, main_window, image_files, fake_methods, errors, method, expected
 ):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_scale")
     run_and_wait(qtbot, main_window)
-    first = main_window.shown_result()
-    observed = main_window.current_problem().observed
+    first = main_window.session.model.shown_result()
+    observed = main_window.session.model.current_problem().observed
     choose(main_window, method)
     run_and_wait(qtbot, main_window)
     assert len(errors) == 1 and expected in errors[0][1]
     assert "Traceback" not in errors[0][1]
-    assert main_window.current_problem().observed is observed
-    assert main_window.shown_result() is first
-    assert main_window.history.count() == 1
+    assert main_window.session.model.current_problem().observed is observed
+    assert main_window.session.model.shown_result() is first
+    assert main_window.restore.history.count() == 1
 
 
 def test_run_without_an_image_explains_what_to_do(main_window, fake_methods, errors):
     choose(main_window, "gui_test_scale")
-    assert not main_window.run_method()
+    assert not main_window.restore.run_method()
     assert "open an image" in errors[0][1]
 
 
 def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path):
     noisy, _ = image_files
-    main_window.open_image(noisy)
+    main_window.files.open_image(noisy)
     choose(main_window, "gui_test_scale")
-    main_window.params_box.panel.editors["gain"].set_value(0.5)
+    main_window.restore.params_box.panel.editors["gain"].set_value(0.5)
     run_and_wait(qtbot, main_window)
     target = tmp_path / "out" / "result.tif"
     target.parent.mkdir()
@@ -212,20 +215,20 @@ def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_me
         return ask
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
-    assert main_window.export_shown()
+    assert main_window.restore.export_shown()
     assert questions == []
     written = io.read_image(target)
     assert written.bit_depth == 16
-    assert np.allclose(written.pixels, main_window.shown_result().image.pixels, atol=1 / 65535)
+    assert np.allclose(written.pixels, main_window.session.model.shown_result().image.pixels, atol=1 / 65535)
 
     target.write_bytes(b"keep me")
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
-    assert not main_window.export_shown()
+    assert not main_window.restore.export_shown()
     assert target.read_bytes() == b"keep me"
     assert "result.tif" in questions[0]
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
-    assert main_window.export_shown()
+    assert main_window.restore.export_shown()
     assert io.read_image(target).bit_depth == 16
     assert main_window.settings.last_export_folder() == target.parent
 
@@ -233,7 +236,7 @@ def test_export_asks_before_overwriting(qtbot, main_window, image_files, fake_me
     questions.clear()
     agreed = export_dialog.ExportChoice(target, bit_depth=8, overwrite=True)
     monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth: agreed)
-    assert main_window.export_shown()
+    assert main_window.restore.export_shown()
     assert questions == [], "the export dialog asked already"
     assert io.read_image(target).bit_depth == 8
 
@@ -259,7 +262,7 @@ def test_one_export_dialog_asks_format_options_and_replacing_in_order(qtbot, tmp
 def test_export_starts_in_the_images_folder_then_the_last_export_folder(
     qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path
 ):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_scale")
     run_and_wait(qtbot, main_window)
     starts = []
@@ -271,7 +274,7 @@ def test_export_starts_in_the_images_folder_then_the_last_export_folder(
         return export_dialog.ExportChoice(out / f"r{len(starts)}.png")
 
     monkeypatch.setattr(export_dialog, "ask_export_choice", ask)
-    assert main_window.export_shown() and main_window.export_shown()
+    assert main_window.restore.export_shown() and main_window.restore.export_shown()
     assert starts[0] == image_files[0].resolve().parent
     assert starts[1] == out
 
@@ -280,49 +283,49 @@ def test_export_of_the_bundled_sample_does_not_start_in_the_program_folder(main_
     from workbench.gui.app import sample_paths
 
     main_window.open_paths(sample_paths())
-    assert main_window._export_folder() == Path.home()
+    assert export.start_folder(main_window.settings, main_window.session.model) == Path.home()
 
 
 def test_export_jpeg_uses_the_chosen_quality(
     qtbot, main_window, image_files, fake_methods, monkeypatch, tmp_path
 ):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_scale")
     run_and_wait(qtbot, main_window)
     sizes = []
     for quality in (20, 95):
         choice = export_dialog.ExportChoice(tmp_path / f"q{quality}.jpg", quality=quality)
         monkeypatch.setattr(export_dialog, "ask_export_choice", lambda parent, start, depth, c=choice: c)
-        assert main_window.export_shown()
+        assert main_window.restore.export_shown()
         sizes.append(choice.path.stat().st_size)
     assert sizes[0] < sizes[1]
 
 
 def test_history_entry_can_be_shown_again(qtbot, main_window, image_files, fake_methods):
-    main_window.open_image(image_files[0])
+    main_window.files.open_image(image_files[0])
     choose(main_window, "gui_test_scale")
     for gain in (0.5, 1.5):
-        main_window.params_box.panel.editors["gain"].set_value(gain)
+        main_window.restore.params_box.panel.editors["gain"].set_value(gain)
         run_and_wait(qtbot, main_window)
-    older = main_window.history.entries()[1]
-    main_window.history.setCurrentRow(1)
-    assert main_window.shown_result() is older.result
-    assert np.array_equal(main_window.viewer.output_pixels(), older.result.image.pixels)
-    assert not main_window.history.item(1).icon().isNull()
+    older = main_window.restore.history.entries()[1]
+    main_window.restore.history.setCurrentRow(1)
+    assert main_window.session.model.shown_result() is older.result
+    assert np.array_equal(output_pixels(main_window.restore.viewer), older.result.image.pixels)
+    assert not main_window.restore.history.item(1).icon().isNull()
 
 
 def test_closing_during_a_job_cancels_and_joins_it(qtbot, qt_settings, image_files, fake_methods):
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)
-    window.open_image(image_files[0])
+    window.files.open_image(image_files[0])
     choose(window, "gui_test_slow")
-    window.params_box.panel.editors["steps"].set_value(10_000)
-    with qtbot.waitSignal(window.runner.progress, timeout=5000):
-        window.run_method()
-    threads = list(window.runner._threads)
+    window.restore.params_box.panel.editors["steps"].set_value(10_000)
+    with qtbot.waitSignal(window.restore.runner.progress, timeout=5000):
+        window.restore.run_method()
+    threads = list(window.restore.runner._threads)
     window.close()
     assert threads and all(thread.isFinished() for thread in threads)
-    assert not window.runner._threads
+    assert not window.restore.runner._threads
 
 
 def test_drop_opens_the_file(main_window, image_files):
@@ -337,25 +340,28 @@ def test_drop_opens_the_file(main_window, image_files):
         Qt.KeyboardModifier.NoModifier,
     )
     main_window.dropEvent(event)
-    assert main_window.current_problem().observed.source == str(noisy)
+    assert main_window.session.model.current_problem().observed.source == str(noisy)
 
 
 def test_settings_persist_recent_files_device_and_layout(qtbot, qt_settings, image_files):
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)
-    window.open_image(image_files[1])
-    window.open_image(image_files[0])
+    window.files.open_image(image_files[1])
+    window.files.open_image(image_files[0])
     window.device_box.setCurrentIndex(window.device_box.findData("cpu"))
     window.close()
     stored = WindowSettings(qt_settings)
     assert stored.recent_files()[:2] == [str(image_files[0].resolve()), str(image_files[1].resolve())]
     assert stored.device() == "cpu"
-    assert all(part is not None for part in stored.layout(window._screen_size()))
+    assert all(part is not None for part in stored.layout(geometry.screen_size(window)))
     again = MainWindow(settings=qt_settings)
     qtbot.addWidget(again)
     assert again.device_box.device() == "cpu"
-    again.recent_menu.aboutToShow.emit()
-    assert [action.text() for action in again.recent_menu.actions()][:2] == ["noisy.png", "clean.png"]
+    again.commands.recent_menu.aboutToShow.emit()
+    assert [action.text() for action in again.commands.recent_menu.actions()][:2] == [
+        "noisy.png",
+        "clean.png",
+    ]
 
 
 def _close_with_method_dock_hidden(qtbot, qt_settings) -> MainWindow:
@@ -393,22 +399,22 @@ def test_a_window_past_its_screen_does_not_save_its_layout(qtbot, qt_settings):
     free = window.screen().availableGeometry()
     window.setGeometry(free.x(), free.y(), free.width() + 300, free.height())
     window.close()
-    assert WindowSettings(qt_settings).layout(window._screen_size()) == (None, None)
+    assert WindowSettings(qt_settings).layout(geometry.screen_size(window)) == (None, None)
 
 
 def test_add_panel_docks_a_widget_and_lists_it(main_window):
     label = QLabel("extra")
-    dock = main_window.add_panel("Extra", label)
+    dock = main_window.host.add_dock("Extra", label)
     assert dock.widget() is label
-    assert "Extra" in [action.text() for action in main_window.panels_menu.actions()]
+    assert "Extra" in [action.text() for action in main_window.commands.panels_menu.actions()]
 
 
 def test_task_box_sets_the_task_of_the_problem(main_window, image_files):
     from workbench.core.problem import Task
 
-    main_window.open_image(image_files[0])
-    main_window.selector.set_task(Task.INPAINT)
-    assert main_window.current_problem().task is Task.INPAINT
+    main_window.files.open_image(image_files[0])
+    main_window.restore.selector.set_task(Task.INPAINT)
+    assert main_window.session.model.current_problem().task is Task.INPAINT
 
 
 def test_ctrl_o_opens_the_chosen_file_and_offers_raw_files(qtbot, main_window, image_files, monkeypatch):
@@ -422,7 +428,7 @@ def test_ctrl_o_opens_the_chosen_file_and_offers_raw_files(qtbot, main_window, i
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", fake_dialog)
     press(qtbot, main_window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    assert main_window.current_problem().observed.source == str(image_files[0])
+    assert main_window.session.model.current_problem().observed.source == str(image_files[0])
     assert "*.dng" in asked[0] and "*.nef" in asked[0] and "*.png" in asked[0]
 
 
@@ -436,7 +442,7 @@ def test_without_files_the_window_opens_the_bundled_sample_with_its_reference(
     monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
     window = app.create_window([])
     qtbot.addWidget(window)
-    problem = window.current_problem()
+    problem = window.session.model.current_problem()
     assert problem.observed.source.endswith("sample_noisy.png")
     assert problem.reference is not None and problem.reference.source.endswith("sample.png")
     assert window.windowTitle().startswith(TITLE)
@@ -470,19 +476,19 @@ def test_closing_waits_for_a_job_that_cannot_be_interrupted(qtbot, qt_settings, 
         clock.sleep(0.3)
         finished.set()
 
-    window.runner.start(stubborn)
+    window.restore.runner.start(stubborn)
     assert entered.wait(5)
     window.close()
     assert finished.is_set()
-    assert not window.runner._threads
+    assert not window.restore.runner._threads
 
 
 def test_the_first_status_of_a_run_names_what_it_does_first(qtbot, main_window, image_files, fake_methods):
     main_window.open_paths(image_files)
     choose(main_window, "gui_test_scale")
-    main_window.params_box.panel.editors["gain"].set_value("auto")
-    with qtbot.waitSignal(main_window.runner.idle, timeout=5000):
-        assert main_window.run_method()
+    main_window.restore.params_box.panel.editors["gain"].set_value("auto")
+    with qtbot.waitSignal(main_window.restore.runner.idle, timeout=5000):
+        assert main_window.restore.run_method()
         assert main_window.job_status.label.text() == "Test scale: estimating the noise level…"
         assert main_window.job_status.progress.maximum() == 0, "a busy bar until a fraction arrives"
     assert main_window.job_status.progress.maximum() == 1000
@@ -500,16 +506,16 @@ def test_first_steps_name_the_noise_estimate_and_the_weights():
 
 def test_a_mosaicked_image_is_demosaicked_into_colour_and_scored(qtbot, main_window, image_files):
     _, clean = image_files
-    main_window.open_image(clean)
-    panel = main_window.degrade_panel
+    main_window.files.open_image(clean)
+    panel = main_window.restore.degrade_panel
     panel.choose("mosaic")
-    with qtbot.waitSignal(main_window.reference_changed):
+    with qtbot.waitSignal(main_window.session.input_changed):
         panel.apply_button.click()
-    problem = main_window.current_problem()
+    problem = main_window.session.model.current_problem()
     assert problem.task.value == "demosaic" and problem.observed.channels == 1
     choose(main_window, "demosaic_malvar")
     run_and_wait(qtbot, main_window)
-    result = main_window.shown_result()
+    result = main_window.session.model.shown_result()
     assert result.image.pixels.shape == io.read_image(clean).pixels.shape
     assert result.psnr is not None
 
@@ -523,14 +529,14 @@ def test_opening_preselects_the_default_method_for_the_image(main_window, image_
     from workbench.core.methods import learned
 
     shipped = learned.shipped_path
-    main_window.open_image(_gray_file(tmp_path))
-    assert main_window.selector.current_method() == "ffdnet"
+    main_window.files.open_image(_gray_file(tmp_path))
+    assert main_window.restore.selector.current_method() == "ffdnet"
     fake = tmp_path / "resunet_colour.pt"
     fake.write_bytes(b"not read before a run")
     monkeypatch.setattr(learned, "shipped_path", lambda name: fake if name == "colour_cnn" else shipped(name))
-    main_window.selector.refresh()
-    main_window.open_image(image_files[0])
-    assert main_window.selector.current_method() == "colour_cnn"
+    main_window.restore.selector.refresh()
+    main_window.files.open_image(image_files[0])
+    assert main_window.restore.selector.current_method() == "colour_cnn"
 
 
 def test_a_colour_default_without_weights_falls_back_to_ffdnet_and_says_so(
@@ -544,37 +550,37 @@ def test_a_colour_default_without_weights_falls_back_to_ffdnet_and_says_so(
         "shipped_path",
         lambda name: tmp_path / "absent.pt" if name == "colour_cnn" else shipped(name),
     )
-    main_window.selector.refresh()
-    main_window.open_image(image_files[0])
-    assert main_window.selector.current_method() == "ffdnet"
+    main_window.restore.selector.refresh()
+    main_window.files.open_image(image_files[0])
+    assert main_window.restore.selector.current_method() == "ffdnet"
     assert "is not available" in main_window.statusBar().currentMessage()
     labels = [
-        main_window.selector.tree.topLevelItem(top).child(row).text(0)
-        for top in range(main_window.selector.tree.topLevelItemCount())
-        for row in range(main_window.selector.tree.topLevelItem(top).childCount())
+        main_window.restore.selector.tree.topLevelItem(top).child(row).text(0)
+        for top in range(main_window.restore.selector.tree.topLevelItemCount())
+        for row in range(main_window.restore.selector.tree.topLevelItem(top).childCount())
     ]
     assert any(label.endswith("(no weights)") for label in labels)
 
 
 def test_a_method_the_user_chose_stays_when_another_image_opens(qtbot, main_window, image_files, tmp_path):
     main_window.show()
-    main_window.open_image(image_files[0])
-    tree = main_window.selector.tree
-    main_window.selector.select("nlm", chosen=False)
-    assert not main_window.selector.user_chose
+    main_window.files.open_image(image_files[0])
+    tree = main_window.restore.selector.tree
+    main_window.restore.selector.select("nlm", chosen=False)
+    assert not main_window.restore.selector.user_chose
     item = tree.currentItem()
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
-    assert main_window.selector.user_chose
-    main_window.open_image(_gray_file(tmp_path))
-    assert main_window.selector.current_method() == "nlm"
+    assert main_window.restore.selector.user_chose
+    main_window.files.open_image(_gray_file(tmp_path))
+    assert main_window.restore.selector.current_method() == "nlm"
 
 
 def test_an_estimated_noise_level_per_channel_is_in_the_caption_and_history(main_window, image_files):
     from workbench.core.pipeline import Result
 
-    main_window.open_image(image_files[0])
-    observed = main_window.current_problem().observed
+    main_window.files.open_image(image_files[0])
+    observed = main_window.session.model.current_problem().observed
     result = Result(observed, "colour_cnn", {"sigma": "auto"}, 0.1, extras={"sigma": [12.34, 11.8, 14.0]})
-    entry = main_window.add_result(result, "Colour CNN", "noisy.png")
+    entry = main_window.session.model.add_result(result, "Colour CNN", "noisy.png")
     assert "noise σ R 12.3 G 11.8 B 14.0" in entry.text()
-    assert "noise σ R 12.3 G 11.8 B 14.0" in main_window.viewer._output_pane.caption.text()
+    assert "noise σ R 12.3 G 11.8 B 14.0" in main_window.restore.viewer._output_pane.caption.text()

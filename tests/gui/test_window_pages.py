@@ -27,18 +27,18 @@ def test_a_deferred_page_is_built_only_when_first_shown(main_window):
 
     def build():
         built.append(True)
-        main_window.add_page("Later", StoppableLabel())
+        main_window.host.add_page("Later", StoppableLabel())
 
-    main_window.add_deferred_page("Later", build)
-    main_window.add_deferred_page("Other", lambda: built.append("other"))
+    main_window.pages.add_deferred_page("Later", build)
+    main_window.pages.add_deferred_page("Other", lambda: built.append("other"))
     assert titles(main_window) == ["Restore", "Later", "Other"]
     assert built == []
-    page = main_window.show_page("Later")
+    page = main_window.pages.show_page("Later")
     assert built == [True]
     assert isinstance(page, StoppableLabel)
     assert titles(main_window) == ["Restore", "Later", "Other"]
     assert main_window.pages.currentWidget() is page
-    main_window.show_page("Later")
+    main_window.pages.show_page("Later")
     assert built == [True]
 
 
@@ -46,7 +46,7 @@ def test_closing_the_window_shuts_down_every_page(qtbot, qt_settings):
     window = MainWindow(settings=qt_settings)
     qtbot.addWidget(window)
     page = StoppableLabel()
-    window.add_page("Stoppable", page)
+    window.host.add_page("Stoppable", page, shutdown=page.shutdown)
     window.close()
     assert page.shut_down
 
@@ -67,11 +67,11 @@ def test_the_app_window_has_compare_dip_and_viz_pages_that_follow_the_open_image
         "Train",
         "Sweep",
     ]
-    compare = window.show_page("Compare")
+    compare = window.pages.show_page("Compare")
     assert [tile.name for tile in compare.tiles] == ["Input", "Reference"]
-    dip = window.show_page("Deep Image Prior")
+    dip = window.pages.show_page("Deep Image Prior")
     assert dip.problem is not None and dip.problem.reference is not None
-    viz = window.show_page("Inside the network")
+    viz = window.pages.show_page("Inside the network")
     assert viz.erf_view.has_picture()
     window.close()
 
@@ -83,45 +83,45 @@ def test_a_started_dip_run_becomes_the_viz_pages_live_network(qtbot, monkeypatch
     monkeypatch.setattr(app, "MainWindow", lambda: MainWindow(settings=qt_settings))
     window = app.create_window([str(path) for path in image_files])
     qtbot.addWidget(window)
-    viz = window.show_page("Inside the network")
-    dip = window.show_page("Deep Image Prior")
+    viz = window.pages.show_page("Inside the network")
+    dip = window.pages.show_page("Deep Image Prior")
     dip.set_device("cpu")
     dip.preset.setCurrentText("light")
     dip.iterations.setValue(2)
     with qtbot.waitSignal(dip.run_finished, timeout=60_000):
         dip.start()
-    assert window.live_net is not None
+    assert window.session.model.live_net is not None
     assert viz.model_box.currentText() == LIVE
     window.close()
 
 
 def test_other_pages_hide_the_restore_docks_and_the_restore_page_brings_them_back(qtbot, main_window):
     main_window.show()
-    main_window.add_page("Wide", QLabel("wide"))
+    main_window.host.add_page("Wide", QLabel("wide"))
     assert main_window.method_dock.isVisible() and main_window.degrade_dock.isVisible()
-    main_window.show_page("Wide")
+    main_window.pages.show_page("Wide")
     assert not main_window.method_dock.isVisible() and not main_window.history_dock.isVisible()
     assert main_window.degrade_dock.isVisible()
-    main_window.show_page("Restore")
+    main_window.pages.show_page("Restore")
     assert main_window.method_dock.isVisible() and main_window.history_dock.isVisible()
 
 
 def _with_pages(window: MainWindow, *names: str) -> None:
     for name in names:
-        window.add_page(name, StoppableLabel())
+        window.host.add_page(name, StoppableLabel())
 
 
 def test_ctrl_and_a_digit_goes_to_the_pages_in_tab_order(qtbot, main_window):
     _with_pages(main_window, "Second", "Third")
     main_window.show()
-    named = [action.text() for action in main_window.page_actions if action.isVisible()]
+    named = [action.text() for action in main_window.commands.pages if action.isVisible()]
     assert named == ["Restore", "Second", "Third"]
     for digit, title in ((3, "Third"), (2, "Second"), (1, "Restore")):
-        action = main_window.page_actions[digit - 1]
+        action = main_window.commands.pages[digit - 1]
         assert action.shortcut().toString() == f"Ctrl+{digit}"
         action.trigger()
         assert main_window.pages.tabText(main_window.pages.currentIndex()) == title
-    assert not main_window.page_actions[3].isEnabled()
+    assert not main_window.commands.pages[3].isEnabled()
 
 
 def test_the_page_tabs_stay_in_place_when_the_restore_docks_hide(qtbot, main_window):
@@ -140,21 +140,21 @@ def test_the_page_tabs_stay_in_place_when_the_restore_docks_hide(qtbot, main_win
 
 def test_restore_toolbar_actions_are_disabled_on_other_pages(main_window):
     _with_pages(main_window, "Second")
-    restore_only = (main_window.run_action, main_window.fit_action, main_window.split_action)
+    restore_only = (main_window.commands.run, main_window.commands.fit, main_window.commands.split)
     assert all(action.isEnabled() for action in restore_only)
-    main_window.show_page("Second")
+    main_window.pages.show_page("Second")
     assert not any(action.isEnabled() for action in restore_only)
-    assert not main_window.cancel_action.isEnabled()
-    assert main_window.open_action.isEnabled()
-    main_window.show_page("Restore")
+    assert not main_window.commands.cancel.isEnabled()
+    assert main_window.commands.open.isEnabled()
+    main_window.pages.show_page("Restore")
     assert all(action.isEnabled() for action in restore_only)
 
 
 def test_a_wide_page_scrolls_instead_of_widening_the_window(qtbot, main_window):
     wide = QLabel("wide")
     wide.setMinimumWidth(5000)
-    main_window.add_page("Wide", wide)
+    main_window.host.add_page("Wide", wide)
     main_window.show()
-    main_window.show_page("Wide")
+    main_window.pages.show_page("Wide")
     assert main_window.pages.minimumSizeHint().width() < 1000
     assert main_window.minimumSizeHint().width() < 1500

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
+from view_probes import curve_data, zoom_factor
 
 from workbench.gui.views.histogram import HistogramView, luminance_histogram
 from workbench.gui.views.viewer import SPLIT, ImageViewer
@@ -62,24 +63,24 @@ def test_wheel_zooms_at_the_cursor_and_every_view_follows(viewer):
     pane = viewer._input_pane
     cursor = QPointF(pane.graphics.viewport().width() * 0.25, pane.graphics.viewport().height() * 0.5)
     before = pane.view.mapSceneToView(pane.graphics.mapToScene(cursor.toPoint()))
-    zoom = viewer.zoom_factor()
+    zoom = zoom_factor(viewer)
     wheel(pane, cursor, steps=3)
     after = pane.view.mapSceneToView(pane.graphics.mapToScene(cursor.toPoint()))
-    assert viewer.zoom_factor() > 1.5 * zoom
+    assert zoom_factor(viewer) > 1.5 * zoom
     assert (after.x(), after.y()) == pytest.approx((before.x(), before.y()), abs=1.0)
     assert viewer._output_pane.view.viewRange()[0] == pytest.approx(pane.view.viewRange()[0])
     viewer.resize(900, 450)
     (left, right), _ = pane.view.viewRange()
     assert right - left < 100, "a resize after a manual zoom must not fit the whole image again"
-    zoomed = viewer.zoom_factor()
+    zoomed = zoom_factor(viewer)
     viewer.set_mode(SPLIT)
-    assert viewer.zoom_factor() == pytest.approx(zoomed, rel=0.02)
+    assert zoom_factor(viewer) == pytest.approx(zoomed, rel=0.02)
 
 
 def test_actual_size_is_one_screen_pixel_per_image_pixel_and_fit_shows_all(viewer):
     viewer.set_input(np.zeros((300, 500, 3), np.float32))
     viewer.actual_size()
-    assert viewer.zoom_factor() == pytest.approx(1.0, rel=0.02)
+    assert zoom_factor(viewer) == pytest.approx(1.0, rel=0.02)
     viewer.fit()
     (x0, x1), (y0, y1) = viewer._input_pane.view.viewRange()
     assert x0 <= 0 and x1 >= 500 and y0 <= 0 and y1 >= 300
@@ -89,10 +90,10 @@ def test_split_divider_clips_the_after_image(viewer):
     viewer.set_input(np.zeros((40, 100, 1), np.float32))
     viewer.set_output(np.ones((40, 100, 1), np.float32))
     viewer.set_mode(SPLIT)
-    assert viewer._clip.rect().left() == pytest.approx(50)
-    viewer.divider.setValue(80)
-    assert viewer._clip.rect().left() == pytest.approx(80)
-    assert viewer._clip.rect().width() == pytest.approx(20)
+    assert viewer.divider.clip.rect().left() == pytest.approx(50)
+    viewer.divider.line.setValue(80)
+    assert viewer.divider.clip.rect().left() == pytest.approx(80)
+    assert viewer.divider.clip.rect().width() == pytest.approx(20)
 
 
 def test_histogram_counts_fractions_of_pixels(qtbot):
@@ -104,7 +105,7 @@ def test_histogram_counts_fractions_of_pixels(qtbot):
     qtbot.addWidget(view)
     view.set_input(pixels)
     view.set_output(pixels * 0.4)
-    drawn_input, drawn_output = view.curve_data()
+    drawn_input, drawn_output = curve_data(view)
     assert drawn_input.sum() == pytest.approx(1.0) and drawn_output.sum() == pytest.approx(1.0)
 
 

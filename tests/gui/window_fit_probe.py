@@ -40,9 +40,9 @@ def main(settings_path: str) -> None:
     for index in range(1, window.pages.count()):
         window.pages.setCurrentIndex(index)
         measure(window.pages.tabText(index))
-    window.show_page("Inside the network").changed_first_box.setChecked(True)
+    window.pages.show_page("Inside the network").changed_first_box.setChecked(True)
     measure("most changed first")
-    window.show_page("Restore")
+    window.pages.show_page("Restore")
     measure("restore again")
     screen = app.primaryScreen().availableGeometry()
     print(json.dumps({"screen": [screen.width(), screen.height()], "seen": seen}))

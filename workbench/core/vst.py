@@ -53,13 +53,6 @@ def inverse_generalized_anscombe(stabilised: np.ndarray, a: float, b: float) -> 
     return (np.maximum(counts, 0.0) * a).astype(np.float32)
 
 
-def algebraic_inverse_generalized_anscombe(stabilised: np.ndarray, a: float, b: float) -> np.ndarray:
-    """The plain algebraic inverse of :func:`generalized_anscombe` (biased at low counts)."""
-    _check_gain(a)
-    d = np.asarray(stabilised, dtype=np.float64)
-    return ((a * d / 2) ** 2 / a - 0.375 * a - b / a).astype(np.float32)
-
-
 def _check_gain(a: float) -> None:
     if not a > 0:
         raise ParameterError(f"the Poisson gain a={a!r} must be positive for the Anscombe transform")

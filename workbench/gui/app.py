@@ -13,7 +13,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from . import collector
-from .shell.main_window import TITLE, MainWindow
+from .host import Host
+from .session import QtSession
+from .shell.main_window import TITLE, MainWindow, PageAttach
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ PAGES = (
     ("Train", "pages.train.page"),
     ("Sweep", "pages.sweep.page"),
 )
-"""(tab title, module under workbench.gui with an ``attach(window)``) of the window's central pages."""
+"""(tab title, module under workbench.gui with an ``attach(session, host)``) of the window's central pages."""
 
 
 def sample_paths() -> list[Path]:
@@ -57,13 +59,18 @@ def report_unexpected(kind: type[BaseException], error: BaseException, trace: Tr
 
 
 def add_pages(window: MainWindow) -> None:
-    """Give ``window`` its compare, DIP and viz pages, each built the first time it is shown."""
+    """Give ``window`` the pages of ``PAGES``, each built the first time it is shown."""
     for title, module in PAGES:
-        window.add_deferred_page(title, lambda module=module: _attach(module, window))
+        window.add_deferred_page(title, _attach(module))
 
 
-def _attach(module: str, window: MainWindow) -> None:
-    importlib.import_module(f"{__package__}.{module}").attach(window)
+def _attach(module: str) -> PageAttach:
+    """The ``attach(session, host)`` of page module ``module``, imported when it is called."""
+
+    def attach(session: QtSession, host: Host) -> object:
+        return importlib.import_module(f"{__package__}.{module}").attach(session, host)
+
+    return attach
 
 
 def build_window() -> MainWindow:

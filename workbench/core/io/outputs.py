@@ -104,8 +104,3 @@ class OutputPlan:
             if folder == made or folder in made.parents:
                 return True
         return False
-
-    def make_folders(self) -> None:
-        """Create the planned folders (call after :meth:`check`)."""
-        for folder in self.folders:
-            folder.mkdir(parents=True, exist_ok=True)

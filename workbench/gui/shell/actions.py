@@ -1,21 +1,27 @@
-"""The main window's actions, menus and toolbar, built once like a Designer ``setupUi``: each
-action becomes a ``*_action`` attribute of the window and runs one of its slots."""
+"""The main window's actions, menus and toolbar: :func:`build_actions` makes them once and returns
+them as a :class:`WindowActions`; each action runs a slot of the part it belongs to (the file
+controller, the Restore page, its viewer, the page stack)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
+from ..files import FileController
+from ..pages.restore.page import RestorePage
 from ..views.viewer import SIDE_BY_SIDE, SPLIT
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .page_stack import PageStack
 
 
 def make_action(
-    window: QMainWindow, text: str, slot, shortcut: QKeySequence | str | None = None, tip: str = ""
+    window: QMainWindow,
+    text: str,
+    slot: Callable[..., object],
+    shortcut: QKeySequence | str | None = None,
+    tip: str = "",
 ) -> QAction:
     """A window action running ``slot``, with its shortcut named in its tooltip."""
     action = QAction(text, window)
@@ -29,121 +35,179 @@ def make_action(
     return action
 
 
-def build_actions(window: MainWindow) -> None:
-    """Create the window's actions (as its ``*_action`` attributes), its menus and its toolbar."""
-    window.open_action = make_action(
-        window, "&Open…", window.choose_and_open, QKeySequence.StandardKey.Open, "Open an image or RAW file"
+@dataclass
+class WindowActions:
+    """The window's actions and the menus filled later (recent files, panels)."""
+
+    open: QAction
+    open_reference: QAction
+    export: QAction
+    batch: QAction
+    raw_options: QAction
+    quit: QAction
+    run: QAction
+    cancel: QAction
+    fit: QAction
+    actual: QAction
+    side: QAction
+    split: QAction
+    region: QAction
+    pages: list[QAction]
+    recent_menu: QMenu | None = None
+    panels_menu: QMenu | None = None
+
+    @property
+    def restore_only(self) -> tuple[QAction, ...]:
+        """The actions that act on the Restore page (enabled there only)."""
+        return (self.export, self.run, self.side, self.split, self.fit, self.actual, self.region)
+
+    def enable_restore(self, on_restore: bool, busy: bool) -> None:
+        """Enable the Restore page's actions on that page only, Cancel only while it runs a job."""
+        for action in self.restore_only:
+            action.setEnabled(on_restore)
+        self.cancel.setEnabled(on_restore and busy)
+
+    def name_pages(self, pages: PageStack) -> None:
+        """Ctrl+1 ... Ctrl+9 go to the pages in tab order (View > Go to page names them)."""
+        for index, action in enumerate(self.pages):
+            exists = index < pages.count()
+            action.setText(pages.tabText(index) if exists else "")
+            action.setVisible(exists)
+            action.setEnabled(exists)
+
+
+def build_actions(
+    window: QMainWindow,
+    files: FileController,
+    restore: RestorePage,
+    pages: PageStack,
+    docks: Sequence[QDockWidget],
+) -> WindowActions:
+    """Create the window's actions, its menus (``docks`` listed under View > Panels) and toolbar."""
+    viewer = restore.viewer
+    actions = WindowActions(
+        open=make_action(
+            window,
+            "&Open…",
+            files.choose_and_open,
+            QKeySequence.StandardKey.Open,
+            "Open an image or RAW file",
+        ),
+        open_reference=make_action(
+            window,
+            "Open &reference…",
+            files.choose_reference,
+            None,
+            "Open the clean image the input is scored against",
+        ),
+        export=make_action(
+            window,
+            "&Export result…",
+            restore.export_shown,
+            QKeySequence.StandardKey.Save,
+            "Export the shown result",
+        ),
+        batch=make_action(
+            window,
+            "&Batch…",
+            restore.open_batch,
+            "Ctrl+B",
+            "Restore every image of a folder with the selected method",
+        ),
+        raw_options=make_action(
+            window, "Camera RAW &options…", files.edit_raw_options, None, "How camera RAW files are developed"
+        ),
+        quit=make_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
+        run=make_action(window, "&Run", restore.run_method, "Ctrl+R", "Run the selected method"),
+        cancel=make_action(window, "&Cancel", restore.cancel_job, "Esc", "Stop the running job"),
+        fit=make_action(window, "&Fit to window", viewer.fit, "F", "Show the whole image"),
+        actual=make_action(window, "&100 %", viewer.actual_size, "1", "One image pixel per screen pixel"),
+        side=make_action(window, "&Side by side", lambda: viewer.set_mode(SIDE_BY_SIDE), "S"),
+        split=make_action(window, "Before/after &split", lambda: viewer.set_mode(SPLIT), "B"),
+        region=make_action(
+            window,
+            "Preview &region",
+            viewer.set_region_mode,
+            "P",
+            "Drag a rectangle on the image to try the method there first (Shift + drag does it any time)",
+        ),
+        pages=[
+            make_action(window, "", lambda _=False, n=index: pages.setCurrentIndex(n), f"Ctrl+{index + 1}")
+            for index in range(9)
+        ],
     )
-    window.open_reference_action = make_action(
-        window,
-        "Open &reference…",
-        window.choose_reference,
-        None,
-        "Open the clean image the input is scored against",
-    )
-    window.export_action = make_action(
-        window,
-        "&Export result…",
-        window.export_shown,
-        QKeySequence.StandardKey.Save,
-        "Export the shown result",
-    )
-    window.batch_action = make_action(
-        window,
-        "&Batch…",
-        window.open_batch,
-        "Ctrl+B",
-        "Restore every image of a folder with the selected method",
-    )
-    window.raw_options_action = make_action(
-        window, "Camera RAW &options…", window.edit_raw_options, None, "How camera RAW files are developed"
-    )
-    quit_action = make_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
-    window.run_action = make_action(window, "&Run", window.run_method, "Ctrl+R", "Run the selected method")
-    window.cancel_action = make_action(window, "&Cancel", window.cancel_job, "Esc", "Stop the running job")
-    window.fit_action = make_action(window, "&Fit to window", window.viewer.fit, "F", "Show the whole image")
-    window.actual_action = make_action(
-        window, "&100 %", window.viewer.actual_size, "1", "One image pixel per screen pixel"
-    )
-    window.side_action = make_action(window, "&Side by side", lambda: window.set_view_mode(SIDE_BY_SIDE), "S")
-    window.split_action = make_action(window, "Before/after &split", lambda: window.set_view_mode(SPLIT), "B")
-    window.region_action = make_action(
-        window,
-        "Preview &region",
-        window.viewer.set_region_mode,
-        "P",
-        "Drag a rectangle on the image to try the method there first (Shift + drag does it any time)",
-    )
-    window.region_action.setCheckable(True)
+    actions.region.setCheckable(True)
     modes = QActionGroup(window)
-    for action in (window.side_action, window.split_action):
+    for action in (actions.side, actions.split):
         action.setCheckable(True)
         modes.addAction(action)
-    window.side_action.setChecked(True)
+    actions.side.setChecked(True)
+    _build_menus(window, files, actions, docks)
+    _build_toolbar(window, actions, pages)
+    return actions
 
-    window.restore_actions = (
-        window.export_action,
-        window.run_action,
-        window.side_action,
-        window.split_action,
-        window.fit_action,
-        window.actual_action,
-        window.region_action,
-    )
-    window.page_actions = [
-        make_action(window, "", lambda _=False, n=index: window.pages.setCurrentIndex(n), f"Ctrl+{index + 1}")
-        for index in range(9)
-    ]
 
+def _build_menus(
+    window: QMainWindow, files: FileController, actions: WindowActions, docks: Sequence[QDockWidget]
+) -> None:
     menus = window.menuBar()
     file_menu = menus.addMenu("&File")
-    file_menu.addAction(window.open_action)
-    window.recent_menu = file_menu.addMenu("Open &recent")
-    window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
-    file_menu.addAction(window.open_reference_action)
-    file_menu.addAction(window.raw_options_action)
-    file_menu.addSeparator()
-    file_menu.addAction(window.export_action)
-    file_menu.addAction(window.batch_action)
-    file_menu.addSeparator()
-    file_menu.addAction(quit_action)
+    file_menu.addAction(actions.open)
+    actions.recent_menu = file_menu.addMenu("Open &recent")
+    recent = actions.recent_menu
+    recent.aboutToShow.connect(lambda: files.fill_recent_menu(recent))
+    for action in (actions.open_reference, actions.raw_options, None, actions.export, actions.batch, None):
+        _add(file_menu, action)
+    file_menu.addAction(actions.quit)
     run_menu = menus.addMenu("&Run")
-    run_menu.addAction(window.run_action)
-    run_menu.addAction(window.cancel_action)
+    run_menu.addAction(actions.run)
+    run_menu.addAction(actions.cancel)
     view_menu = menus.addMenu("&View")
-    view_actions = (window.side_action, window.split_action, None, window.fit_action, window.actual_action)
-    for action in (*view_actions, None, window.region_action, None):
-        if action is None:
-            view_menu.addSeparator()
-        else:
-            view_menu.addAction(action)
+    for action in (
+        actions.side,
+        actions.split,
+        None,
+        actions.fit,
+        actions.actual,
+        None,
+        actions.region,
+        None,
+    ):
+        _add(view_menu, action)
     pages_menu = view_menu.addMenu("&Go to page")
-    for action in window.page_actions:
+    for action in actions.pages:
         pages_menu.addAction(action)
-    window.panels_menu = view_menu.addMenu("&Panels")
-    for dock in (window.method_dock, window.degrade_dock, window.history_dock, window.histogram_dock):
-        window.panels_menu.addAction(dock.toggleViewAction())
+    actions.panels_menu = view_menu.addMenu("&Panels")
+    for dock in docks:
+        actions.panels_menu.addAction(dock.toggleViewAction())
 
+
+def _build_toolbar(window: QMainWindow, actions: WindowActions, pages: PageStack) -> None:
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("toolbar-main")
     toolbar.setMovable(False)
-    toolbar.addWidget(window.pages.tab_bar)
+    toolbar.addWidget(pages.tab_bar)
     toolbar.addSeparator()
     for action in (
-        window.open_action,
-        window.export_action,
+        actions.open,
+        actions.export,
         None,
-        window.run_action,
-        window.cancel_action,
+        actions.run,
+        actions.cancel,
         None,
-        window.side_action,
-        window.split_action,
-        window.fit_action,
-        window.actual_action,
+        actions.side,
+        actions.split,
+        actions.fit,
+        actions.actual,
         None,
-        window.region_action,
+        actions.region,
     ):
-        if action is None:
-            toolbar.addSeparator()
-        else:
-            toolbar.addAction(action)
+        _add(toolbar, action)
+
+
+def _add(menu: QMenu, action: QAction | None) -> None:
+    """Add ``action`` to ``menu`` (or a toolbar), a separator for None."""
+    if action is None:
+        menu.addSeparator()
+    else:
+        menu.addAction(action)

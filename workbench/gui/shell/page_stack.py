@@ -9,16 +9,39 @@ minimum size (a stack is as large as its largest page, and a window grows to its
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QStackedWidget, QTabBar, QWidget
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabBar,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
 
 
 class PageStack(QStackedWidget):
     """Pages by title, in tab order; ``tab_bar`` is the bar that switches them.
 
-    ``widget(i)`` and ``currentWidget()`` give the page itself, not the scroll area around it;
-    ``currentChanged(int)`` is the stack's signal, emitted when the shown page changes.
+    A page can be *deferred* (:meth:`add_deferred_page`): a placeholder stands in its place until
+    it is first shown, and only then is it built, so that its imports (torch) do not delay the
+    window's start. ``widget(i)`` and ``currentWidget()`` give the page itself, not the scroll
+    area around it.
+
+    Signals:
+        currentChanged(int): the stack's own, emitted when the shown page changes.
+        pages_changed(): a page was added (the tab titles changed).
     """
+
+    pages_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,7 +55,53 @@ class PageStack(QStackedWidget):
         self.tab_bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.tab_bar.currentChanged.connect(self.setCurrentIndex)
         self.currentChanged.connect(self._follow_stack)
+        self.currentChanged.connect(self._build_deferred_page)
         self._pages: list[QWidget] = []
+        self._deferred: dict[QWidget, Callable[[], None]] = {}
+
+    def add_page(self, title: str, page: QWidget) -> int:
+        """Show ``page`` as the page titled ``title`` (in the place of a deferred page of that
+        title, else as the last tab); returns its index."""
+        for index in range(self.count()):
+            placeholder = self.widget(index)
+            if self.tabText(index) == title and placeholder in self._deferred:
+                del self._deferred[placeholder]
+                self.replace_page(index, page).deleteLater()
+                return index
+        index = self.addTab(page, title)
+        self.pages_changed.emit()
+        return index
+
+    def add_deferred_page(self, title: str, build: Callable[[], None]) -> None:
+        """A page titled ``title`` that ``build()`` makes (through :meth:`add_page`) the first time
+        it is shown."""
+        placeholder = QLabel(f"Loading {title}…")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._deferred[placeholder] = build
+        self.addTab(placeholder, title)
+        self.pages_changed.emit()
+
+    def show_page(self, title: str) -> QWidget | None:
+        """Bring the page titled ``title`` to the front (building it if deferred); returns it."""
+        for index in range(self.count()):
+            if self.tabText(index) == title:
+                self.setCurrentIndex(index)
+                return self.currentWidget()
+        return None
+
+    def _build_deferred_page(self, index: int) -> None:
+        build = self._deferred.get(self.widget(index))
+        if build is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build()
+        except Exception as error:  # a page that cannot be built must not take the window down
+            log.exception("building a page failed")
+            QMessageBox.warning(self, "Cannot show this page", f"{type(error).__name__}: {error}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.setCurrentIndex(index)
 
     def addTab(self, page: QWidget, title: str) -> int:
         return self.insertTab(self.count(), page, title)

@@ -48,10 +48,6 @@ class HistogramView(pg.PlotWidget):
     def set_output(self, pixels: np.ndarray | None) -> None:
         self._draw(self._output, pixels)
 
-    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """The (input, output) per-bin fractions currently drawn."""
-        return self._input.yData, self._output.yData
-
     @staticmethod
     def _draw(curve: pg.PlotDataItem, pixels: np.ndarray | None) -> None:
         if pixels is None:

@@ -19,9 +19,8 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsRectItem,
     QSplitter,
     QStackedWidget,
@@ -33,6 +32,7 @@ from workbench.core.region import Rect
 
 from ..widgets.elided_label import ElidedLabel
 from .display import display_array, sample_text
+from .linked import BeforeAfterDivider, LinkedViews
 
 SIDE_BY_SIDE = "side"
 SPLIT = "split"
@@ -160,7 +160,7 @@ class ImageViewer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._canvas = (1, 1)
-        self._auto_fit = True
+        self.links = LinkedViews(padding=0.02)
         self._input_pane = _Pane("Input")
         self._output_pane = _Pane("Output")
         self._split_pane = _Pane(
@@ -179,15 +179,11 @@ class ImageViewer(QWidget):
         self._output_pane.view.addItem(self._region_out.item)
         self._region_out.item.setZValue(1)
         self._build_split_view()
-        for pane in (self._output_pane, self._split_pane):
-            pane.view.setXLink(self._input_pane.view)
-            pane.view.setYLink(self._input_pane.view)
         for pane in self._panes():
+            self.links.add(pane.view)
             pane.graphics.scene().sigMouseMoved.connect(
                 lambda position, view=pane.view: self._hover(view, position)
             )
-            pane.view.sigRangeChangedManually.connect(self._stop_auto_fit)
-            pane.view.sigResized.connect(self._refit)
             pane.view.on_region_drag = self._region_dragged
         for pane, outline in zip(self._panes(), self._outlines, strict=True):
             pane.view.addItem(outline)
@@ -210,20 +206,11 @@ class ImageViewer(QWidget):
         layout.addWidget(self.readout_label)
 
     def _build_split_view(self) -> None:
-        view = self._split_pane.view
-        view.addItem(self._before.item)
-        self._clip = QGraphicsRectItem()
-        self._clip.setPen(QPen(Qt.PenStyle.NoPen))
-        self._clip.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-        view.addItem(self._clip)
-        self._after.item.setParentItem(self._clip)
-        self._region_after.item.setParentItem(self._clip)
+        self._split_pane.view.addItem(self._before.item)
+        self.divider = BeforeAfterDivider(self._split_pane.view)
+        self.divider.after(self._after.item)
+        self.divider.after(self._region_after.item)
         self._region_after.item.setZValue(1)
-        self.divider = pg.InfiniteLine(pos=0, angle=90, movable=True, pen=pg.mkPen("#f5c542", width=2))
-        self.divider.setHoverPen(pg.mkPen("#ffe08a", width=3))
-        self.divider.setZValue(10)
-        self.divider.sigPositionChanged.connect(self._update_clip)
-        view.addItem(self.divider)
 
     def _panes(self) -> tuple[_Pane, _Pane, _Pane]:
         return self._input_pane, self._output_pane, self._split_pane
@@ -235,7 +222,8 @@ class ImageViewer(QWidget):
     def set_mode(self, mode: str) -> None:
         """SIDE_BY_SIDE or SPLIT; the zoom and pan are kept."""
         self._stack.setCurrentIndex(1 if mode == SPLIT else 0)
-        if self._auto_fit:
+        self.links.set_active(self._active_view())
+        if self.links.auto_fit:
             self.fit()
 
     def set_input(
@@ -260,11 +248,9 @@ class ImageViewer(QWidget):
         self._before.show(pixels, bit_depth, self._canvas_area())
         self._set_caption(self._input_pane, caption)
         self._set_caption(self._output_pane, "Output - run a method (Ctrl+R)")
-        self._update_clip()
+        self._set_canvas()
         if self._canvas != old_canvas:
-            self.divider.setBounds((0, self._canvas[1]))
-            self.divider.setValue(self._canvas[1] / 2)
-            if same_scene and not self._auto_fit:
+            if same_scene and not self.links.auto_fit:
                 self._rescale_view(old_canvas)
             else:
                 self.fit()
@@ -276,15 +262,18 @@ class ImageViewer(QWidget):
             self._canvas = tuple(pixels.shape[:2])
             self._input.show(self._input.pixels, self._input.bit_depth, self._canvas_area())
             self._before.show(self._before.pixels, self._before.bit_depth, self._canvas_area())
-            self.divider.setBounds((0, self._canvas[1]))
-            self.divider.setValue(self._canvas[1] / 2)
+            self._set_canvas()
             self._place_region()
             self.fit()
         self._show_region_pixels(None, 8)
         self._output.show(pixels, bit_depth, self._canvas_area())
         self._after.show(pixels, bit_depth, self._canvas_area())
         self._set_caption(self._output_pane, caption)
-        self._update_clip()
+
+    def _set_canvas(self) -> None:
+        height, width = self._canvas
+        self.links.set_canvas(width, height)
+        self.divider.set_canvas(width, height)
 
     def _canvas_area(self) -> QRectF:
         return QRectF(0, 0, self._canvas[1], self._canvas[0])
@@ -330,10 +319,6 @@ class ImageViewer(QWidget):
     def set_output_caption(self, caption: str) -> None:
         """Change the output view's caption only (e.g. to report a region's progress)."""
         self._set_caption(self._output_pane, caption)
-
-    def region_pixels(self) -> np.ndarray | None:
-        """The region result drawn over the output, or None."""
-        return self._region_out.pixels
 
     def _show_region_pixels(self, pixels: np.ndarray | None, bit_depth: int) -> None:
         area = self._region_area(self._region) if self._region is not None else QRectF()
@@ -391,40 +376,16 @@ class ImageViewer(QWidget):
     def _set_caption(pane: _Pane, text: str) -> None:
         pane.caption.setText(text)
 
-    def output_pixels(self) -> np.ndarray | None:
-        return self._output.pixels
-
     def fit(self) -> None:
         """Show the whole canvas (key F); it stays fitted when the window is resized, until the user zooms."""
-        self._auto_fit = True
-        self._active_view().setRange(QRectF(0, 0, self._canvas[1], self._canvas[0]), padding=0.02)
+        self.links.fit()
 
     def actual_size(self) -> None:
         """One canvas pixel per screen pixel, centred where the view is centred now (key 1)."""
-        self._auto_fit = False
-        view = self._active_view()
-        centre = view.viewRect().center()
-        width, height = max(view.width(), 1.0), max(view.height(), 1.0)
-        view.setRange(QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height), padding=0)
-
-    def zoom_factor(self) -> float:
-        """Screen pixels per canvas pixel of the visible view (1.0 at 100 %)."""
-        view = self._active_view()
-        return view.width() / max(view.viewRect().width(), 1e-9)
+        self.links.actual_size()
 
     def _active_view(self) -> pg.ViewBox:
         return self._split_pane.view if self.mode == SPLIT else self._input_pane.view
-
-    def _stop_auto_fit(self, *_args: object) -> None:
-        self._auto_fit = False
-
-    def _refit(self, view: pg.ViewBox, *_args: object) -> None:
-        if self._auto_fit and view is self._active_view():
-            self.fit()
-
-    def _update_clip(self) -> None:
-        left = float(np.clip(self.divider.value(), 0, self._canvas[1]))
-        self._clip.setRect(QRectF(left, 0, self._canvas[1] - left, self._canvas[0]))
 
     def readout_at(self, x: float, y: float) -> str:
         """The readout text for canvas point (x, y); a region's result counts as the output there."""

@@ -13,14 +13,12 @@ All computation is in :mod:`workbench.core.compare`; the job runs through a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -44,9 +42,11 @@ from PySide6.QtWidgets import (
 
 from workbench.core import compare, registry
 from workbench.core.errors import WorkbenchError
-from workbench.core.image import Image
 from workbench.core.problem import Problem, Task
 
+from ...host import Host
+from ...session import QtSession
+from ...views.linked import LinkedViews
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
 from ...workers.runner import JobRunner
@@ -59,22 +59,15 @@ RESULTS, ERRORS, NOISE, STRUCTURE = "results", "errors", "noise", "structure"
 class CompareView(QWidget):
     """Choose methods, run them in turn on one input, and compare the results.
 
+    It solves the problem given to :meth:`set_problem` (attached to the window: the session's).
+
     Args:
-        problem_source: returns the problem to solve (the window's ``current_problem``); without
-            it the view solves denoising of the image given to :meth:`set_image`.
         runner: the JobRunner to use; a private one is made when None.
     """
 
-    def __init__(
-        self,
-        problem_source: Callable[[], Problem] | None = None,
-        runner: JobRunner | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._problem_source = problem_source
-        self._observed: Image | None = None
-        self._reference: Image | None = None
+        self._listed: Task | None = None
         self._problem: Problem | None = None
         self.comparison: compare.Comparison | None = None
         self._count = 0
@@ -82,6 +75,7 @@ class CompareView(QWidget):
         self.runner = runner or JobRunner(self)
         self._panels: dict[str, ParamPanel] = {}
         self.tiles: list[Tile] = []
+        self.links = LinkedViews(padding=0.01)
         self.mode = RESULTS
         self._build()
         self._connect()
@@ -213,6 +207,7 @@ class CompareView(QWidget):
 
     def refresh_methods(self, task: Task) -> None:
         """List the methods for ``task``; ticks are kept by name, BM3D/CBM3D ticked the first time."""
+        self._listed = task
         ticked = set(self.checked_methods()) if self.methods.count() else set(compare.BASELINES)
         selected = (
             self.methods.currentItem().data(Qt.ItemDataRole.UserRole) if self.methods.currentItem() else None
@@ -229,13 +224,6 @@ class CompareView(QWidget):
                 self.methods.setCurrentItem(item)
         if self.methods.currentItem() is None and self.methods.count():
             self.methods.setCurrentRow(0)
-
-    def set_checked(self, names: list[str]) -> None:
-        """Tick exactly the methods called ``names``."""
-        for row in range(self.methods.count()):
-            item = self.methods.item(row)
-            state = item.data(Qt.ItemDataRole.UserRole) in names
-            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
 
     def checked_methods(self) -> list[str]:
         items = (self.methods.item(row) for row in range(self.methods.count()))
@@ -265,44 +253,37 @@ class CompareView(QWidget):
 
     # ----------------------------------------------------------------- inputs
 
-    def set_image(self, image: Image | None) -> None:
-        """A new input: earlier results are dropped, the input (and reference) tiles are shown."""
+    def set_problem(self, problem: Problem | None) -> None:
+        """Solve ``problem`` (task, mask, kernel, reference included); None: no input.
+
+        A new observed image or reference drops the results (cancelling a running comparison);
+        a new task of the same input only lists that task's methods.
+        """
+        old, self._problem = self._problem, problem
+        if problem is not None and problem.task is not self._listed:
+            self.refresh_methods(problem.task)
+        same = old is not None and problem is not None
+        if same and old.observed is problem.observed and old.reference is problem.reference:
+            return
         self.runner.cancel()
-        self._observed, self._reference = image, None
         self._name_baseline()
-        self._show_inputs()
-
-    def set_reference(self, image: Image | None) -> None:
-        self._reference = image
-        self._show_inputs()
-
-    def set_problem(self, problem: Problem) -> None:
-        """Solve ``problem`` (task, mask, kernel, reference included) instead of plain denoising."""
-        self._problem = problem
-        self._observed, self._reference = problem.observed, problem.reference
-        self._name_baseline()
-        self.refresh_methods(problem.task)
         self._show_inputs()
 
     def problem(self) -> Problem:
         """The problem the next comparison solves.
 
         Raises:
-            ParameterError: no image yet (from the window's problem source).
+            WorkbenchError: no image yet.
         """
-        if self._problem_source is not None:
-            return self._problem_source()
-        if self._problem is not None:
-            return self._problem
-        if self._observed is None:
+        if self._problem is None:
             raise WorkbenchError("open an image first")
-        return Problem(self._observed, reference=self._reference)
+        return self._problem
 
     def baseline_name(self) -> str:
         """The baseline's name as the header, tiles and table give it: CBM3D for a colour input."""
         if self.comparison is not None and self.comparison.baseline is not None:
             return self.comparison.baseline.method.upper()
-        colour = self._observed is not None and self._observed.is_color
+        colour = self._problem is not None and self._problem.observed.is_color
         return "CBM3D" if colour else "BM3D"
 
     def _name_baseline(self) -> None:
@@ -314,12 +295,12 @@ class CompareView(QWidget):
         self.comparison = None
         self.export_button.setEnabled(False)
         self.table.setRowCount(0)
-        if self._observed is None:
+        if self._problem is None:
             self._set_tiles([])
             return
-        tiles = [("Input", self._observed.pixels, ("Input",))]
-        if self._reference is not None:
-            tiles.append(("Reference", self._reference.pixels, ("Reference", "clean")))
+        tiles = [("Input", self._problem.observed.pixels, ("Input",))]
+        if self._problem.reference is not None:
+            tiles.append(("Reference", self._problem.reference.pixels, ("Reference", "clean")))
         self._set_tiles(tiles)
 
     # -------------------------------------------------------------------- run
@@ -480,8 +461,11 @@ class CompareView(QWidget):
         for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
             tile.show_image(pixels, lines)
         self._fit_tile_heights()
-        if tiles and self._auto_fit:
-            self.fit()
+        if tiles:
+            height, width = tiles[0][1].shape[:2]
+            self.links.set_canvas(width, height)
+            if self.links.auto_fit:
+                self.fit()
 
     def _rebuild_grid(self, names: list[str]) -> None:
         for tile in self.tiles:
@@ -492,36 +476,20 @@ class CompareView(QWidget):
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 0)
         self.grid.setRowStretch(-(-len(names) // columns), 1)
+        self.links.clear()
         for index, tile in enumerate(self.tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
-            if index:
-                tile.view.setXLink(self.tiles[0].view)
-                tile.view.setYLink(self.tiles[0].view)
-            tile.view.sigRangeChangedManually.connect(self._stop_auto_fit)
-            tile.view.sigResized.connect(self._refit)
+            self.links.add(tile.view)
         for combo, default in ((self.swipe_a, 0), (self.swipe_b, len(names) - 1)):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(names)
             combo.setCurrentIndex(default)
             combo.blockSignals(False)
-        self._auto_fit = True
-
-    _auto_fit = True
 
     def fit(self) -> None:
         """Show the whole image in every tile; it stays fitted as the tiles resize, until the user zooms."""
-        self._auto_fit = True
-        if self.tiles and self.tiles[0].pixels is not None:
-            height, width = self.tiles[0].pixels.shape[:2]
-            self.tiles[0].view.setRange(QRectF(0, 0, width, height), padding=0.01)
-
-    def _stop_auto_fit(self, *_args: object) -> None:
-        self._auto_fit = False
-
-    def _refit(self, *_args: object) -> None:
-        if self._auto_fit:
-            self.fit()
+        self.links.fit()
 
     def _update_swipe(self, *_args: object) -> None:
         swiping = self.swipe_box.isChecked() and len(self.tiles) > 1
@@ -564,22 +532,10 @@ def grid_columns(count: int) -> int:
     return math.ceil(count / rows)
 
 
-def attach(window) -> CompareView:
-    """Add a Compare page to ``window`` (a MainWindow) and keep it on the window's current input."""
-    view = CompareView(problem_source=window.current_problem)
-    window.add_page("Compare", view)
-    window.image_changed.connect(view.set_image)
-    window.reference_changed.connect(view.set_reference)
-    window.image_changed.connect(lambda _image: view.refresh_methods(window.selector.task))
-    window.selector.task_chosen.connect(view.refresh_methods)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(view.shutdown)
-    try:
-        problem = window.current_problem()
-    except WorkbenchError:
-        return view
-    view.set_image(problem.observed)
-    view.set_reference(problem.reference)
-    view.refresh_methods(problem.task)
+def attach(session: QtSession, host: Host) -> CompareView:
+    """Add a Compare page that solves the session's problem and lists the methods of its task."""
+    view = CompareView()
+    host.add_page("Compare", view, shutdown=view.shutdown)
+    session.task_changed.connect(view.refresh_methods)
+    session.follow_problem(view.set_problem)
     return view

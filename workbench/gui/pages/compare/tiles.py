@@ -1,14 +1,15 @@
-"""The pictures of the compare page: a captioned tile per image, and a swipe view over two tiles."""
+"""The pictures of the compare page: a captioned tile per image, and a swipe view over two tiles
+(the divider of :mod:`workbench.gui.views.linked`, as in the Restore page's split view)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...views.display import display_array
+from ...views.linked import BeforeAfterDivider
 from ...views.viewer import BACKGROUND
 
 PAPER = BACKGROUND
@@ -86,18 +87,10 @@ class SwipeView(QWidget):
         self.left = pg.ImageItem(axisOrder="row-major")
         self.right = pg.ImageItem(axisOrder="row-major")
         self.view.addItem(self.left)
-        self.clip = QGraphicsRectItem()
-        self.clip.setPen(QPen(Qt.PenStyle.NoPen))
-        self.clip.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
-        self.view.addItem(self.clip)
-        self.right.setParentItem(self.clip)
-        self.divider = pg.InfiniteLine(pos=0, angle=90, movable=True, pen=pg.mkPen("#f5c542", width=2))
-        self.divider.setZValue(10)
-        self.divider.sigPositionChanged.connect(self._update_clip)
-        self.view.addItem(self.divider)
+        self.divider = BeforeAfterDivider(self.view)
+        self.divider.after(self.right)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self._size = (1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.graphics, 1)
@@ -111,14 +104,5 @@ class SwipeView(QWidget):
         for item, tile in ((self.left, left), (self.right, right)):
             item.setImage(display_array(tile.pixels), levels=(0, 255), autoLevels=False)
             item.setRect(QRectF(0, 0, width, height))
-        if self._size != (height, width):
-            self._size = (height, width)
-            self.divider.setBounds((0, width))
-            self.divider.setValue(width / 2)
+        self.divider.set_canvas(width, height)
         self.caption.setText(f"<b>{left.name}</b> (left) ⟷ <b>{right.name}</b> (right) - drag the divider")
-        self._update_clip()
-
-    def _update_clip(self) -> None:
-        height, width = self._size
-        left = float(np.clip(self.divider.value(), 0, width))
-        self.clip.setRect(QRectF(left, 0, width - left, height))

@@ -35,13 +35,18 @@ from workbench.core.jobs import resolve_device
 from workbench.core.loss_choices import LABELS as LOSS_LABELS
 from workbench.core.loss_choices import LOSSES
 from workbench.core.problem import Problem, Task
+from workbench.core.result import make_result
+from workbench.core.session import Session
 
+from ...host import Host
+from ...session import QtSession
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
 from ...views.run_colours import run_colour, run_pen
 from ...widgets.elided_label import ElidedLabel
 from ...widgets.forms import button_grid, float_spin, int_spin, push_button
 from ...workers.runner import JobRunner
+from ..network_page import attach_network_page
 from .run import DipFeed, RunCurves, averaging_steps, dip_job
 
 CONTROLS_WIDTH = 300
@@ -468,31 +473,25 @@ def _display(pixels: np.ndarray) -> np.ndarray:
     return pixels[:, :, 0] if pixels.shape[2] == 1 else pixels
 
 
-def attach(window) -> DipPanel:
-    """Add a 'Deep Image Prior' panel to ``window`` (a MainWindow), following its problem and device.
+def attach(session: QtSession, host: Host) -> DipPanel:
+    """Add a 'Deep Image Prior' page that solves the session's problem on the host's device.
 
-    A kept run goes into the window's history and output view like any other method's result.
+    A kept run goes into the session's history (and the Restore page's output view) like any
+    other method's result.
     """
     panel = DipPanel()
-    window.add_network_page("Deep Image Prior", panel)
-    panel.run_finished.connect(lambda outcome: _show_in_window(window, panel, outcome))
+    attach_network_page(session, host, "Deep Image Prior", panel)
+    panel.run_finished.connect(lambda outcome: _keep(session.model, panel, outcome))
     return panel
 
 
-def _show_in_window(window, panel: DipPanel, outcome: DipOutcome) -> None:
-    """Put a kept DIP output into the window's history and output view."""
-    from workbench.core import pipeline
-    from workbench.core.pipeline import Result
-
+def _keep(session: Session, panel: DipPanel, outcome: DipOutcome) -> None:
+    """Put a kept DIP output into the session's history."""
     problem = panel.problem
-    image = problem.observed.with_pixels(outcome.pixels)
-    psnr = ssim = None
-    if problem.reference is not None:
-        psnr, ssim = pipeline.score(outcome.pixels, problem.reference.pixels)
     seconds = outcome.records[-1].seconds if outcome.records else 0.0
     params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
-    result = Result(image, "dip", params, seconds, psnr, ssim, extras={"dip_output": outcome.description})
-    window.add_result(result, "Deep Image Prior", describe_problem(problem))
+    result = make_result(problem, outcome.pixels, "dip", params, seconds, {"dip_output": outcome.description})
+    session.add_result(result, "Deep Image Prior", describe_problem(problem))
 
 
 def describe_problem(problem: Problem) -> str:

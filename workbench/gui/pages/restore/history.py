@@ -1,82 +1,21 @@
-"""The history of results: one row per finished run with thumbnail, method, parameters, metrics and time."""
+"""The history dock: one row per finished run (a :class:`~workbench.core.history.HistoryEntry`)
+with thumbnail, method, parameters, metrics and time."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from workbench.core import registry
-from workbench.core.errors import ParameterError
-from workbench.core.params import ParamSpec
-from workbench.core.pipeline import Result
+from workbench.core.history import HistoryEntry
 
 from ...views.display import thumbnail
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-CHANNEL_NAMES = ("R", "G", "B")
-
-
-def noise_text(sigma: object) -> str:
-    """An estimated noise level (8-bit units; one number, or one per channel) as "noise σ 12.3"
-    or "noise σ R 12.3 G 11.8 B 14.0"; empty when there is none."""
-    if isinstance(sigma, (int, float)):
-        return f"noise σ {sigma:.1f}"
-    if isinstance(sigma, (list, tuple)) and sigma:
-        names = CHANNEL_NAMES if len(sigma) == 3 else [f"c{index}" for index in range(len(sigma))]
-        return "noise σ " + " ".join(
-            f"{name} {float(level):.1f}" for name, level in zip(names, sigma, strict=True)
-        )
-    return ""
-
-
-@dataclass
-class HistoryEntry:
-    """A finished run: the result, the method's label and what input it was run on."""
-
-    result: Result
-    label: str
-    input_caption: str
-    finished_at: datetime = field(default_factory=datetime.now)
-
-    def metrics_text(self) -> str:
-        """PSNR and SSIM (or "no reference"), the PSNR estimated without the reference when the run
-        estimated it, then the noise level the method estimated, if it did."""
-        parts = [
-            "no reference"
-            if self.result.psnr is None
-            else f"PSNR {self.result.psnr:.2f} dB · SSIM {self.result.ssim:.3f}"
-        ]
-        if self.result.psnr_est is not None:
-            parts.append(f"est. {self.result.psnr_est:.2f} dB")
-        noise = noise_text(self.result.extras.get("sigma"))
-        if noise:
-            parts.append(noise)
-        return " · ".join(parts)
-
-    def params_text(self) -> str:
-        """The parameters as the method's spec shows them (a weight file by its name, none as
-        what it means); a method the registry does not hold shows them plainly."""
-        try:
-            spec = registry.get(self.result.method).params
-        except ParameterError:
-            spec = ParamSpec()
-        return spec.summary(self.result.params) or "defaults"
-
-    def text(self) -> str:
-        """Three lines: method and time; metrics and duration; parameters."""
-        return (
-            f"{self.label}  ·  {self.finished_at:%H:%M:%S}\n"
-            f"{self.metrics_text()}  ·  {self.result.seconds:.2f} s\n"
-            f"{self.params_text()}"
-        )
 
 
 class HistoryList(QListWidget):
-    """Results, newest first; selecting one emits it so the window can show or export it again.
+    """Results, newest first; selecting one emits it so the page can show or export it again.
 
     Signals:
         entry_chosen(object): the HistoryEntry of the selected row.

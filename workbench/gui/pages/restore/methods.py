@@ -219,9 +219,6 @@ class PresetStore:
     def save(self, method: str, name: str, values: dict[str, Any]) -> None:
         self.settings.setValue(f"presets/{method}/{name}", json.dumps(values))
 
-    def delete(self, method: str, name: str) -> None:
-        self.settings.remove(f"presets/{method}/{name}")
-
 
 TUNE_CRITERIA = (
     ("SURE", "sure", "Stein's unbiased risk estimate at the known or estimated Gaussian noise level"),

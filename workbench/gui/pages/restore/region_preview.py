@@ -14,15 +14,18 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.pipeline import Result
+from workbench.core.history import HistoryEntry
 from workbench.core.problem import Problem
 from workbench.core.region import Rect, restore_region
 from workbench.core.registry import Method
+from workbench.core.result import Result
+from workbench.core.session import Session
 
+from ...files import input_pending
+from ...host import Host
 from ...views.captions import describe_region, first_step
 from ...views.viewer import ImageViewer
 from ...workers.runner import JobRunner
-from .history import HistoryEntry
 
 REFRESH_MS = 350
 """How long parameters must rest before a marked region is restored again."""
@@ -32,42 +35,36 @@ RunRequest = Callable[[], tuple[Method, Problem, dict]]
 
 
 class RegionPreview(QObject):
-    """Restores the viewer's marked region with the window's selected method.
+    """Restores the viewer's marked region with the Restore page's selected method.
 
     Args:
         viewer: where regions are marked and results drawn.
-        request: the window's next run (method, problem, parameter values).
-        ready: False while the window cannot run anything yet (a RAW still developing).
-        device: the torch device name chosen in the window.
-        input_caption: how the window names its input (for the scores' line).
-        restore_output: shows the output view as it was before the region was marked.
-        error: shows a failure to the user (title, message).
+        request: the page's next run (method, problem, parameter values).
+        session: what is open (a pending input makes a preview wait; the input's caption).
+        host: the device to run on, and where failures are told.
 
     Signals:
         busy_changed(bool): a region job started (True) or the worker went idle (False).
+        ended(): the region was cleared, or its job failed or was cancelled: the output view
+            should show again what it showed before.
     """
 
     busy_changed = Signal(bool)
+    ended = Signal()
 
     def __init__(
         self,
         viewer: ImageViewer,
         request: RunRequest,
-        ready: Callable[[], bool],
-        device: Callable[[], str],
-        input_caption: Callable[[], str],
-        restore_output: Callable[[], None],
-        error: Callable[[str, str], None],
+        session: Session,
+        host: Host,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.viewer = viewer
         self._request = request
-        self._ready = ready
-        self._device = device
-        self._input_caption = input_caption
-        self._restore_output = restore_output
-        self._error = error
+        self._session = session
+        self._host = host
         self.runner = JobRunner(self)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -86,12 +83,12 @@ class RegionPreview(QObject):
 
         False (with a dialog saying why) when it cannot start.
         """
-        if not self._ready():
+        if input_pending(self._session, self._host):
             return False
         try:
             method, problem, values = self._request()
         except WorkbenchError as error:
-            self._error("Cannot preview the region", str(error))
+            self._host.show_error("Cannot preview the region", str(error))
             return False
         self.viewer.set_region(rect)
         self._job = (rect, method.label)
@@ -99,7 +96,9 @@ class RegionPreview(QObject):
         self.viewer.set_output_caption(
             f"Output - {method.label} on the region {describe_region(rect)}: {doing}"
         )
-        self.runner.start(lambda ctx: restore_region(problem, rect, method.name, values, ctx), self._device())
+        self.runner.start(
+            lambda ctx: restore_region(problem, rect, method.name, values, ctx), self._host.device()
+        )
         self.busy_changed.emit(True)
         return True
 
@@ -127,7 +126,7 @@ class RegionPreview(QObject):
         else:
             self.runner.cancel()
             self._job = None
-            self._restore_output()
+            self.ended.emit()
 
     def _on_progress(self, fraction: float, message: str) -> None:
         if self._job is not None:
@@ -142,7 +141,7 @@ class RegionPreview(QObject):
             return
         rect, label = self._job
         self._job = None
-        metrics = HistoryEntry(result, label, self._input_caption()).metrics_text()
+        metrics = HistoryEntry(result, label, self._session.input_caption).metrics_text()
         self.viewer.show_region_result(
             result.image.pixels,
             result.image.bit_depth,
@@ -156,10 +155,10 @@ class RegionPreview(QObject):
             return
         label = self._job[1]
         self._job = None
-        self._restore_output()
-        self._error(f"{label} failed on the region", message)
+        self.ended.emit()
+        self._host.show_error(f"{label} failed on the region", message)
 
     def _on_cancelled(self) -> None:
         if self._job is not None:
             self._job = None
-            self._restore_output()
+            self.ended.emit()

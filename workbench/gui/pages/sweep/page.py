@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -53,6 +52,8 @@ from workbench.core.sweep import (
 from workbench.core.sweep.charts import Chart, Series
 from workbench.core.sweep.executors import available_cores
 
+from ...host import Host
+from ...session import QtSession
 from ...workers.runner import JobRunner
 
 REFRESH_MS = 300
@@ -347,14 +348,11 @@ def _number(value: float | None, spec: str) -> str:
     return format(value, spec)
 
 
-def attach(window) -> SweepView:
-    """Add a Sweep page to ``window``, starting from its current method and parameter values."""
+def attach(session: QtSession, host: Host) -> SweepView:
+    """Add a Sweep page, starting from the method and values selected on the Restore page."""
     view = SweepView()
-    name = window.selector.current_method()
-    if name and window.selector.task is Task.DENOISE:
-        view.set_method(name, window.params_box.values())
-    window.add_page("Sweep", view)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(view.shutdown)
+    choice = session.model.method
+    if choice is not None and session.model.task is Task.DENOISE:
+        view.set_method(choice.name, choice.values)
+    host.add_page("Sweep", view, shutdown=view.shutdown)
     return view

@@ -32,13 +32,17 @@ from PySide6.QtWidgets import (
 from workbench.core.errors import WorkbenchError
 from workbench.core.pipeline import Result
 from workbench.core.problem import Problem
+from workbench.core.session import Session
 from workbench.core.train.session import PreparedRun, training_card
 from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import Trainer
 
 from ...dialogs import export as export_dialog
+from ...host import Host
+from ...session import QtSession
 from ...widgets.forms import button_grid, push_button
 from ...workers.runner import JobRunner
+from ..network_page import attach_network_page
 from .form import MODE_LABELS, TrainForm
 from .plots import EARLIER_COLOURS, TrainPlots
 from .run import (
@@ -389,21 +393,21 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
-def attach(window) -> TrainPanel:
-    """Add a 'Train' page to ``window`` (a MainWindow), following its image and device.
+def attach(session: QtSession, host: Host) -> TrainPanel:
+    """Add a 'Train' page that trains on the session's image (blind-spot) and the host's device.
 
-    A run's network becomes the window's live network; an applied network's output goes into the
-    window's history and output view like any other method's result.
+    A run's network becomes the session's live network; an applied network's output goes into
+    the session's history like any other method's result.
     """
     panel = TrainPanel()
-    window.add_network_page("Train", panel)
-    panel.applied.connect(lambda result: _show_in_window(window, panel, result))
+    attach_network_page(session, host, "Train", panel)
+    panel.applied.connect(lambda result: _keep(session.model, panel, result))
     return panel
 
 
-def _show_in_window(window, panel: TrainPanel, result: Result) -> None:
-    """Put an applied network's output into the window's history and output view."""
+def _keep(session: Session, panel: TrainPanel, result: Result) -> None:
+    """Put an applied network's output into the session's history."""
     label = f"Trained {MODE_LABELS[panel.run_settings.mode]} ({panel.trainer.config.architecture})"
     image = result.image
     name = Path(image.source).name if image.source else "degraded image"
-    window.add_result(result, label, f"{name}, {image.width}×{image.height}")
+    session.add_result(result, label, f"{name}, {image.width}×{image.height}")

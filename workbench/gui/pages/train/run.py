@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.jobs import RunContext
-from workbench.core.pipeline import Result, score
 from workbench.core.problem import Problem
+from workbench.core.result import Result, make_result
 from workbench.core.train.session import PreparedRun, denoise_with, noise_level, prepare_run
 from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import StepRecord, Trainer
@@ -182,11 +182,6 @@ def apply_job(trainer: Trainer, settings: TrainSettings, problem: Problem):
             "steps": trainer.step_count,
             "sigma": round(sigma, 2),
         }
-        result = Result(
-            problem.observed.with_pixels(pixels), f"trained_{trainer.config.architecture}", params, seconds
-        )
-        if problem.reference is not None:
-            result.psnr, result.ssim = score(pixels, problem.reference.pixels)
-        return result
+        return make_result(problem, pixels, f"trained_{trainer.config.architecture}", params, seconds)
 
     return run

@@ -10,13 +10,11 @@ and drawn on the GUI thread, so it can follow a network that is being trained el
 
 from __future__ import annotations
 
-import contextlib
 import copy
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -40,6 +38,8 @@ from workbench.core.viz import (
 )
 from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_model
 
+from ...host import Host
+from ...session import QtSession
 from ...workers.runner import JobRunner
 from .erf_tab import EffectiveFieldTab, FieldResult
 from .features_tab import FeatureMapsTab
@@ -297,20 +297,15 @@ def _erf_job(
     return FieldResult(field, report, log_heat(field.heat), mass_profile(field.heat, at, reach))
 
 
-def attach(window) -> VizPanel:
-    """Add an 'Inside the network' page to ``window`` (a MainWindow): it follows the window's current
-    image and offers the network a DIP run (or training) is optimising as the 'live network'."""
+def attach(session: QtSession, host: Host) -> VizPanel:
+    """Add an 'Inside the network' page: it follows the session's image and offers the network a
+    DIP run (or training) is optimising as the 'live network'."""
     panel = VizPanel()
-    window.add_page("Inside the network", panel)
-    window.image_changed.connect(panel.set_image)
-    window.live_network.connect(panel.set_model)
-    if window.live_net is not None:
-        panel.set_model(window.live_net)
+    host.add_page("Inside the network", panel, shutdown=panel.shutdown)
+    session.live_network.connect(panel.set_model)
+    if session.model.live_net is not None:
+        panel.set_model(session.model.live_net)
     else:
         panel.network()
-    with contextlib.suppress(WorkbenchError):
-        panel.set_image(window.current_problem().observed)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(panel.shutdown)
+    session.follow_image(panel.set_image)
     return panel

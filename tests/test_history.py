@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from workbench.core.history import HistoryEntry
 from workbench.core.image import Image
-from workbench.core.pipeline import Result
-from workbench.gui.pages.restore.history import HistoryEntry
+from workbench.core.result import Result
 
 
 def entry(method: str, params: dict) -> HistoryEntry:
