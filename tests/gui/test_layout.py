@@ -18,7 +18,7 @@ def test_the_window_is_split_into_sub_packages():
     top = {name.split(".")[2] for name in GUI_MODULES}
     assert top == {"app", "collector", "dialogs", "pages", "shell", "views", "widgets", "workers"}
     pages = {name.split(".")[3] for name in GUI_MODULES if name.startswith("workbench.gui.pages.")}
-    assert pages == {"compare", "dip", "live", "restore", "sweep", "train", "viz"}
+    assert pages == {"compare", "dip", "live", "pnp", "restore", "sweep", "train", "viz"}
 
 
 def test_every_window_module_imports_in_a_fresh_interpreter():
