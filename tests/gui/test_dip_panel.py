@@ -51,6 +51,7 @@ def test_pause_holds_resume_continues_and_stop_keeps(panel, qtbot):
     qtbot.waitUntil(lambda: panel.stepper.iteration >= 2, timeout=30_000)
     panel.pause_button.click()
     assert panel.resume_button.isEnabled() and not panel.pause_button.isEnabled()
+    assert panel.status.text().endswith("· paused")
     qtbot.wait(300)
     held = panel.stepper.iteration
     qtbot.wait(300)

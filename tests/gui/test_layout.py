@@ -30,7 +30,7 @@ def test_the_window_is_split_into_sub_packages():
         "workers",
     }
     pages = {name.split(".")[3] for name in GUI_MODULES if name.startswith("workbench.gui.pages.")}
-    assert pages == {"compare", "dip", "network_page", "restore", "sweep", "train", "viz"}
+    assert pages == {"compare", "dip", "live", "network_page", "pnp", "restore", "sweep", "train", "viz"}
 
 
 def test_every_window_module_imports_in_a_fresh_interpreter():

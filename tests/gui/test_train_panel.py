@@ -80,6 +80,34 @@ def test_a_run_draws_loss_and_validation_curves_and_cancel_keeps_its_network(pan
     assert panel.save_button.isEnabled() and panel.start_button.isEnabled()
 
 
+def test_pause_holds_resume_continues_and_stop_and_keep_leaves_a_network_to_save(panel, qtbot, tmp_path):
+    panel.form.steps.setValue(1_000_000)
+    assert panel.start()
+    qtbot.waitUntil(lambda: panel.trainer is not None and panel.trainer.step_count >= 2, timeout=60_000)
+    panel.pause_button.click()
+    assert panel.resume_button.isEnabled() and not panel.pause_button.isEnabled()
+    assert panel.status.text().endswith("· paused")
+    qtbot.wait(300)
+    held = panel.trainer.step_count
+    qtbot.wait(300)
+    assert panel.trainer.step_count == held
+    panel.resume_button.click()
+    assert not panel.status.text().endswith("paused")
+    qtbot.waitUntil(lambda: panel.trainer.step_count > held, timeout=30_000)
+    with qtbot.waitSignal(panel.run_finished, timeout=30_000) as finished:
+        panel.stop_button.click()
+    trainer = finished.args[0]
+    assert not trainer.done and trainer.validation[-1][0] == trainer.step_count
+    assert panel.curves.val_steps[-1] == trainer.step_count
+    assert "Stopped and kept" in panel.status.text()
+    assert panel.previews.right_image.image is not None and panel.previews.left_image.image is not None
+    assert panel.save_button.isEnabled() and not panel.stop_button.isEnabled()
+    assert panel.save_to(tmp_path / "early.pt")
+    card = load_weights(tmp_path / "early.pt").card
+    assert card["steps"] == trainer.step_count
+    assert card["stopped_early"] == f"at step {trainer.step_count} of 1000000"
+
+
 def test_a_finished_run_validates_at_both_ends_on_a_held_out_image(panel, qtbot):
     trainer = train(panel, qtbot)
     assert trainer.step_count == 4

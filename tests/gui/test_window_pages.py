@@ -63,6 +63,7 @@ def test_the_app_window_has_compare_dip_and_viz_pages_that_follow_the_open_image
         "Restore",
         "Compare",
         "Deep Image Prior",
+        "Plug-and-play",
         "Inside the network",
         "Train",
         "Sweep",

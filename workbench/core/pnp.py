@@ -42,7 +42,7 @@ from scipy.ndimage import gaussian_filter
 from .dip.forward import task_operator
 from .image import Image, from_tensor, to_tensor
 from .jobs import RunContext
-from .live import LiveControls
+from .live import LiveControls, stopped_by
 from .metrics import psnr
 from .operators import linear
 from .params import AUTO
@@ -110,6 +110,11 @@ class PnpOutcome:
     pixels: np.ndarray
     records: list[PnpRecord] = field(default_factory=list)
     stop_reason: str = "done"
+
+    @property
+    def stopped_by(self) -> str:
+        """How the run ended, in words ("the end of its schedule", "the user")."""
+        return stopped_by(self.stop_reason)
 
 
 def schedule(settings: PnpSettings, noise_sigma: float) -> np.ndarray:

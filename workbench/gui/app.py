@@ -24,6 +24,7 @@ SAMPLE_REFERENCE = "sample.png"
 PAGES = (
     ("Compare", "pages.compare.page"),
     ("Deep Image Prior", "pages.dip.page"),
+    ("Plug-and-play", "pages.pnp.page"),
     ("Inside the network", "pages.viz.page"),
     ("Train", "pages.train.page"),
     ("Sweep", "pages.sweep.page"),

@@ -5,6 +5,10 @@ context's callbacks into queued signals, so every slot connected to a
 :class:`JobRunner` runs on the GUI thread. Progress is thinned to
 ``PROGRESS_INTERVAL`` seconds on the worker side and previews are throttled by
 the context itself, so a chatty job cannot flood the GUI event queue.
+
+Whoever owns a runner hears how its jobs end the same way: it is a :class:`JobOwner` (three
+methods, ``job_finished``, ``job_failed``, ``job_cancelled``) and :func:`owned_runner` connects
+them, once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -63,11 +68,23 @@ class _JobThread(QThread):
     errored = Signal(int, str)
     stopped = Signal(int)
 
-    def __init__(self, job_id: int, fn: JobFunction, device: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        job_id: int,
+        fn: JobFunction,
+        device: str,
+        cancel_event: threading.Event | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.job_id = job_id
         self._fn = fn
-        self.ctx = RunContext(device=device, on_progress=self._report, on_preview=self._show)
+        self.ctx = RunContext(
+            device=device,
+            on_progress=self._report,
+            on_preview=self._show,
+            cancel_event=cancel_event or threading.Event(),
+        )
         self._last_progress = -1e9
 
     def _report(self, fraction: float, message: str) -> None:
@@ -126,11 +143,17 @@ class JobRunner(QObject):
         self._current: _JobThread | None = None
         self._threads: set[_JobThread] = set()
 
-    def start(self, fn: JobFunction, device: str = "auto") -> None:
-        """Run ``fn(ctx)`` in a new worker thread, cancelling any job still running."""
+    def start(
+        self, fn: JobFunction, device: str = "auto", cancel_event: threading.Event | None = None
+    ) -> None:
+        """Run ``fn(ctx)`` in a new worker thread, cancelling any job still running.
+
+        ``cancel_event`` becomes the context's: a job built beforehand around a context of its own
+        (a plug-and-play denoiser's) is cancelled with it.
+        """
         self.cancel()
         self._next_id += 1
-        thread = _JobThread(self._next_id, fn, device)
+        thread = _JobThread(self._next_id, fn, device, cancel_event)
         thread.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         thread.previewed.connect(self._on_preview, Qt.ConnectionType.QueuedConnection)
         thread.succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
@@ -209,3 +232,26 @@ class JobRunner(QObject):
             thread.wait()
             self._threads.discard(thread)
             thread.deleteLater()
+
+
+class JobOwner(Protocol):
+    """What owns a runner hears how each of its jobs ended, on the GUI thread."""
+
+    def job_finished(self, outcome: object) -> None:
+        """The job returned ``outcome``."""
+
+    def job_failed(self, message: str) -> None:
+        """The job raised; ``message`` is one readable line."""
+
+    def job_cancelled(self) -> None:
+        """The job stopped because it was cancelled."""
+
+
+def owned_runner(owner: JobOwner, runner: JobRunner | None = None) -> JobRunner:
+    """``runner`` (or a new one, a child of ``owner`` when that is a QObject) with its finished,
+    failed and cancelled signals connected to ``owner``'s three methods."""
+    runner = runner or JobRunner(owner if isinstance(owner, QObject) else None)
+    runner.finished.connect(owner.job_finished)
+    runner.failed.connect(owner.job_failed)
+    runner.cancelled.connect(owner.job_cancelled)
+    return runner

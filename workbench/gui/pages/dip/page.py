@@ -17,19 +17,10 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QWidget
 
 from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
+from workbench.core.dip.choices import DEFAULT_CPU_THREADS
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
 from workbench.core.loss_choices import LABELS as LOSS_LABELS
@@ -43,16 +34,13 @@ from ...session import QtSession
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
 from ...views.run_colours import run_colour, run_pen
-from ...widgets.elided_label import ElidedLabel
-from ...widgets.forms import button_grid, float_spin, int_spin, push_button
+from ...widgets.forms import float_spin, int_spin, push_button
 from ...workers.runner import JobRunner
+from ..live.feed import Drained
+from ..live.page import LiveRunPage
+from ..live.results import describe_problem
 from ..network_page import attach_network_page
-from .run import DipFeed, RunCurves, averaging_steps, dip_job
-
-CONTROLS_WIDTH = 300
-"""Pixels of the settings column (fixed, so changing status text never moves the plots)."""
-REFRESH_MS = 200
-"""How often the panel drains the feed and redraws (a few times a second)."""
+from .run import RunCurves, averaging_steps
 
 STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy", "sure": "SURE"}
 """How the plots and the status name the rule that stopped a run."""
@@ -62,36 +50,26 @@ EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
 PREVIEW_CAPTION = "Current output (left) · running average of the outputs (right)"
 
 
-class DipPanel(QWidget):
+class DipPanel(LiveRunPage):
     """Deep Image Prior, live. Give it a problem with :meth:`set_problem`, then press Start.
 
-    Signals:
-        run_finished(object): the :class:`DipOutcome` of a run that ended by itself or by Stop and keep.
-        net_started(object): the torch network a run that has just started optimises (for live views).
+    ``run_finished`` carries the :class:`DipOutcome` of a run that ended by itself or by Stop and
+    keep; ``net_started`` the network a run optimises.
     """
 
-    run_finished = Signal(object)
-    net_started = Signal(object)
+    CPU_THREADS = DEFAULT_CPU_THREADS
 
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner or JobRunner(self)
-        self.problem: Problem | None = None
+        super().__init__(PREVIEW_CAPTION, runner, parent)
         self.stepper: DipStepper | None = None
         self.outcome: DipOutcome | None = None
         self.history: list[RunCurves] = []
         self.curves: RunCurves | None = None
-        self.device = "auto"
-        self._feed = DipFeed()
         self._cap = 0
         self._build()
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
-        self._set_running(False)
+        self.current_image = self.previews.left_image
+        self.average_image = self.previews.right_image
+        self.preview_caption = self.previews.caption
 
     # ------------------------------------------------------------------ building
 
@@ -146,27 +124,9 @@ class DipPanel(QWidget):
         form.addRow("Seed", self.seed)
         form.addRow("Loss", self.loss)
 
-        self.start_button = push_button("Start", self.start)
-        self.pause_button = push_button("Pause", self.pause)
-        self.resume_button = push_button("Resume", self.resume)
-        self.stop_button = push_button("Stop and keep", self.stop_and_keep)
-        self.cancel_button = push_button("Cancel", self.cancel)
         self.clear_button = push_button("Clear earlier runs", self.clear_history)
-        buttons = button_grid(
-            (
-                self.start_button,
-                self.pause_button,
-                self.resume_button,
-                self.stop_button,
-                self.cancel_button,
-                self.clear_button,
-            )
-        )
-
         self.problem_label = QLabel("Open an image to run Deep Image Prior on it.")
         self.problem_label.setWordWrap(True)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
 
         self.plots = pg.GraphicsLayoutWidget()
         self.loss_plot = self.plots.addPlot(row=0, col=0, title="Loss", axisItems=sparse_log_axes())
@@ -183,37 +143,7 @@ class DipPanel(QWidget):
         self.psnr_plot.addLegend(offset=(-10, -10), labelTextColor="#dddddd")
         for plot, y_range in zip(self._plots(), EMPTY_Y_RANGES, strict=True):
             frame_empty_plot(plot, EMPTY_STEPS, y_range)
-        self.previews = pg.GraphicsLayoutWidget()
-        self.current_view = self.previews.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
-        self.average_view = self.previews.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
-        self.current_image = pg.ImageItem()
-        self.average_image = pg.ImageItem()
-        self.current_view.addItem(self.current_image)
-        self.average_view.addItem(self.average_image)
-        self.preview_caption = ElidedLabel(PREVIEW_CAPTION)
-
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.problem_label)
-        column.addLayout(form)
-        column.addLayout(buttons)
-        column.addWidget(self.status)
-        column.addStretch(1)
-        controls.setFixedWidth(CONTROLS_WIDTH)
-        pictures = QWidget()
-        pictures_layout = QVBoxLayout(pictures)
-        pictures_layout.setContentsMargins(0, 0, 0, 0)
-        pictures_layout.addWidget(self.preview_caption)
-        pictures_layout.addWidget(self.previews, 1)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.plots)
-        right.addWidget(pictures)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        layout = QHBoxLayout(self)
-        layout.addWidget(controls)
-        layout.addWidget(right, 1)
+        self.assemble([self.problem_label, form], self.plots, [self.clear_button])
 
     # ------------------------------------------------------------------ problem
 
@@ -254,7 +184,7 @@ class DipPanel(QWidget):
 
     def set_device(self, device: str) -> None:
         """'auto', 'cpu' or 'cuda' for the next run."""
-        self.device = device
+        super().set_device(device)
         self._show_preset_values()
 
     # ------------------------------------------------------------------ running
@@ -275,7 +205,7 @@ class DipPanel(QWidget):
     def start(self) -> bool:
         """Start a run on the current problem; False if it cannot start (no image, a bad setting,
         or a run still going: Start is disabled then, and a run is never silently discarded)."""
-        if self.runner.is_running():
+        if self.running():
             self.status.setText("A run is going: Pause, Stop and keep, or Cancel it first.")
             return False
         if self.problem is None:
@@ -302,72 +232,38 @@ class DipPanel(QWidget):
             return False
         if self.curves is not None and self.curves.iterations:
             self.history.append(self.curves)
-        self.stepper = stepper
         self.outcome = None
         self.net_started.emit(stepper.net)
         self._cap = settings.iterations
-        self._feed = DipFeed()
         run_number = len(self.history) + 1
         self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
         self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
         self.curves.average_from = averaging_steps(settings.average_weight)
-        self.runner.start(dip_job(stepper, self._feed), self.device)
-        self._set_running(True)
-        self.status.setText(f"Started {self.curves.label}; cap {self._cap} iterations; first step…")
-        self.current_image.clear()
-        self.average_image.clear()
+        self.previews.clear()
         self._show_preview_caption(0)
-        self._timer.start()
+        self.start_live(stepper, f"Started {self.curves.label}; cap {self._cap} iterations; first step…")
         self.redraw()
         return True
-
-    def pause(self) -> None:
-        if self.stepper is not None and self.runner.is_running():
-            self.stepper.pause()
-            self._set_running(True)
-
-    def resume(self) -> None:
-        if self.stepper is not None:
-            self.stepper.resume()
-            self._set_running(self.runner.is_running())
-
-    def stop_and_keep(self) -> None:
-        """End the run after the current step and keep what it chose."""
-        if self.stepper is not None and self.runner.is_running():
-            self.stepper.stop()
-
-    def cancel(self) -> None:
-        """End the run and discard it (its curves stay on the plot until the next run)."""
-        if self.runner.is_running():
-            self.runner.cancel()
 
     def clear_history(self) -> None:
         self.history.clear()
         self.redraw()
 
-    def shutdown(self) -> None:
-        """Cancel and join the worker (call before the window closes)."""
-        self._timer.stop()
-        self.runner.shutdown()
-
     # ------------------------------------------------------------------ updates
 
-    def refresh(self) -> None:
-        """Drain the feed: extend the curves, show the latest previews, update the rate and time left."""
-        records, previews = self._feed.take()
-        if self.curves is None:
-            return
-        if records:
-            self.curves.extend(records)
-            self.curves.fired_at, self.curves.stop_rule = self._feed.fired_at, self._feed.stop_rule
-            self.redraw()
-            self._show_rate(records[-1])
-        if previews is not None:
-            self.current_image.setImage(_display(previews[0]), levels=(0.0, 1.0))
-            if self.curves.average_shown(self.curves.iterations[-1] if self.curves.iterations else 0):
-                self.average_image.setImage(_display(previews[1]), levels=(0.0, 1.0))
-        if records:
-            self._show_preview_caption(records[-1].iteration)
+    def show_records(self, drained: Drained) -> None:
+        """Extend the curves and redraw; say what the previews show from this step on."""
+        self.curves.extend(drained.records)
+        self.curves.fired_at, self.curves.stop_rule = self.stepper.fired_at, self.stepper.stop_rule
+        self.redraw()
+        self._show_preview_caption(drained.records[-1].iteration)
+
+    def show_previews(self, pictures: tuple[np.ndarray, ...]) -> None:
+        """The current output on the left; the running average on the right once it is worth it."""
+        average, current = pictures
+        self.previews.show_left(current)
+        if self.curves.average_shown(self.curves.iterations[-1] if self.curves.iterations else 0):
+            self.previews.show_right(average)
 
     def _show_preview_caption(self, iteration: int) -> None:
         """Say what the right preview is, and from which step it is shown (see RunCurves.average_from)."""
@@ -424,7 +320,8 @@ class DipPanel(QWidget):
     def _plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
         return self.loss_plot, self.psnr_plot, self.es_plot
 
-    def _show_rate(self, record: StepRecord) -> None:
+    def status_text(self, record: StepRecord) -> str:
+        """Iterations, rate and time left, the average's PSNR once shown, where auto-stop fired."""
         rate = record.iteration / record.seconds if record.seconds > 0 else 0.0
         left = (self._cap - record.iteration) / rate if rate > 0 else float("nan")
         text = f"Iteration {record.iteration}/{self._cap} · {rate:.1f} it/s · about {left:.0f} s left"
@@ -432,45 +329,17 @@ class DipPanel(QWidget):
             text += f" · average {record.psnr_avg:.2f} dB"
         if self.curves.fired_at is not None:
             text += f" · auto-stop ({STOP_RULES[self.curves.stop_rule]}) fired at {self.curves.fired_at}"
-        if self.stepper is not None and self.stepper.paused:
-            text += " · paused"
-        self.status.setText(text)
+        return text
 
-    def _set_running(self, running: bool) -> None:
-        paused = running and self.stepper is not None and self.stepper.paused
-        self.start_button.setEnabled(not running)
-        self.pause_button.setEnabled(running and not paused)
-        self.resume_button.setEnabled(paused)
-        self.stop_button.setEnabled(running)
-        self.cancel_button.setEnabled(running)
-
-    def _end(self, message: str) -> None:
-        self._timer.stop()
-        self.refresh()
-        self._set_running(False)
-        self.status.setText(message)
-
-    def _on_finished(self, outcome: object) -> None:
-        if not isinstance(outcome, DipOutcome):
-            return
+    def kept(self, outcome: DipOutcome) -> str:
+        """Show the kept output on the right and hand it on (``run_finished``)."""
         self.outcome = outcome
-        self._end(
-            f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stopped_by}."
-        )
-        self.average_image.setImage(_display(outcome.pixels), levels=(0.0, 1.0))
+        self.previews.show_right(outcome.pixels)
         self.preview_caption.setText(f"Current output (left) · kept: {outcome.description} (right)")
         self.run_finished.emit(outcome)
-
-    def _on_failed(self, message: str) -> None:
-        self._end(f"Failed: {message}")
-
-    def _on_cancelled(self) -> None:
-        self._end("Cancelled; nothing kept.")
-
-
-def _display(pixels: np.ndarray) -> np.ndarray:
-    """H×W×C float -> what ImageItem shows: H×W for gray, H×W×3 for colour."""
-    return pixels[:, :, 0] if pixels.shape[2] == 1 else pixels
+        return (
+            f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stopped_by}."
+        )
 
 
 def attach(session: QtSession, host: Host) -> DipPanel:
@@ -492,7 +361,3 @@ def _keep(session: Session, panel: DipPanel, outcome: DipOutcome) -> None:
     params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
     result = make_result(problem, outcome.pixels, "dip", params, seconds, {"dip_output": outcome.description})
     session.add_result(result, "Deep Image Prior", describe_problem(problem))
-
-
-def describe_problem(problem: Problem) -> str:
-    return f"{problem.task.title}, {problem.observed.width}×{problem.observed.height}"

@@ -1,57 +1,16 @@
-"""A Deep Image Prior run as the window's DIP page follows it, without any Qt: job, feed and curves.
+"""A Deep Image Prior run's curves as the window's DIP page draws them, without any Qt.
 
-:func:`dip_job` runs the stepper on the page's worker; each step's record (and, a few times a
-second, copies of the current and average outputs) goes into a :class:`DipFeed`, which the page
-drains on the GUI thread into a run's :class:`RunCurves`.
+The page drains its live feed (``workbench.gui.pages.live.feed``) on the GUI thread into a run's
+:class:`RunCurves`; earlier runs' curves stay for drawing under the current one.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from workbench.core.dip import DipOutcome, DipStepper, StepRecord
-from workbench.core.dip.choices import DEFAULT_CPU_THREADS
-from workbench.core.dip.threads import cpu_threads
-from workbench.core.jobs import RunContext
-
-SNAPSHOT_SECONDS = 0.3
-"""How often the worker copies the current and average outputs for the previews."""
-
-
-class DipFeed:
-    """What the worker hands to the GUI: new records, the latest previews and where a stopping rule fired."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._records: list[StepRecord] = []
-        self._previews: tuple[np.ndarray, np.ndarray] | None = None
-        self.fired_at: int | None = None
-        self.stop_rule: str | None = None
-        self._last_snapshot = -1e9
-
-    def push(self, record: StepRecord, stepper: DipStepper) -> None:
-        """Worker side: add a record; copy previews when ``SNAPSHOT_SECONDS`` have passed."""
-        previews = None
-        now = time.monotonic()
-        if now - self._last_snapshot >= SNAPSHOT_SECONDS:
-            self._last_snapshot = now
-            previews = (stepper.current(), stepper.average())
-        with self._lock:
-            self._records.append(record)
-            if previews is not None:
-                self._previews = previews
-            self.fired_at, self.stop_rule = stepper.fired_at, stepper.stop_rule
-
-    def take(self) -> tuple[list[StepRecord], tuple[np.ndarray, np.ndarray] | None]:
-        """GUI side: the records since the last call and the newest previews (None if none came)."""
-        with self._lock:
-            records, self._records = self._records, []
-            previews, self._previews = self._previews, None
-        return records, previews
+from workbench.core.dip import StepRecord
 
 
 @dataclass
@@ -99,13 +58,3 @@ def averaging_steps(weight: float) -> int:
     (1 / (1 - weight): 100 at 0.99); before that many steps it mostly shows the first outputs.
     0 when there is no average (weight 0)."""
     return round(1.0 / (1.0 - weight)) if 0.0 < weight < 1.0 else 0
-
-
-def dip_job(stepper: DipStepper, feed: DipFeed):
-    """The worker function: run ``stepper`` to its end, feeding records and previews to ``feed``."""
-
-    def run(ctx: RunContext) -> DipOutcome:
-        with cpu_threads(DEFAULT_CPU_THREADS):
-            return stepper.run(ctx, on_record=lambda record: feed.push(record, stepper))
-
-    return run

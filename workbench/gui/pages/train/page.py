@@ -7,12 +7,14 @@ open image alone. The form (:mod:`.train_form`) picks the architecture and its s
 default on a CPU), steps and an optional time limit, batch, patch, optimiser, learning rate,
 validation period, seed and an optional checkpoint to write and resume from.
 
-A run is two jobs on the panel's :class:`~workbench.gui.worker.JobRunner` (see
-:mod:`.train_run`): the first loads the data and builds the network (its network then becomes
-the window's live network), the second steps the trainer. A timer on the GUI thread drains the
-run's feed a few times a second into the curves, the rate and the time left; the curves of the
-last few runs stay drawn, faded, under the current one. After a run (finished or cancelled) the
-network can be saved in the workbench's weight format with its card, or applied to the open
+The page is a live-run page (:mod:`..live.page`): a side job loads the data and builds the
+network (which then becomes the window's live network), then the core's ``TrainingRun`` steps it
+on the page's worker and can be paused, resumed, stopped and kept (validated and checkpointed at
+the step it reached) or cancelled (the network stays as it is). The feed is drained a few times a
+second into the curves, the rate and the time left, and the previews show the validation image
+and the network's estimate of it at the last validation; the curves of the last few runs stay
+drawn, faded, under the current one. After a run the network can be saved in the workbench's
+weight format with its card (which says when the run was stopped early), or applied to the open
 image, which puts the result into the window's history.
 """
 
@@ -20,14 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.pipeline import Result
@@ -35,52 +31,42 @@ from workbench.core.problem import Problem
 from workbench.core.session import Session
 from workbench.core.train.session import PreparedRun, training_card
 from workbench.core.train.setup import TrainSettings
-from workbench.core.train.trainer import Trainer
+from workbench.core.train.trainer import StepRecord, Trainer, TrainOutcome
 
 from ...dialogs import export as export_dialog
 from ...host import Host
 from ...session import QtSession
-from ...widgets.forms import button_grid, push_button
+from ...widgets.forms import push_button
 from ...workers.runner import JobRunner
+from ..live.feed import Drained
+from ..live.page import LiveRunPage
 from ..network_page import attach_network_page
 from .form import MODE_LABELS, TrainForm
 from .plots import EARLIER_COLOURS, TrainPlots
-from .run import (
-    EarlierRun,
-    TrainCurves,
-    Trained,
-    TrainFeed,
-    apply_job,
-    prepare_job,
-    train_job,
-)
+from .run import CHECKPOINT_EVERY, EarlierRun, TrainCurves, apply_job, prepare_job
 
-CONTROLS_WIDTH = 340
-"""Pixels of the settings column; the curves take the rest."""
-REFRESH_MS = 250
-"""How often the panel drains the feed and redraws (a few times a second)."""
 EARLIER_RUNS = len(EARLIER_COLOURS)
 """How many earlier runs' curves stay drawn under the current one."""
+PREVIEW_CAPTION = "Validation image (left) · the network's estimate of it at the last validation (right)"
+NO_PREVIEW = "No preview: it shows the network on the validation image, and this run has none"
 
 
-class TrainPanel(QWidget):
+class TrainPanel(LiveRunPage):
     """Train a denoiser, live. Give it the window's problem with :meth:`set_problem`, then press Start.
 
+    ``net_started`` carries the network a run has just started to train, ``run_finished`` the
+    ``Trainer`` of a run that ended by itself or by Stop and keep.
+
     Signals:
-        net_started(object): the torch network a run has just started to train (for live views).
-        run_finished(object): the ``Trainer`` of a run that ended by itself.
         applied(object): the ``Result`` of applying the trained network to the open image.
     """
 
-    net_started = Signal(object)
-    run_finished = Signal(object)
     applied = Signal(object)
 
+    CONTROLS_WIDTH = 340
+
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner or JobRunner(self)
-        self.problem: Problem | None = None
-        self.device = "auto"
+        super().__init__(PREVIEW_CAPTION, runner, parent)
         self.trainer: Trainer | None = None
         self.run_settings: TrainSettings | None = None
         self.run_data = ""
@@ -90,44 +76,11 @@ class TrainPanel(QWidget):
         self.run_number = 0
         self.target_steps = 0
         self._validation = None
-        self._feed = TrainFeed()
         self._pending: tuple[TrainSettings, Path | None, str] | None = None
-        self._phase = ""
-        self._build()
-        self._timer = QTimer(self)
-        self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
-        self._set_running(False)
-
-    # ------------------------------------------------------------------ building
-
-    def _build(self) -> None:
         self.form = TrainForm()
-        self._build_buttons()
         self.data_label = QLabel()
         self.data_label.setWordWrap(True)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
         self.plots = TrainPlots()
-        controls = QWidget()
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.form)
-        column.addWidget(self.data_label)
-        column.addLayout(self.buttons)
-        column.addWidget(self.status)
-        column.addStretch(1)
-        controls.setMaximumWidth(CONTROLS_WIDTH)
-        layout = QHBoxLayout(self)
-        layout.addWidget(controls)
-        layout.addWidget(self.plots, 1)
-
-    def _build_buttons(self) -> None:
-        self.start_button = push_button("Start", self.start)
-        self.cancel_button = push_button("Cancel", self.cancel)
         self.save_button = push_button("Save weights…", self.save_weights)
         self.apply_button = push_button("Apply to the current image", self.apply_to_current)
         self.forget_button = push_button(
@@ -135,9 +88,8 @@ class TrainPanel(QWidget):
             self.forget_earlier,
             f"the last {EARLIER_RUNS} runs stay drawn, faded, under the current one",
         )
-        self.buttons = button_grid(
-            (self.start_button, self.cancel_button, self.save_button, self.apply_button, self.forget_button)
-        )
+        extra = (self.save_button, self.apply_button, self.forget_button)
+        self.assemble([self.form, self.data_label], self.plots, extra)
 
     # ------------------------------------------------------------------ window state
 
@@ -145,11 +97,7 @@ class TrainPanel(QWidget):
         """The window's problem: its image is the blind-spot data and the image applied to."""
         self.problem = problem
         self._show_data()
-        self._set_running(self.runner.is_running())
-
-    def set_device(self, device: str) -> None:
-        """'auto', 'cpu' or 'cuda' for the next run."""
-        self.device = device
+        self.set_running(self.running())
 
     def _show_data(self) -> None:
         if self.problem is None:
@@ -175,10 +123,8 @@ class TrainPanel(QWidget):
         current = self.problem.observed.pixels if self.problem is not None else None
         reference = self.problem.reference.pixels if self.problem and self.problem.reference else None
         self._pending = (settings, checkpoint, self._describe_data(settings))
-        self._phase = "preparing"
-        self.runner.start(prepare_job(settings, current, reference, resume), self.device)
-        self._set_running(True)
-        self.status.setText("Loading the data and building the network…")
+        job = prepare_job(settings, current, reference, resume)
+        self.run_job(job, self._begin_training, "Loading the data and building the network…")
         return True
 
     def _open_image_path(self) -> Path:
@@ -206,16 +152,14 @@ class TrainPanel(QWidget):
         self.validation_label = prepared.validation.label if prepared.validation else ""
         self.target_steps = prepared.trainer.config.steps
         self.curves = TrainCurves.of_trainer(prepared.trainer)
-        self._feed = TrainFeed(seen=len(prepared.trainer.validation))
-        self._phase = "training"
         self.net_started.emit(prepared.trainer.model)
-        job = train_job(prepared, self._feed, checkpoint, self.form.validate_every.value())
-        self.runner.start(job, self.device)
-        self._set_running(True)
+        every = CHECKPOINT_EVERY if checkpoint is not None else 0
+        run = prepared.live(self.form.validate_every.value(), checkpoint, every)
         self.plots.set_validation_title(self._validation_title())
-        self.status.setText(f"Training from step {prepared.trainer.step_count}…")
+        self.previews.clear()
+        self.previews.caption.setText(PREVIEW_CAPTION if prepared.validation is not None else NO_PREVIEW)
+        self.start_live(run, f"Training from step {prepared.trainer.step_count}…")
         self.redraw()
-        self._timer.start()
 
     def _keep_as_earlier(self) -> None:
         """Move the last run's curves (if any) under the next run's, keeping ``EARLIER_RUNS`` of them."""
@@ -239,15 +183,9 @@ class TrainPanel(QWidget):
             return "No validation PSNR: it needs a clean image (a folder of two or more, or a reference)"
         return f"Validation PSNR (dB) on {self.validation_label}"
 
-    def cancel(self) -> None:
-        """Stop the running job; a cancelled training run keeps its network (Save and Apply still work)."""
-        if self.runner.is_running():
-            self.runner.cancel()
-            self.status.setText("Cancelling…")
-
     def apply_to_current(self) -> bool:
         """Denoise the open image with the trained network in the background; False if it cannot."""
-        if self.runner.is_running():
+        if self.running():
             return False
         if self.trainer is None:
             self.status.setText("Train a network first.")
@@ -255,22 +193,19 @@ class TrainPanel(QWidget):
         if self.problem is None:
             self.status.setText("Open an image to apply the network to.")
             return False
-        self._phase = "applying"
-        self.runner.start(apply_job(self.trainer, self.run_settings, self.problem), str(self.trainer.device))
-        self._set_running(True)
-        self.status.setText("Applying the network to the open image…")
+        job = apply_job(self.trainer, self.run_settings, self.problem)
+        self.run_job(job, self._applied, "Applying the network to the open image…", str(self.trainer.device))
         return True
 
-    def shutdown(self) -> None:
-        """Cancel and join the worker (the window calls it when it closes)."""
-        self._timer.stop()
-        self.runner.shutdown()
+    def _applied(self, result: Result) -> None:
+        self.end(f"Applied to the open image in {result.seconds:.1f} s; the result is in the history.")
+        self.applied.emit(result)
 
     # ------------------------------------------------------------------ saving
 
     def save_weights(self) -> bool:
         """Ask for a file and write the trained network there; True when a file was written."""
-        if self.trainer is None or self.runner.is_running():
+        if self.trainer is None or self.running():
             self.status.setText("Nothing to save yet: train a network first (and let it stop).")
             return False
         checkpoint = self.form.checkpoint.text().strip()
@@ -289,7 +224,7 @@ class TrainPanel(QWidget):
 
     def save_to(self, path: Path) -> bool:
         """Write the network and its card to ``path`` (``.pt`` added), asking before replacing a file."""
-        if self.trainer is None or self.runner.is_running():
+        if self.trainer is None or self.running():
             return False
         path = path if path.suffix else path.with_suffix(".pt")
         if path.exists() and not export_dialog.confirm_overwrite(self, path):
@@ -305,23 +240,22 @@ class TrainPanel(QWidget):
 
     # ------------------------------------------------------------------ updates
 
-    def refresh(self) -> None:
-        """Drain the feed: extend the curves, redraw, and show the rate and time left."""
-        records, validation = self._feed.take()
-        if not records and not validation:
-            return
-        self.curves.extend(records)
-        self.curves.add_validation(validation)
+    def show_records(self, drained: Drained) -> None:
+        """Extend the curves with the steps and the validation scores that came, and redraw."""
+        self.curves.extend(list(zip(drained.records, drained.times, strict=True)))
+        self._take_validation()
         self.redraw()
-        self._show_rate()
+
+    def _take_validation(self) -> None:
+        """The trainer's validation scores not on the curves yet (the worker appends them)."""
+        self.curves.add_validation(self.trainer.validation[len(self.curves.val_steps) :])
 
     def redraw(self) -> None:
         """Draw the current run's curves."""
         self.plots.draw(self.curves)
 
-    def _show_rate(self) -> None:
-        if not self.curves.steps:
-            return
+    def status_text(self, record: StepRecord) -> str:
+        """Step, rate and time left, smoothed loss and the last validation score."""
         step = self.curves.steps[-1]
         rate = self.curves.rate()
         text = f"Step {step}/{self.target_steps}"
@@ -330,7 +264,7 @@ class TrainPanel(QWidget):
         text += f" · loss {self.curves.smooth[-1]:.2e}"
         if self.curves.val_psnr:
             text += f" · validation {self.curves.val_psnr[-1]:.2f} dB"
-        self.status.setText(text)
+        return text
 
     def _seconds_left(self, step: int, rate: float) -> float:
         """Until the step target at ``rate`` steps/s, or the time limit when that comes first."""
@@ -338,31 +272,24 @@ class TrainPanel(QWidget):
         limit = self.trainer.config.max_seconds if self.trainer is not None else None
         return min(left, max(0.0, limit - self.trainer.elapsed)) if limit else left
 
-    def _set_running(self, running: bool) -> None:
+    def update_controls(self, running: bool) -> None:
         trained = self.trainer is not None and self.trainer.step_count > 0
         self.form.setEnabled(not running)
-        self.start_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
         self.save_button.setEnabled(trained and not running)
         self.apply_button.setEnabled(trained and not running and self.problem is not None)
         self.forget_button.setEnabled(bool(self.earlier))
 
-    def _end(self, message: str) -> None:
-        self._timer.stop()
-        self.refresh()
-        self._phase = ""
-        self._set_running(False)
-        self.status.setText(message)
-
-    def _on_finished(self, outcome: object) -> None:
-        if isinstance(outcome, PreparedRun) and self._phase == "preparing":
-            self._begin_training(outcome)
-        elif isinstance(outcome, Trained) and self._phase == "training":
-            self._end(f"Finished: {self._summary()} Save the weights or apply them to the open image.")
-            self.run_finished.emit(outcome.trainer)
-        elif isinstance(outcome, Result) and self._phase == "applying":
-            self._end(f"Applied to the open image in {outcome.seconds:.1f} s; the result is in the history.")
-            self.applied.emit(outcome)
+    def kept(self, outcome: TrainOutcome) -> str:
+        """The final validation on the curves; the trainer handed on (``run_finished``)."""
+        self._take_validation()
+        self.redraw()
+        self.run_finished.emit(outcome.trainer)
+        if outcome.stop_reason == "user":
+            return (
+                f"Stopped and kept: {self._summary()} Save the weights (the card says where it stopped) "
+                "or apply them to the open image."
+            )
+        return f"Finished: {self._summary()} Save the weights or apply them to the open image."
 
     def _summary(self) -> str:
         trainer = self.trainer
@@ -373,14 +300,10 @@ class TrainPanel(QWidget):
             text += f", validation {trainer.validation[-1][1]:.2f} dB"
         return text + "."
 
-    def _on_failed(self, message: str) -> None:
-        self._end(f"Failed: {message}")
-
-    def _on_cancelled(self) -> None:
-        if self._phase == "training":
-            self._end(f"Cancelled: {self._summary()} The network is kept as it is: Save or Apply it.")
-        else:
-            self._end("Cancelled.")
+    def cancelled_text(self, live: bool) -> str:
+        if live:
+            return f"Cancelled: {self._summary()} The network is kept as it is: Save or Apply it."
+        return "Cancelled."
 
 
 def _duration(seconds: float) -> str:

@@ -1,15 +1,14 @@
-"""A training run as the window's Train page follows it, without any Qt: jobs, feed and curves.
+"""A training run as the window's Train page follows it, without any Qt: side jobs and curves.
 
-A run is two jobs on the page's worker: :func:`prepare_job` loads the data and builds the network,
-:func:`train_job` steps it. The worker appends step records and validation scores to a
-:class:`TrainFeed`; the page drains it on the GUI thread into :class:`TrainCurves`, and keeps the
-curves of a few earlier runs as :class:`EarlierRun` to draw under the current one.
-:func:`apply_job` denoises the open image with the trained network.
+A run is a side job on the page's worker, :func:`prepare_job` (load the data, build the network),
+then the live run itself (the core's ``TrainingRun``, see ``PreparedRun.live``). The page drains
+its live feed on the GUI thread into :class:`TrainCurves`, and keeps the curves of a few earlier
+runs as :class:`EarlierRun` to draw under the current one. :func:`apply_job` denoises the open
+image with the trained network.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,46 +21,12 @@ from workbench.core.train.setup import TrainSettings
 from workbench.core.train.trainer import StepRecord, Trainer
 
 CHECKPOINT_EVERY = 100
-"""Steps between two checkpoints when a checkpoint file is set (one is also written on cancel)."""
+"""Steps between two checkpoints when a checkpoint file is set (one is also written at the end and
+on cancel)."""
 RATE_WINDOW_S = 5.0
 """Seconds of recent steps the steps/s figure is measured over (validation time included)."""
 SMOOTHING = 0.9
 """Weight of the past in the smoothed loss curve (exponential moving average)."""
-
-
-@dataclass
-class Trained:
-    """What the training job returns: the trainer after its last step."""
-
-    trainer: Trainer
-
-
-class TrainFeed:
-    """What the worker hands to the GUI: step records with their wall-clock times, new validation scores."""
-
-    def __init__(self, seen: int = 0) -> None:
-        """``seen``: validation entries the GUI already has (a resumed run's)."""
-        self._lock = threading.Lock()
-        self._records: list[tuple[StepRecord, float]] = []
-        self._validation: list[tuple[int, float]] = []
-        self._seen = seen
-
-    def push(self, record: StepRecord | None, validation: list[tuple[int, float]]) -> None:
-        """Worker side: add ``record`` (if any) and the entries of ``validation`` not handed on yet."""
-        now = time.monotonic()
-        fresh = validation[self._seen :]
-        self._seen = len(validation)
-        with self._lock:
-            if record is not None:
-                self._records.append((record, now))
-            self._validation.extend(fresh)
-
-    def take(self) -> tuple[list[tuple[StepRecord, float]], list[tuple[int, float]]]:
-        """GUI side: the records and validation scores since the last call."""
-        with self._lock:
-            records, self._records = self._records, []
-            validation, self._validation = self._validation, []
-        return records, validation
 
 
 @dataclass
@@ -141,33 +106,6 @@ def prepare_job(settings: TrainSettings, current, reference, resume: Path | None
     return run
 
 
-def train_job(prepared: PreparedRun, feed: TrainFeed, checkpoint: Path | None, validate_every: int):
-    """The second job: step to the end, validating on schedule (and at both ends) and feeding the panel."""
-    trainer, validation = prepared.trainer, prepared.validation
-
-    def validate_now() -> None:
-        if validation is not None and (
-            not trainer.validation or trainer.validation[-1][0] != trainer.step_count
-        ):
-            trainer.validate(validation)
-            feed.push(None, trainer.validation)
-
-    def run(ctx: RunContext) -> Trained:
-        validate_now()
-        trainer.run(
-            ctx,
-            validation,
-            validate_every if validation is not None else 0,
-            checkpoint,
-            CHECKPOINT_EVERY if checkpoint is not None else 0,
-            lambda record: feed.push(record, trainer.validation),
-        )
-        validate_now()
-        return Trained(trainer)
-
-    return run
-
-
 def apply_job(trainer: Trainer, settings: TrainSettings, problem: Problem):
     """A job that denoises the problem's image with the trained network and scores it when it can."""
 
@@ -175,13 +113,13 @@ def apply_job(trainer: Trainer, settings: TrainSettings, problem: Problem):
         start = time.perf_counter()
         sigma = noise_level(settings, problem.observed.pixels)
         pixels = denoise_with(trainer, problem.observed.pixels, sigma, ctx)
-        seconds = time.perf_counter() - start
         params = {
             "mode": settings.mode,
             "network": trainer.config.architecture,
             "steps": trainer.step_count,
             "sigma": round(sigma, 2),
         }
+        seconds = time.perf_counter() - start
         return make_result(problem, pixels, f"trained_{trainer.config.architecture}", params, seconds)
 
     return run
