@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 from workbench.gui.shell.main_window import MainWindow
 
@@ -159,3 +160,54 @@ def test_a_wide_page_scrolls_instead_of_widening_the_window(qtbot, main_window):
     main_window.pages.show_page("Wide")
     assert main_window.pages.minimumSizeHint().width() < 1000
     assert main_window.minimumSizeHint().width() < 1500
+
+
+class StandInHost:
+    """A Host without a window: it keeps the pages it is given and says the device is the CPU."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, QWidget] = {}
+        self.shutdowns: list = []
+
+    def add_page(self, title, page, shutdown=None):
+        self.pages[title] = page
+        self.shutdowns += [shutdown] if shutdown else []
+        return len(self.pages) - 1
+
+    def add_dock(self, title, widget, shutdown=None):
+        raise AssertionError("no page here adds a dock")
+
+    def device(self):
+        return "cpu"
+
+    def show_status(self, message, timeout_ms=0):
+        pass
+
+    def show_error(self, title, message):
+        raise AssertionError(f"{title}: {message}")
+
+    def dialog_parent(self):
+        return None
+
+
+def test_a_page_is_built_from_a_session_and_a_host_alone_and_follows_the_problem(qtbot, image_files):
+    from workbench.core import io
+    from workbench.core.problem import Task
+    from workbench.core.session import Session
+    from workbench.gui.pages.compare.page import attach
+    from workbench.gui.session import QtSession
+
+    session, host = QtSession(Session()), StandInHost()
+    view = attach(session, host)
+    qtbot.addWidget(view)
+    assert host.pages == {"Compare": view} and host.shutdowns == [view.shutdown]
+    assert view.tiles == []
+    noisy, clean = (io.read_image(path) for path in image_files)
+    session.model.set_input(noisy, clean)
+    assert [tile.name for tile in view.tiles] == ["Input", "Reference"]
+    session.model.set_task(Task.INPAINT)
+    assert view.problem().task is Task.INPAINT and view.problem().observed is noisy
+    listed = [view.methods.item(row).data(Qt.ItemDataRole.UserRole) for row in range(view.methods.count())]
+    assert "bm3d" not in listed and listed, "the inpainting methods are listed"
+    assert [tile.name for tile in view.tiles] == ["Input", "Reference"]
+    assert view.shutdown(5000)

@@ -1,2 +1,2 @@
-"""The window's frame: the main window that assembles pages and docks, its actions, menus and toolbar,
-its status bar and what it remembers between sessions."""
+"""The window's frame: the main window that assembles the parts, the host it gives the pages, its
+actions, menus and toolbar, its page stack, status bar, geometry and what it remembers."""

@@ -1,6 +1,6 @@
 """The degrade panel: pick a core operator, set its parameters and a seed, and make a test input.
 
-The panel only asks; the window applies the operator to the clean image and
+The panel only asks; the Restore page applies the operator to the session's clean image and
 keeps that image as the reference, so every result can be scored.
 """
 
@@ -20,8 +20,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.errors import ParameterError
+from workbench.core.session import Session
+
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
+
+
+def degrade_input(session: Session, name: str, values: dict[str, Any], seed: int) -> None:
+    """Apply core operator ``name`` with ``values`` and ``seed`` to the session's clean image and
+    make the result its input, with the clean image as the reference and the operator's label
+    and settings as its caption (e.g. "Gaussian noise (sigma=25, clip=True), 512×512").
+
+    Raises:
+        WorkbenchError: no image is open, or the operator refuses these values or this image.
+    """
+    from workbench.core import operators
+
+    clean = session.clean
+    if clean is None:
+        raise ParameterError("open an image before degrading it")
+    observed, degradation = operators.degrade(clean, name, values, seed=seed)
+    problem = degradation.problem(observed, clean)
+    settings = ", ".join(
+        f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
+        for key, value in degradation.params.items()
+    )
+    label = operators.get(name).label + (f" ({settings})" if settings else "")
+    session.set_input(observed, clean, problem, f"{label}, {observed.width}×{observed.height}")
 
 
 def core_operators() -> list:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core import registry
 from workbench.core.errors import WorkbenchError
+from workbench.core.methods.defaults import default_method
 from workbench.core.problem import Task
 from workbench.core.registry import Method
 
@@ -38,6 +39,8 @@ FAMILY_TITLES = {
     "pnp": "Plug-and-play (denoiser prior)",
 }
 NAME_ROLE = Qt.ItemDataRole.UserRole
+FALLBACK_METHOD = "ffdnet"
+"""Offered instead of a default method that cannot run here (its weights are missing)."""
 
 
 def family_title(family: str) -> str:
@@ -187,6 +190,22 @@ class MethodSelector(QWidget):
         if name and name != self._current:
             self._current = name
             self.method_chosen.emit(name)
+
+
+def offered_method(task: Task, channels: int) -> tuple[str | None, str]:
+    """The method to offer for ``task`` on an image of ``channels`` (colour_cnn for colour,
+    ffdnet for gray) and a note for the status bar: a default whose weights are not here gives
+    way to FFDNet, and the note says so (else it is empty). (None, "") when the task has none."""
+    name = default_method(task, channels)
+    if name is None or not method_unavailable(name):
+        return name, ""
+    if name == FALLBACK_METHOD or method_unavailable(FALLBACK_METHOD):
+        return name, ""
+    note = (
+        f"{registry.get(name).label} is not available here (no weights); "
+        f"{registry.get(FALLBACK_METHOD).label} is selected instead."
+    )
+    return FALLBACK_METHOD, note
 
 
 def method_unavailable(name: str) -> str:

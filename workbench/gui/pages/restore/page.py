@@ -15,11 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from workbench.core import operators, pipeline, registry
+from workbench.core import pipeline, registry
 from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.history import HistoryEntry
 from workbench.core.image import Image
-from workbench.core.methods.defaults import default_method
 from workbench.core.problem import Problem, Task
 from workbench.core.registry import Method
 from workbench.core.result import Result
@@ -37,15 +36,13 @@ from ...views.viewer import ImageViewer
 from ...widgets.device_box import DeviceBox
 from ...workers.runner import JobRunner
 from . import export
-from .degrade import DegradePanel
+from .degrade import DegradePanel, degrade_input
 from .history import HistoryList
-from .methods import MethodSelector, ParametersBox, PresetStore, method_unavailable
+from .methods import MethodSelector, ParametersBox, PresetStore, offered_method
 from .region_preview import RegionPreview
 
 DOCK_MIN_WIDTH = 250
 """The docks' narrowest width (px): their forms still read at 1280 px."""
-FALLBACK_METHOD = "ffdnet"
-"""Preselected instead of a default method that cannot run here (its weights are missing)."""
 NO_IMAGE = "No image - open one with Ctrl+O or drop it here"
 
 
@@ -152,24 +149,13 @@ class RestorePage(QObject):
 
     def degrade(self, name: str, values: dict, seed: int) -> bool:
         """Apply core operator ``name`` to the clean image; the clean image becomes the reference."""
-        clean = self.model.clean
         if input_pending(self.model, self.host):
             return False
-        if clean is None:
-            self.host.show_error("No image", "Open an image before degrading it.")
-            return False
         try:
-            observed, degradation = operators.degrade(clean, name, values, seed=seed)
-            problem = degradation.problem(observed, clean)
+            degrade_input(self.model, name, values, seed)
         except WorkbenchError as error:
             self.host.show_error("Cannot degrade", str(error))
             return False
-        settings = ", ".join(
-            f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
-            for key, value in degradation.params.items()
-        )
-        label = operators.get(name).label + (f" ({settings})" if settings else "")
-        self.model.set_input(observed, clean, problem, f"{label}, {observed.width}×{observed.height}")
         self.degrade_panel.show_state(f"Input: {self.model.input_caption}. The clean image is the reference.")
         return True
 
@@ -405,18 +391,12 @@ class RestorePage(QObject):
         self.histogram.set_output(image.pixels)
 
     def _preselect_default(self, observed: Image, task: Task) -> None:
-        """Offer the default method for ``task`` on an image like ``observed`` (colour_cnn for colour,
-        ffdnet for gray), unless the user has chosen a method this session; a default whose
-        weights are not here gives way to FFDNet, and the status bar says so."""
-        name = default_method(task, observed.channels)
-        if name is None or self.selector.user_chose:
+        """Offer the default method for ``task`` on an image like ``observed``, unless the user
+        has chosen a method this session (see :func:`.methods.offered_method`)."""
+        if self.selector.user_chose:
             return
-        missing = method_unavailable(name)
-        if missing and name != FALLBACK_METHOD and not method_unavailable(FALLBACK_METHOD):
-            self.host.show_status(
-                f"{registry.get(name).label} is not available here (no weights); "
-                f"{registry.get(FALLBACK_METHOD).label} is selected instead.",
-                10000,
-            )
-            name = FALLBACK_METHOD
-        self.selector.preselect(name)
+        name, note = offered_method(task, observed.channels)
+        if note:
+            self.host.show_status(note, 10000)
+        if name is not None:
+            self.selector.preselect(name)
