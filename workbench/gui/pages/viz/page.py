@@ -47,7 +47,7 @@ from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_m
 from workbench.core.viz.tiles import GridLayout
 
 from ...views.pixel_label import PixelLabel
-from ...workers.runner import JobRunner
+from ...workers.runner import JobRunner, owned_runner
 
 LIVE = "live network"
 LIVE_INTERVAL_MS = 1000
@@ -85,7 +85,7 @@ class VizPanel(QWidget):
 
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner or JobRunner(self)
+        self.runner = owned_runner(self, runner)
         self._net: VizNet | None = None
         self._live: VizNet | None = None
         self._image: Image | None = None
@@ -217,9 +217,6 @@ class VizPanel(QWidget):
         self.features_view.clicked.connect(self._feature_clicked)
         self.rf_button.clicked.connect(self.compute_rf)
         self.erf_view.clicked.connect(self.place_erf)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(lambda: self.status_label.setText("cancelled"))
         self.runner.progress.connect(lambda _fraction, message: self.status_label.setText(message))
 
     # ------------------------------------------------------------- the model
@@ -378,7 +375,7 @@ class VizPanel(QWidget):
         )
 
     @Slot(object)
-    def _on_finished(self, outcome: object) -> None:
+    def job_finished(self, outcome: object) -> None:
         if not (isinstance(outcome, tuple) and len(outcome) == 2):
             return
         kind, value = outcome
@@ -391,8 +388,11 @@ class VizPanel(QWidget):
             self._show_erf(*value)
 
     @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def job_failed(self, message: str) -> None:
         self._show_error(message)
+
+    def job_cancelled(self) -> None:
+        self.status_label.setText("cancelled")
 
     def _show_error(self, message: str) -> None:
         self.status_label.setText(f"<span style='color:#c0392b'>{message}</span>")
