@@ -37,7 +37,7 @@ from workbench.core.io import RawOptions
 from workbench.core.problem import Task
 from workbench.core.registry import Method
 
-from ..workers.runner import JobRunner
+from ..workers.runner import owned_runner
 
 FORMATS = {".tif": "TIFF (.tif)", ".png": "PNG (.png)", ".jpg": "JPEG (.jpg, 8-bit, quality 95)"}
 BIT_DEPTHS = {0: "As the source", 16: "16 bits per sample", 8: "8 bits per sample"}
@@ -93,7 +93,7 @@ class BatchDialog(QDialog):
         self.setWindowTitle("Batch")
         self.setup = setup
         self.settings = settings
-        self.runner = JobRunner(self)
+        self.runner = owned_runner(self)
         self._out_dir: Path | None = None
         self._build()
         self._restore_choices()
@@ -162,9 +162,6 @@ class BatchDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.buttons.rejected.connect(self.reject)
         self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
         self.runner.idle.connect(lambda: self._set_running(False))
 
     def _restore_choices(self) -> None:
@@ -278,7 +275,7 @@ class BatchDialog(QDialog):
         if message:
             self.status.setText(message)
 
-    def _on_finished(self, report: object) -> None:
+    def job_finished(self, report: object) -> None:
         if not isinstance(report, BatchReport):
             return
         self.progress.setValue(1000)
@@ -293,11 +290,11 @@ class BatchDialog(QDialog):
             f"in {report.seconds:.1f} s"
         )
 
-    def _on_failed(self, message: str) -> None:
+    def job_failed(self, message: str) -> None:
         self.status.setText(f"Failed: {message}")
         QMessageBox.warning(self, "Batch failed", message)
 
-    def _on_cancelled(self) -> None:
+    def job_cancelled(self) -> None:
         self.status.setText(f"Cancelled; the files written so far stay in {self._out_dir}.")
 
     # ----------------------------------------------------------------- closing

@@ -15,7 +15,7 @@ from workbench.core import io
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
 
-from .runner import JobRunner
+from .runner import owned_runner
 
 
 def develop(path: Path, options: io.RawOptions, ctx: RunContext) -> Image:
@@ -45,12 +45,9 @@ class RawDevelopment(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.runner = JobRunner(self)
+        self.runner = owned_runner(self)
         self.path: Path | None = None
         self.reference_after: Path | None = None
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
 
     def start(self, path: Path, options: io.RawOptions) -> None:
         """Develop ``path`` with ``options``, forgetting any development still running."""
@@ -81,16 +78,16 @@ class RawDevelopment(QObject):
         self.reference_after = None
         return reference
 
-    def _on_finished(self, image: object) -> None:
+    def job_finished(self, image: object) -> None:
         if self.path is not None and isinstance(image, Image):
             self.developed.emit(image, self._forget())
 
-    def _on_failed(self, message: str) -> None:
+    def job_failed(self, message: str) -> None:
         if self.path is not None:
             self._forget()
             self.failed.emit(message)
 
-    def _on_cancelled(self) -> None:
+    def job_cancelled(self) -> None:
         if self.path is not None:
             self._forget()
             self.cancelled.emit()

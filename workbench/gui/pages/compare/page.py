@@ -49,7 +49,7 @@ from ...session import QtSession
 from ...views.linked import LinkedViews
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
-from ...workers.runner import JobRunner
+from ...workers.runner import JobRunner, owned_runner
 from .table import MetricsTable
 from .tiles import SwipeView, Tile
 
@@ -72,7 +72,7 @@ class CompareView(QWidget):
         self.comparison: compare.Comparison | None = None
         self._count = 0
         self._finished: tuple[Problem | None, list] = (None, [])
-        self.runner = runner or JobRunner(self)
+        self.runner = owned_runner(self, runner)
         self._panels: dict[str, ParamPanel] = {}
         self.tiles: list[Tile] = []
         self.links = LinkedViews(padding=0.01)
@@ -199,9 +199,6 @@ class CompareView(QWidget):
         self.swipe_a.currentIndexChanged.connect(self._update_swipe)
         self.swipe_b.currentIndexChanged.connect(self._update_swipe)
         self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
 
     # ----------------------------------------------------------------- methods
 
@@ -340,16 +337,16 @@ class CompareView(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText(text)
 
-    def _on_finished(self, comparison: object) -> None:
+    def job_finished(self, comparison: object) -> None:
         self.progress.setValue(1000)
         self._job_over("Done. Wheel to zoom, drag to pan: every tile follows.")
         self.show_comparison(comparison)
 
-    def _on_failed(self, message: str) -> None:
+    def job_failed(self, message: str) -> None:
         self._job_over(f"Failed: {message}")
         QMessageBox.warning(self, "Comparison failed", message)
 
-    def _on_cancelled(self) -> None:
+    def job_cancelled(self) -> None:
         """Show the methods that finished before the cancel (the job's thread has ended by now)."""
         self.progress.setValue(0)
         problem, finished = self._finished

@@ -23,7 +23,16 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.core.live import Stepper
 from workbench.core.problem import Problem
@@ -118,7 +127,9 @@ class LiveRunPage(QWidget):
         self, settings: Sequence[QWidget | QLayout], plots: QWidget, extra: Sequence[QPushButton]
     ) -> None:
         """Lay the page out: ``settings`` above the run buttons and ``extra`` ones, the status below
-        them; ``plots`` above the previews on the right."""
+        them; ``plots`` above the previews on the right, taking the height the page is given (their
+        own size hint is ignored, so the page's height is the settings column's and the previews are
+        not pushed below the fold of the page's scroll area)."""
         controls = QWidget()
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +148,9 @@ class LiveRunPage(QWidget):
         right.addWidget(self.previews)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        policy = right.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        right.setSizePolicy(policy)
         layout = QHBoxLayout(self)
         layout.addWidget(controls)
         layout.addWidget(right, 1)

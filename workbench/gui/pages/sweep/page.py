@@ -54,7 +54,7 @@ from workbench.core.sweep.executors import available_cores
 
 from ...host import Host
 from ...session import QtSession
-from ...workers.runner import JobRunner
+from ...workers.runner import JobRunner, owned_runner
 
 REFRESH_MS = 300
 COLUMNS = ("degradation", "method", "setting", "images", "PSNR", "SSIM", "s/MP", "gain", "95 % CI", "win")
@@ -69,7 +69,7 @@ class SweepView(QWidget):
 
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner or JobRunner(self)
+        self.runner = owned_runner(self, runner)
         self.rows: list[dict[str, Any]] = []
         self._feed: queue.Queue = queue.Queue()
         self._fields: dict[str, QLineEdit] = {}
@@ -78,9 +78,6 @@ class SweepView(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self.runner.finished.connect(lambda outcome: self._ended(self._summary(outcome)))
-        self.runner.failed.connect(lambda message: self._ended(f"Failed: {message}"))
-        self.runner.cancelled.connect(lambda: self._ended("Cancelled: the finished cells are kept"))
         self.set_method(registry.for_task(Task.DENOISE)[0].name)
 
     # ----------------------------------------------------------------- building
@@ -313,6 +310,15 @@ class SweepView(QWidget):
     def _summary(self, outcome) -> str:
         where = f"; report: {outcome.report / 'report.md'}" if outcome.report else ""
         return f"Done: {outcome.total} cells, {outcome.ran} run now ({outcome.failed} failed){where}"
+
+    def job_finished(self, outcome: object) -> None:
+        self._ended(self._summary(outcome))
+
+    def job_failed(self, message: str) -> None:
+        self._ended(f"Failed: {message}")
+
+    def job_cancelled(self) -> None:
+        self._ended("Cancelled: the finished cells are kept")
 
     def _ended(self, message: str) -> None:
         self._timer.stop()
