@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..image import Image
@@ -11,6 +12,9 @@ from .formats import RAW_SUFFIXES, describe_unknown, looks_like_text, read_head,
 from .pillow_reader import read_with_pillow
 from .raw import RawOptions, read_raw
 from .tiff import read_tiff
+
+if TYPE_CHECKING:
+    from ..jobs import RunContext
 
 DEFAULT_MAX_PIXELS = 200_000_000
 _RAW_PHOTOMETRIC = (32803, 34892)  # CFA, LinearRaw
@@ -30,7 +34,11 @@ def _tiff_holds_raw(path: Path) -> bool:
 
 
 def read_image(
-    path: str | PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS, raw: RawOptions | None = None
+    path: str | PathLike,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    raw: RawOptions | None = None,
+    ctx: RunContext | None = None,
 ) -> Image:
     """Read a PNG, JPEG, TIFF, BMP, WebP, GIF or camera RAW file into float32 H×W×C pixels in [0, 1].
 
@@ -42,6 +50,7 @@ def read_image(
         path: the file.
         max_pixels: the largest width × height accepted.
         raw: how to develop a camera RAW (``RawOptions()`` when None); ignored for other files.
+        ctx: progress and cancellation of a RAW development by a workbench demosaicker.
 
     Raises:
         InputError: the file is missing, empty, cut short, not an image, unsupported or too large.
@@ -50,7 +59,7 @@ def read_image(
     head = read_head(path)
     kind = sniff(head)
     if kind == "tiff" and (path.suffix.lower() in RAW_SUFFIXES or _tiff_holds_raw(path)):
-        return read_raw(path, max_pixels, raw)
+        return read_raw(path, max_pixels, raw, ctx)
     if kind == "tiff":
         return read_tiff(path, head, max_pixels)
     if kind:
@@ -58,7 +67,7 @@ def read_image(
     if looks_like_text(head):
         raise InputError(describe_unknown(path, head))
     try:
-        return read_raw(path, max_pixels, raw)
+        return read_raw(path, max_pixels, raw, ctx)
     except InputError:
         if path.suffix.lower() in RAW_SUFFIXES:
             raise

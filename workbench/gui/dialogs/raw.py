@@ -1,8 +1,10 @@
 """How a camera RAW is developed: demosaic, white balance, output curve and bit depth.
 
-The choice is remembered in QSettings under ``raw/`` and offered again (preselected) each
-time a RAW file is opened, unless the user asked not to be asked; File > Camera RAW
-options… changes it at any time.
+The demosaic list holds LibRaw's algorithms, then the workbench's own demosaickers, which run on
+the camera's Bayer data with the same white balance, colour matrix and tone curve as LibRaw's
+development (``workbench.core.io.raw_bayer``), so the two can be compared. The choice is
+remembered in QSettings under ``raw/`` and offered again (preselected) each time a RAW file is
+opened, unless the user asked not to be asked; File > Camera RAW options… changes it at any time.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.errors import ParameterError
 from workbench.core.io import RawOptions
-from workbench.core.io.raw import BIT_DEPTHS, DEMOSAIC_ALGORITHMS, OUTPUTS, WHITE_BALANCES
+from workbench.core.io.raw import BIT_DEPTHS, DEMOSAIC_CHOICES, OUTPUTS, WHITE_BALANCES
 
 DEMOSAIC_LABELS = {
     "ahd": "AHD - adaptive homogeneity (LibRaw's default)",
@@ -32,6 +34,10 @@ DEMOSAIC_LABELS = {
     "ppg": "PPG - patterned pixel grouping (fast)",
     "vng": "VNG - variable number of gradients",
     "linear": "Bilinear (fastest, softest)",
+    "demosaic_bilinear": "Workbench bilinear",
+    "demosaic_malvar": "Workbench Malvar-He-Cutler (gradient-corrected)",
+    "demosaic_menon": "Workbench Menon 2007 (directional, slower)",
+    "demosaic_net": "Workbench CNN - demosaicks and denoises",
 }
 WHITE_BALANCE_LABELS = {"camera": "As shot (the camera's)", "auto": "Automatic (grey world)"}
 OUTPUT_LABELS = {
@@ -82,14 +88,22 @@ class RawDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Develop {path.name}" if path else "Camera RAW options")
-        self.demosaic = _combo(DEMOSAIC_LABELS, tuple(DEMOSAIC_ALGORITHMS), options.demosaic)
+        self.demosaic = _combo(DEMOSAIC_LABELS, DEMOSAIC_CHOICES, options.demosaic)
+        self.demosaic.setToolTip(
+            "LibRaw's algorithms, or the workbench's own demosaickers on the camera's Bayer data "
+            "(same white balance, colour matrix and tone curve)"
+        )
         self.white_balance = _combo(WHITE_BALANCE_LABELS, WHITE_BALANCES, options.white_balance)
         self.output = _combo(OUTPUT_LABELS, OUTPUTS, options.output)
         self.bit_depth = _combo(BIT_DEPTH_LABELS, BIT_DEPTHS, options.bit_depth)
         self.ask = QCheckBox("Ask each time a camera RAW is opened")
         self.ask.setChecked(ask)
         self.ask.setToolTip("Without asking, RAW files open with these options; File > Camera RAW options…")
-        note = QLabel("A quick half-size preview is shown while the full image is developed.")
+        note = QLabel(
+            "A quick half-size preview is shown while the full image is developed. The workbench's "
+            "demosaickers take seconds per megapixel (Menon and the CNN the longest); they show "
+            "progress and can be cancelled, LibRaw's cannot."
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

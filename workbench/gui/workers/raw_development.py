@@ -1,8 +1,10 @@
 """Developing a camera RAW at full size in the background while the window shows its half-size preview.
 
 LibRaw develops a RAW in one call that cannot be interrupted: a cancelled development ends when
-that call returns, and its image is then dropped. A reference the user opened together with the
-RAW (a second path) waits here until the full-size image is the input, since it must match it.
+that call returns, and its image is then dropped. A development by one of the workbench's own
+demosaickers reports its progress and stops at the next tile or step when cancelled. A reference
+the user opened together with the RAW (a second path) waits here until the full-size image is the
+input, since it must match it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from .runner import owned_runner
 
 
 def develop(path: Path, options: io.RawOptions, ctx: RunContext) -> Image:
-    """The job that develops a RAW at full size (one LibRaw call: cancelled before or after it)."""
+    """The job that develops a RAW at full size (LibRaw's: one call, cancelled before or after it;
+    a workbench demosaicker's: cancelled between its steps)."""
     ctx.progress(0.0, "developing")
-    image = io.read_image(path, raw=options)
+    image = io.read_image(path, raw=options, ctx=ctx)
     ctx.progress(1.0, "developed")
     return image
 
