@@ -17,7 +17,8 @@ from workbench.core import compare, registry
 from workbench.core.image import Image
 from workbench.core.params import FloatParam, IntParam, ParamSpec
 from workbench.core.problem import Problem, Task
-from workbench.gui.pages.compare.page import ERRORS, NOISE, RESULTS, CompareView, attach
+from workbench.gui.pages.compare.modes import ERRORS, NOISE, RESULTS
+from workbench.gui.pages.compare.page import CompareView, attach
 from workbench.gui.views.display import display_array
 
 DENOISE = frozenset({Task.DENOISE})

@@ -10,7 +10,8 @@ from view_probes import tick
 
 from workbench.core.image import Image
 from workbench.core.problem import Problem
-from workbench.gui.pages.compare.page import STRUCTURE, CompareView
+from workbench.gui.pages.compare.modes import STRUCTURE
+from workbench.gui.pages.compare.page import CompareView
 from workbench.gui.pages.compare.table import COLUMNS
 
 

@@ -34,7 +34,7 @@ def main(settings_path: str) -> None:
     add_pages(window)
     window.open_paths(sample_paths())
     window.show()
-    panel = window.show_page("Inside the network")
+    panel = window.pages.show_page("Inside the network")
     panel.model_box.setCurrentText("dncnn")
     seen = []
 
@@ -66,7 +66,7 @@ def main(settings_path: str) -> None:
     measure("whole image")
     panel.erf.close_up_button.click()
     measure("around the pixel")
-    window.show_page("Restore")
+    window.pages.show_page("Restore")
     measure("restore")
     screen = app.primaryScreen().availableGeometry()
     shown = panel.erf_result is not None and panel.rf.table.rowCount() > 0

@@ -7,23 +7,23 @@ swipe between two tiles) and Export. Right: one tile per image (input,
 reference, each result) whose zoom and pan move together, titled with the
 method, PSNR/SSIM, gain over BM3D and time; below it a sortable metrics table.
 All computation is in :mod:`workbench.core.compare`; the job runs through a
-:class:`JobRunner`.
+:class:`JobRunner`. The tiles are :mod:`.tiles`, what they show in each mode :mod:`.modes`.
+
+At about 440 lines this module is over the house's 400: it is one view's controls, their wiring
+and its job's reporting, and the parts that stand alone (tiles, modes, table) are out already.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -46,14 +46,16 @@ from workbench.core.problem import Problem, Task
 
 from ...host import Host
 from ...session import QtSession
-from ...views.linked import LinkedViews
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
+<<<<<<< HEAD
 from ...workers.runner import JobRunner, owned_runner
+=======
+from ...workers.runner import JobRunner
+from .modes import MODES, RESULTS, TileContent, mode_tiles
+>>>>>>> session
 from .table import MetricsTable
-from .tiles import SwipeView, Tile
-
-RESULTS, ERRORS, NOISE, STRUCTURE = "results", "errors", "noise", "structure"
+from .tiles import SwipeView, Tile, TileGrid
 
 
 class CompareView(QWidget):
@@ -74,8 +76,6 @@ class CompareView(QWidget):
         self._finished: tuple[Problem | None, list] = (None, [])
         self.runner = owned_runner(self, runner)
         self._panels: dict[str, ParamPanel] = {}
-        self.tiles: list[Tile] = []
-        self.links = LinkedViews(padding=0.01)
         self.mode = RESULTS
         self._build()
         self._connect()
@@ -108,25 +108,7 @@ class CompareView(QWidget):
         show = QGroupBox("Show")
         self.mode_buttons = QButtonGroup(self)
         show_layout = QVBoxLayout(show)
-        for mode, text, tip in (
-            (RESULTS, "Results", "the restored images"),
-            (
-                ERRORS,
-                "Error map |result − reference|",
-                "absolute error against the reference, one colour scale for all",
-            ),
-            (
-                NOISE,
-                "Removed noise: input − result",
-                "what each method took away, one gray scale for all (mid-gray = 0)",
-            ),
-            (
-                STRUCTURE,
-                "Removed structure",
-                "local correlation between what a method took away and what it kept: bright where it "
-                "removed image detail (edges, texture) with the noise; no reference needed",
-            ),
-        ):
+        for mode, text, tip in MODES:
             button = QRadioButton(text)
             button.setToolTip(tip)
             button.setProperty("mode", mode)
@@ -158,13 +140,10 @@ class CompareView(QWidget):
         left.addWidget(show)
         left.addWidget(self.export_button)
 
-        self.grid_widget = QWidget()
-        self.grid_widget.installEventFilter(self)
-        self.grid = QGridLayout(self.grid_widget)
-        self.grid.setSpacing(6)
+        self.grid = TileGrid()
         self.swipe = SwipeView()
         self.pictures = QStackedWidget()
-        self.pictures.addWidget(self.grid_widget)
+        self.pictures.addWidget(self.grid)
         self.pictures.addWidget(self.swipe)
         self.table = MetricsTable()
         right = QSplitter(Qt.Orientation.Vertical)
@@ -381,60 +360,9 @@ class CompareView(QWidget):
         wanted = min(self.table.rows_height(), total // 2)
         self.right_splitter.setSizes([total - wanted, wanted])
 
-    def eventFilter(self, watched: object, event: QEvent) -> bool:
-        if watched is self.grid_widget and event.type() == QEvent.Type.Resize:
-            self._fit_tile_heights()
-        return super().eventFilter(watched, event)
-
-    def _fit_tile_heights(self) -> None:
-        """Make each tile's picture as tall as the image is at the tile's width (within the room),
-        so that the captions sit right under the pictures and the spare height is below the grid."""
-        if not self.tiles or self.tiles[0].pixels is None:
-            return
-        columns = grid_columns(len(self.tiles))
-        rows = -(-len(self.tiles) // columns)
-        margins, spacing = self.grid.contentsMargins(), self.grid.spacing()
-        width = (
-            self.grid_widget.width() - margins.left() - margins.right() - spacing * (columns - 1)
-        ) / columns
-        room = (self.grid_widget.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows
-        height, image_width = self.tiles[0].pixels.shape[:2]
-        for tile in self.tiles:
-            tile.fit_picture(width, room, height / image_width)
-
-    def _tiles_for(self, comparison: compare.Comparison, mode: str) -> list[tuple[str, np.ndarray, tuple]]:
-        rows = compare.grid_tiles(comparison)
-        top = rows[0]
-        names = ["Input"] + (["Reference"] if comparison.problem.reference is not None else [])
-        names += [compare.method_label(result.method) for result in comparison.results]
-        if mode == ERRORS and len(rows) > 1:
-            pictures = [tile.pixels for tile in rows[1]]
-            lines = [(top_tile.lines[0], *tile.lines) for top_tile, tile in zip(top, rows[1], strict=True)]
-            lines[1] = ("Colour scale", rows[1][1].lines[0])
-            return list(zip(names, pictures, lines, strict=True))
-        tiles = [(name, tile.pixels, tile.lines) for name, tile in zip(names, top, strict=True)]
-        if mode == NOISE:
-            maps = comparison.noise_maps() or {}
-            scale = compare.shared_scale(maps.values())
-            offset = len(tiles) - len(comparison.results)
-            for index, result in enumerate(comparison.results, start=offset):
-                if result.method in maps:
-                    name, _, lines = tiles[index]
-                    gray = compare.signed_gray(maps[result.method], scale)
-                    tiles[index] = (name, gray, (lines[0], f"removed noise, ±{scale * 255:.1f} (of 255)"))
-        if mode == STRUCTURE:
-            maps = comparison.structure_maps() or {}
-            offset = len(tiles) - len(comparison.results)
-            for index, result in enumerate(comparison.results, start=offset):
-                if result.method in maps:
-                    name, _, lines = tiles[index]
-                    heat = compare.heat_colors(np.abs(maps[result.method]), 1.0)
-                    tiles[index] = (name, heat, (lines[0], "removed structure, |local correlation| 0 to 1"))
-        return tiles
-
     def _show_mode(self) -> None:
         if self.comparison is not None:
-            self._set_tiles(self._tiles_for(self.comparison, self.mode))
+            self._set_tiles(mode_tiles(self.comparison, self.mode))
         self._update_swipe()
 
     def _mode_toggled(self, button: QRadioButton, checked: bool) -> None:
@@ -450,33 +378,11 @@ class CompareView(QWidget):
                 button.setChecked(True)
         self._show_mode()
 
-    def _set_tiles(self, tiles: list[tuple[str, np.ndarray, tuple]]) -> None:
-        """Rebuild the grid when the set of tiles changed, else update the pictures in place (zoom kept)."""
+    def _set_tiles(self, tiles: list[TileContent]) -> None:
+        """Show ``tiles``; when the set of tiles changed, the swipe boxes offer the new names."""
+        if not self.grid.set_tiles(tiles):
+            return
         names = [name for name, _, _ in tiles]
-        if names != [tile.name for tile in self.tiles]:
-            self._rebuild_grid(names)
-        for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
-            tile.show_image(pixels, lines)
-        self._fit_tile_heights()
-        if tiles:
-            height, width = tiles[0][1].shape[:2]
-            self.links.set_canvas(width, height)
-            if self.links.auto_fit:
-                self.fit()
-
-    def _rebuild_grid(self, names: list[str]) -> None:
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-            tile.deleteLater()
-        self.tiles = [Tile(name) for name in names]
-        columns = grid_columns(len(names))
-        for row in range(self.grid.rowCount()):
-            self.grid.setRowStretch(row, 0)
-        self.grid.setRowStretch(-(-len(names) // columns), 1)
-        self.links.clear()
-        for index, tile in enumerate(self.tiles):
-            self.grid.addWidget(tile, index // columns, index % columns)
-            self.links.add(tile.view)
         for combo, default in ((self.swipe_a, 0), (self.swipe_b, len(names) - 1)):
             combo.blockSignals(True)
             combo.clear()
@@ -484,9 +390,14 @@ class CompareView(QWidget):
             combo.setCurrentIndex(default)
             combo.blockSignals(False)
 
+    @property
+    def tiles(self) -> list[Tile]:
+        """The tiles shown now, in grid order."""
+        return self.grid.tiles
+
     def fit(self) -> None:
         """Show the whole image in every tile; it stays fitted as the tiles resize, until the user zooms."""
-        self.links.fit()
+        self.grid.links.fit()
 
     def _update_swipe(self, *_args: object) -> None:
         swiping = self.swipe_box.isChecked() and len(self.tiles) > 1
@@ -519,14 +430,6 @@ class CompareView(QWidget):
             return False
         self.status.setText(f"Exported to {folder}")
         return True
-
-
-def grid_columns(count: int) -> int:
-    """Columns of a grid of ``count`` tiles: one row up to 3, then rows of about equal length."""
-    if count <= 3:
-        return max(count, 1)
-    rows = 2 if count <= 8 else 3
-    return math.ceil(count / rows)
 
 
 def attach(session: QtSession, host: Host) -> CompareView:

@@ -1,15 +1,19 @@
-"""The pictures of the compare page: a captioned tile per image, and a swipe view over two tiles
-(the divider of :mod:`workbench.gui.views.linked`, as in the Restore page's split view)."""
+"""The pictures of the compare page: a captioned tile per image, the grid that links them, and a
+swipe view over two tiles (the kit of :mod:`workbench.gui.views.linked`, as in the Restore page's
+viewer: linked zoom and pan, fit, the before/after divider)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ...views.display import display_array
-from ...views.linked import BeforeAfterDivider
+from ...views.linked import BeforeAfterDivider, LinkedViews
 from ...views.viewer import BACKGROUND
 
 PAPER = BACKGROUND
@@ -71,6 +75,75 @@ def caption_html(lines: tuple[str, ...]) -> str:
         return ""
     escaped = [line.replace("&", "&amp;").replace("<", "&lt;") for line in lines]
     return "<b>" + escaped[0] + "</b>" + "".join(f"<br>{line}" for line in escaped[1:])
+
+
+def grid_columns(count: int) -> int:
+    """Columns of a grid of ``count`` tiles: one row up to 3, then rows of about equal length."""
+    if count <= 3:
+        return max(count, 1)
+    rows = 2 if count <= 8 else 3
+    return math.ceil(count / rows)
+
+
+class TileGrid(QWidget):
+    """Tiles in a grid whose zoom and pan move together (``links``), each picture as tall as its
+    image at the tile's width, so that the captions sit right under the pictures."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tiles: list[Tile] = []
+        self.links = LinkedViews(padding=0.01)
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(6)
+
+    def set_tiles(self, tiles: list[tuple[str, np.ndarray, tuple[str, ...]]]) -> bool:
+        """Show (name, pixels, caption lines) ``tiles``: the grid is rebuilt when the names changed
+        (True), else the pictures are updated in place and the zoom is kept (False)."""
+        names = [name for name, _, _ in tiles]
+        rebuilt = names != [tile.name for tile in self.tiles]
+        if rebuilt:
+            self._rebuild(names)
+        for tile, (_, pixels, lines) in zip(self.tiles, tiles, strict=True):
+            tile.show_image(pixels, lines)
+        self._fit_tile_heights()
+        if tiles:
+            height, width = tiles[0][1].shape[:2]
+            self.links.set_canvas(width, height)
+            if self.links.auto_fit:
+                self.links.fit()
+        return rebuilt
+
+    def _rebuild(self, names: list[str]) -> None:
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = [Tile(name) for name in names]
+        columns = grid_columns(len(names))
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(-(-len(names) // columns), 1)
+        self.links.clear()
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+            self.links.add(tile.view)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tile_heights()
+
+    def _fit_tile_heights(self) -> None:
+        """Make each tile's picture as tall as the image is at the tile's width (within the room),
+        so that the spare height is below the grid."""
+        if not self.tiles or self.tiles[0].pixels is None:
+            return
+        columns = grid_columns(len(self.tiles))
+        rows = -(-len(self.tiles) // columns)
+        margins, spacing = self.grid.contentsMargins(), self.grid.spacing()
+        width = (self.width() - margins.left() - margins.right() - spacing * (columns - 1)) / columns
+        room = (self.height() - margins.top() - margins.bottom() - spacing * (rows - 1)) / rows
+        height, image_width = self.tiles[0].pixels.shape[:2]
+        for tile in self.tiles:
+            tile.fit_picture(width, room, height / image_width)
 
 
 class SwipeView(QWidget):
