@@ -48,12 +48,8 @@ from ...host import Host
 from ...session import QtSession
 from ...widgets.fitted_stack import FittedStack
 from ...widgets.param_panel import ParamPanel
-<<<<<<< HEAD
 from ...workers.runner import JobRunner, owned_runner
-=======
-from ...workers.runner import JobRunner
 from .modes import MODES, RESULTS, TileContent, mode_tiles
->>>>>>> session
 from .table import MetricsTable
 from .tiles import SwipeView, Tile, TileGrid
 
