@@ -197,7 +197,6 @@ class LiveRunPage(QWidget):
         self,
         stepper: Stepper,
         status: str,
-        device: str | None = None,
         cancel_event: threading.Event | None = None,
     ) -> None:
         """Run ``stepper`` on the page's worker and watch it; ``cancel_event`` is shared with a
@@ -206,14 +205,14 @@ class LiveRunPage(QWidget):
         self._feed = LiveFeed()
         self._then, self._live = self._live_ended, True
         job = live_job(stepper, self._feed, self.CPU_THREADS)
-        self.runner.start(job, device or self.device, cancel_event)
+        self.runner.start(job, self.device, cancel_event)
         self.set_running(True)
         self.set_status(status)
         self._timer.start()
 
     def run_job(
         self, fn: JobFunction, then: Callable[[object], None], status: str, device: str | None = None
-    ):
+    ) -> None:
         """Run a side job (loading data, applying a network) on the page's worker; ``then`` gets
         its outcome on the GUI thread."""
         self._then, self._live = then, False
@@ -240,6 +239,7 @@ class LiveRunPage(QWidget):
         """End the run after the current step and keep what it has."""
         if self.stepper is not None and self._live and self.running():
             self.stepper.stop()
+            self.set_running(True)
             self.set_status("Stopping after the current step…")
 
     def cancel(self) -> None:
