@@ -6,11 +6,15 @@
 Each clean image is mosaicked with the RGGB Bayer pattern (``workbench degrade --op mosaic``);
 for sigma > 0 Gaussian noise of that std (8-bit units, clipped, seed = image index) is added on
 the mosaic, as a sensor adds it. Methods get their defaults (``--set k=v`` changes them for every
-method that has the parameter). Colour PSNR is the PSNR over all three channels of the whole
-image (no border is left out; papers often drop a border of 5 to 15 pixels, which raises the
-figures); ``--crop N`` scores the central N×N crop of each image instead of the whole image (to
-keep slow methods short). Seconds are the method's own run per image (scoring excluded). The
-baseline is bilinear: the last column is each method's gain over it.
+method that has the parameter), except that a method with a ``sigma`` parameter the command does
+not set (the joint network, ``demosaic_net``) is told the sigma of the row, as ``workbench bench``
+tells denoisers; ``--set sigma=auto`` makes it use the level the workbench measured on the mosaic
+it made instead (none when noise-free: then it estimates one from the mosaic). Colour PSNR is the
+PSNR over all three channels of the whole image (no border is left out; papers often drop a
+border of 5 to 15 pixels, which raises the figures); ``--crop N`` scores the central N×N crop of
+each image instead of the whole image (to keep slow methods short). Seconds are the method's own
+run per image (scoring excluded). The baseline is bilinear: the last column is each method's gain
+over it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-m", "--methods", default="demosaic_bilinear,demosaic_malvar,demosaic_menon")
+    parser.add_argument(
+        "-m", "--methods", default="demosaic_bilinear,demosaic_malvar,demosaic_menon,demosaic_net"
+    )
     parser.add_argument("--sets", default="kodak24,mcmaster")
     parser.add_argument("--sigmas", default="0,5,10")
     parser.add_argument("--every", type=int, default=1, help="score every N-th image of each set")
@@ -66,7 +72,7 @@ def main() -> int:
                 )
                 problem = degradation.problem(observed, image)
                 for run in runs:
-                    result = restore(problem, run.method, run.values)
+                    result = restore(problem, run.method, told_sigma(run, sigma))
                     scores[run.method].append((result.psnr, result.seconds))
             means = {name: np.mean(values, axis=0) for name, values in scores.items()}
             cells = " | ".join(f"{psnr:.2f} dB ({seconds:.2f} s)" for psnr, seconds in means.values())
@@ -79,6 +85,15 @@ def main() -> int:
             subset = f", {len(clean)} images" + (f" {args.crop}² crops" if args.crop else "")
             print(f"| {set_name}{subset} | {sigma:g} | {cells} | {gains} |", flush=True)
     return 0
+
+
+def told_sigma(run, sigma: float) -> dict:
+    """``run``'s values, with ``sigma`` added when its method has that parameter and it is not set."""
+    from workbench.core import registry
+
+    if "sigma" in registry.get(run.method).params and "sigma" not in run.values:
+        return run.values | {"sigma": sigma}
+    return run.values
 
 
 if __name__ == "__main__":

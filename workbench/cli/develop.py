@@ -14,7 +14,6 @@ demosaicking detail averaged out), all in 8-bit levels.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import numpy as np
@@ -105,10 +104,13 @@ def side_by_side(first: Image, second: Image, labels: tuple[str, str], crop: tup
 
     top, left, bottom, right = crop
     whole = [Tile(image.pixels, (label,)) for image, label in zip((first, second), labels, strict=True)]
-    factor = max(1, math.ceil(FIGURE_SIDE / max(bottom - top, right - left)))
+    factor = max(1, FIGURE_SIDE // max(bottom - top, right - left))
     region = f"x {left}, y {top}, {right - left}x{bottom - top}, each pixel shown {factor}x{factor}"
-    crops = [Tile(image.pixels[top:bottom, left:right], (region,)) for image in (first, second)]
-    return render_grid([whole, crops], min_side=FIGURE_SIDE, max_side=FIGURE_SIDE)
+    crops = [
+        Tile(image.pixels[top:bottom, left:right].repeat(factor, axis=0).repeat(factor, axis=1), (region,))
+        for image in (first, second)
+    ]
+    return render_grid([whole, crops], min_side=1, max_side=FIGURE_SIDE)
 
 
 def run(args: argparse.Namespace) -> int:

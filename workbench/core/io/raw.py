@@ -205,10 +205,12 @@ def read_raw(
     if failure is not None:
         reasons = "; ".join([describe(failure), *said])
         raise InputError(f"{path}: cannot decode the camera RAW data ({reasons})")
+    extra = []
     if options.by_workbench:
         pixels = develop_bayer(samples, options.demosaic, options.output, options.bit_depth, ctx)
+        extra = samples.notices
     else:
         pixels = from_uint(np.ascontiguousarray(samples))
-    notices = [f"camera RAW developed with {options.describe()}", *_upright_note(found)]
+    notices = [f"camera RAW developed with {options.describe()}", *extra, *_upright_note(found)]
     notices += [f"LibRaw: {line}" for line in said]
     return Image(pixels, bit_depth=options.bit_depth, metadata=found, source=str(path), notices=notices)
