@@ -104,17 +104,17 @@ def test_a_problem_without_a_known_operator_is_refused_with_what_to_do(page):
 def test_attach_puts_kept_estimates_in_the_history_and_compare_lists_both_solvers(main_window, qtbot):
     from workbench.gui.pages.compare.page import CompareView
 
-    page = attach(main_window)
+    page = attach(main_window.session, main_window.host)
     problem = deblur_problem()
-    main_window.set_images(clean_image(), None)
-    assert main_window.degrade("blur", {"kind": "gaussian", "sigma": 1.6, "noise_sigma": 2.55}, 0)
+    main_window.session.model.set_input(clean_image(), None)
+    assert main_window.restore.degrade("blur", {"kind": "gaussian", "sigma": 1.6, "noise_sigma": 2.55}, 0)
     assert page.problem is not None and page.problem.task is Task.DEBLUR
     page.set_device("cpu")
     page.params.set_values({"iterations": 3})
     with qtbot.waitSignal(page.run_finished, timeout=RUN_TIMEOUT_MS):
         assert page.start()
-    assert main_window.shown_result() is page.result and page.result.method == "pnp_hqs"
-    assert main_window.history.count() == 1
+    assert main_window.session.model.shown_result() is page.result and page.result.method == "pnp_hqs"
+    assert main_window.restore.history.count() == 1
     compare = CompareView()
     qtbot.addWidget(compare)
     compare.refresh_methods(problem.task)

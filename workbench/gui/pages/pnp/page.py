@@ -31,6 +31,8 @@ from workbench.core.pnp import PnpOutcome, PnpRecord, PnpStepper, stepper_for
 from workbench.core.problem import Problem
 from workbench.core.result import make_result
 
+from ...host import Host
+from ...session import QtSession
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
 from ...views.run_colours import run_pen
@@ -40,6 +42,7 @@ from ...workers.runner import JobRunner
 from ..live.feed import Drained
 from ..live.page import LiveRunPage
 from ..live.results import describe_problem
+from ..network_page import attach_network_page
 
 SOLVERS = {"pnp_hqs": "HQS (half-quadratic splitting)", "pnp_admm": "ADMM (with a dual)"}
 """The plug-and-play methods the page runs, by registry name."""
@@ -226,15 +229,16 @@ class PnpPage(LiveRunPage):
         )
 
 
-def attach(window) -> PnpPage:
-    """Add a 'Plug-and-play' page to ``window`` (a MainWindow), following its problem and device.
+def attach(session: QtSession, host: Host) -> PnpPage:
+    """Add a 'Plug-and-play' page that solves the session's problem on the host's device.
 
-    A kept estimate goes into the window's history and output view like any method's result.
+    A kept estimate goes into the session's history (and the Restore page's output view) like any
+    method's result.
     """
     page = PnpPage()
-    window.add_network_page("Plug-and-play", page)
+    attach_network_page(session, host, "Plug-and-play", page)
     page.run_finished.connect(
-        lambda _outcome: window.add_result(
+        lambda _outcome: session.model.add_result(
             page.result, registry.get(page.result.method).label, page.result_caption
         )
     )
