@@ -91,7 +91,7 @@ def test_the_network_trains_resumes_and_its_weight_file_runs_as_the_method(tmp_p
     source = MosaicBatches(images, patch=32, batch=4)
     trainer = Trainer(TrainConfig("demosaicnet", {"depth": 3, "width": 8}, steps=4, lr=1e-3), source)
     trainer.run(checkpoint=tmp_path / "run.ckpt", checkpoint_every=2)
-    resumed = Trainer.resume(tmp_path / "run.ckpt", source)
+    resumed = Trainer.from_checkpoint(tmp_path / "run.ckpt", source)
     assert resumed.step_count == 4
     weights = trainer.export(tmp_path / "net.pt", {"name": "tiny"})
     assert isinstance(load_weights(weights).model, DemosaicNet)
