@@ -27,7 +27,7 @@ from workbench.core.problem import Problem, Task
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
 COLORCHART = SHARED / "raw" / "colorchart.dng"
-COMMANDS = "batch, bench, compare, degrade, dip, methods, restore, sweep, train, viz"
+COMMANDS = "batch, bench, compare, degrade, develop, dip, methods, restore, sweep, train, viz"
 
 
 @pytest.fixture
