@@ -115,14 +115,17 @@ def test_the_noise_estimate_of_a_mosaic_reads_the_noise_added_to_it():
 
 
 @pytest.mark.skipif(not (KODIM19.is_file() and SHIPPED.is_file()), reason="Kodak24 or weights not present")
-@pytest.mark.parametrize("sigma", [0, 10])
-def test_the_shipped_network_beats_bilinear_and_malvar_on_a_photograph(sigma):
+@pytest.mark.parametrize(("sigma", "over_menon"), [(0, 0.5), (10, 2.0)])
+def test_the_shipped_network_beats_the_classical_demosaickers_on_a_photograph(sigma, over_menon):
+    """kodim19, a 96² crop, GBRG: measured 28.75 / 34.12 / 37.36 / 39.07 dB (bilinear, Malvar, Menon,
+    the network) noise-free and 26.51 / 27.47 / 27.63 / 31.08 at sigma 10."""
     clean = Image(io.read_image(KODIM19).pixels[200:296, 300:396])
     observed, degradation = operators.degrade(clean, "mosaic", {"pattern": "GBRG", "sigma": sigma}, seed=1)
     problem = degradation.problem(observed, clean)
     scores = {
         name: restore(problem, name, {"sigma": sigma} if name == "demosaic_net" else {}).psnr
-        for name in ("demosaic_bilinear", "demosaic_malvar", "demosaic_net")
+        for name in ("demosaic_bilinear", "demosaic_malvar", "demosaic_menon", "demosaic_net")
     }
-    assert scores["demosaic_net"] > scores["demosaic_malvar"] + 0.3
-    assert scores["demosaic_net"] > scores["demosaic_bilinear"] + 1.0
+    assert scores["demosaic_net"] > scores["demosaic_menon"] + over_menon
+    assert scores["demosaic_net"] > scores["demosaic_malvar"] + 2.0
+    assert scores["demosaic_net"] > scores["demosaic_bilinear"] + 4.0
