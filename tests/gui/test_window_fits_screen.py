@@ -4,37 +4,13 @@ the life of the application)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_probe(tmp_path: Path, width: int, height: int) -> dict:
-    screens = {"screens": [{"name": "probe", "x": 0, "y": 0, "width": width, "height": height}]}
-    config = tmp_path / "screen.json"
-    config.write_text(json.dumps(screens))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("window_fit_probe.py")), str(tmp_path / "s.ini")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+from screen_probe import run_probe
 
 
 @pytest.mark.parametrize("size", [(1600, 1000), (1280, 800)])
 def test_every_page_and_toggle_keeps_the_window_within_the_screen(tmp_path, size):
-    report = run_probe(tmp_path, *size)
+    report = run_probe("window_fit_probe.py", tmp_path, *size)
     assert report["screen"] == list(size)
     steps = [entry["step"] for entry in report["seen"]]
     assert steps[:2] == ["restore", "Compare"] and "Train" in steps
