@@ -204,3 +204,32 @@ def test_ray_retries_the_cell_of_a_worker_killed_under_it(tmp_path):
     assert killed and outcome.failed == 0
     assert len(rows) == 16 and len({row["key"] for row in rows}) == 16
     assert {row["worker"] for row in rows[1:]} - {rows[0]["worker"]}, "a new worker took over"
+
+
+def test_pool_workers_get_cores_of_their_own_when_their_threads_fit():
+    from workbench.core.sweep.executors import worker_cores
+
+    assert worker_cores(0, 1, [0, 1]) == {0}
+    assert worker_cores(1, 1, [0, 1]) == {1}
+    assert worker_cores(2, 1, [0, 1]) == {0}  # a restarted worker takes a free slot again
+    assert worker_cores(1, 2, [4, 5, 6, 7]) == {6, 7}
+    assert worker_cores(0, 3, [0, 1]) is None  # more threads than cores: left unpinned
+    assert worker_cores(0, 1, []) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
+def test_pool_worker_runs_pinned_to_its_cores(tmp_path):
+    import concurrent.futures
+
+    from workbench.core.sweep import executors
+
+    context = multiprocessing.get_context("spawn")
+    cores = sorted(os.sched_getaffinity(0))
+    with concurrent.futures.ProcessPoolExecutor(
+        1,
+        mp_context=context,
+        initializer=executors._start_worker,
+        initargs=(1, context.Event(), context.Value("i", 0), cores),
+    ) as pool:
+        pinned = pool.submit(os.sched_getaffinity, 0).result()
+    assert pinned == {cores[0]}

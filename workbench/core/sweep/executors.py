@@ -6,8 +6,11 @@ calling thread for each as it finishes (in finishing order), and raises Cancelle
 ``ProcessPoolExecutor``, the cluster is Ray's.
 
 Threads: a pool of N workers on C cores gives each worker max(1, C // N) threads for torch,
-OpenCV and OpenMP, so N workers never ask for more threads than there are cores; a Ray cell gets
-as many threads as the CPUs it declares.
+OpenCV and OpenMP, so N workers never ask for more threads than there are cores, and, where the
+workers' threads fit on the cores, pins each worker to cores of its own: libraries that start one
+thread per core whatever they are told (BM3D's C++ library does) then stay on their worker's
+share instead of fighting the other workers. A Ray cell gets as many threads as the CPUs it
+declares.
 """
 
 from __future__ import annotations
@@ -76,12 +79,35 @@ class InlineExecutor:
             on_row(run_cell(cell, cancel))
 
 
+def worker_cores(index: int, threads: int, cores: Sequence[int]) -> set[int] | None:
+    """The cores the worker numbered ``index`` (from 0, counting restarts) is pinned to when
+    each worker has ``threads`` threads on ``cores``: its own ``threads`` of them, or None (no
+    pinning) when not even one worker's threads fit."""
+    ordered = sorted(cores)
+    slots = len(ordered) // threads
+    if slots < 1:
+        return None
+    first = (index % slots) * threads
+    return set(ordered[first : first + threads])
+
+
+def pin_to_cores(cores: set[int] | None) -> None:
+    """Keep this process (and the threads it starts later) on ``cores``; no-op for None or
+    where the system cannot pin."""
+    if cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, cores)
+
+
 _STOP: Any = None
 
 
-def _start_worker(threads: int, stop: Any) -> None:
+def _start_worker(threads: int, stop: Any, started: Any, cores: list[int]) -> None:
     global _STOP
     _STOP = stop
+    with started.get_lock():
+        index = started.value
+        started.value += 1
+    pin_to_cores(worker_cores(index, threads, cores))
     set_threads(threads)
 
 
@@ -118,11 +144,13 @@ class PoolExecutor:
         """Run ``cells`` in a new pool; returns those to run again because a worker died."""
         context = multiprocessing.get_context("spawn")
         stop = context.Event()
+        started = context.Value("i", 0)
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
         pool = ProcessPoolExecutor(
             min(self.workers, len(cells)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self.threads, stop),
+            initargs=(self.threads, stop, started, cores),
         )
         finished = False
         try:
