@@ -121,6 +121,22 @@ def test_the_noise_map_follows_noise_that_changes_across_the_image():
     assert level[96, 360, 0] == pytest.approx(0.05, rel=0.15)
 
 
+def test_a_large_image_samples_its_noise_map_close_to_the_full_scan(monkeypatch):
+    from workbench.core import noise
+
+    rng = np.random.default_rng(0)
+    noisy = np.full((960, 1152, 1), 0.5, np.float32)
+    noisy[:, :576] += rng.normal(0, 0.01, (960, 576, 1)).astype(np.float32)
+    noisy[:, 576:] += rng.normal(0, 0.04, (960, 576, 1)).astype(np.float32)
+    full = haar_noise_map(noisy)
+    monkeypatch.setattr(noise, "SAMPLED_PIXELS", 0)
+    sampled = haar_noise_map(noisy)
+    assert not np.array_equal(sampled, full)
+    assert np.median(np.abs(sampled - full) / full) < 0.1
+    assert sampled[480, 100, 0] == pytest.approx(0.01, rel=0.2)
+    assert sampled[480, 1000, 0] == pytest.approx(0.04, rel=0.2)
+
+
 def test_per_channel_noise_estimates_differ_where_the_noise_does():
     noisy = smooth_image(128) + np.random.default_rng(0).normal(
         0, [5 / 255, 10 / 255, 20 / 255], (128, 128, 3)
