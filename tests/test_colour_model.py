@@ -9,6 +9,7 @@ import torch
 from workbench.core import registry
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
+from workbench.core.metrics import psnr
 from workbench.core.models import build_model
 from workbench.core.models.resunet import ResUNet, noise_map
 from workbench.core.models.weights import save_weights
@@ -215,3 +216,19 @@ def test_correlating_white_noise_keeps_its_std_and_spreads_it_over_neighbours():
     assert abs(float(coarse[1].std()) - 1) < 0.1
     neighbours = torch.corrcoef(torch.stack([coarse[1, :, :, :-1].flatten(), coarse[1, :, :, 1:].flatten()]))
     assert neighbours[0, 1] > 0.6
+
+
+def test_a_fixed_level_model_scales_its_correction_to_the_image_noise():
+    method = registry.get("dncnn")
+    clean = smooth_image(64)[..., :1]
+    params = method.params.resolve({}, owner="dncnn")
+    noisy = clean + np.random.default_rng(0).normal(0, 5 / 255, clean.shape).astype(np.float32)
+    ctx = RunContext()
+    scaled = method.run(Problem(Image(noisy), Task.DENOISE), params, ctx)
+    full = method.run(
+        Problem(Image(noisy), Task.DENOISE), method.params.resolve({"sigma": 25}, owner="dncnn"), RunContext()
+    )
+    scale = ctx.notes["residual_scale"]
+    assert 0.1 < scale < 0.4
+    assert np.allclose(noisy - scaled, scale * (noisy - full), atol=2e-4)  # the note rounds the scale
+    assert psnr(scaled, clean) > psnr(noisy, clean)
