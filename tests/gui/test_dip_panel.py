@@ -202,13 +202,13 @@ def test_start_is_disabled_while_a_run_goes_and_start_refuses_to_discard_it(pane
 
 
 def test_the_running_average_is_shown_once_it_weighs_enough_outputs(panel, qtbot):
-    from workbench.gui.pages.dip.run import averaging_steps
+    from workbench.core.dip.averaging import averaging_steps
 
     assert averaging_steps(0.99) == 100 and averaging_steps(0.0) == 0
     panel.iterations.setValue(100_000)
     assert panel.start()
     start = panel.curves.average_from
-    assert start == averaging_steps(panel.settings().average_weight) > 3
+    assert start == averaging_steps(panel.stepper.settings.average_weight) > 3
     qtbot.waitUntil(lambda: len(panel.curves.iterations) >= 3, timeout=30_000)
     assert np.isnan(panel.curves.shown_average()).all()
     assert f"from step {start}" in panel.preview_caption.text()
