@@ -51,4 +51,3 @@ class RunCurves:
             if record.es_stat is not None:
                 self.es_iterations.append(record.iteration)
                 self.es_stat.append(max(record.es_stat, 1e-12))
-
