@@ -202,13 +202,13 @@ def test_start_is_disabled_while_a_run_goes_and_start_refuses_to_discard_it(pane
 
 
 def test_the_running_average_is_shown_once_it_weighs_enough_outputs(panel, qtbot):
-    from workbench.gui.pages.dip.run import averaging_steps
+    from workbench.core.dip.averaging import averaging_steps
 
     assert averaging_steps(0.99) == 100 and averaging_steps(0.0) == 0
     panel.iterations.setValue(100_000)
     assert panel.start()
     start = panel.curves.average_from
-    assert start == averaging_steps(panel.settings().average_weight) > 3
+    assert start == averaging_steps(panel.stepper.settings.average_weight) > 3
     qtbot.waitUntil(lambda: len(panel.curves.iterations) >= 3, timeout=30_000)
     assert np.isnan(panel.curves.shown_average()).all()
     assert f"from step {start}" in panel.preview_caption.text()
@@ -257,3 +257,72 @@ def test_empty_plots_show_a_step_frame_that_the_first_run_replaces(panel, qtbot)
     with qtbot.waitSignal(panel.run_finished, timeout=60_000):
         assert panel.start()
     qtbot.waitUntil(lambda: panel.loss_plot.viewRange()[0][1] < 30)
+
+
+def test_start_builds_the_stepper_dip_stepper_builds_for_the_request_of_the_form(panel, qtbot):
+    from workbench.core.dip import DipRequest, dip_stepper
+
+    panel.iterations.setValue(2)
+    panel.window.setValue(7)
+    panel.patience.setValue(9)
+    panel.seed.setValue(4)
+    panel.loss.setCurrentIndex(panel.loss.findData("l1"))
+    panel.auto_stop.setChecked(False)
+    panel.run_past.setChecked(True)
+    panel.noise_sigma.setValue(12.75)
+    panel.sure.setChecked(True)
+    expected = DipRequest(2, 7, 9, "l1", 4, auto_stop=False, run_past=True, noise_sigma=0.05, sure=True)
+    assert panel.request() == expected
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    direct = dip_stepper(panel.problem, "light", expected, "cpu")
+    built = panel.stepper
+    assert built.settings == direct.settings and type(built.operator) is type(direct.operator)
+    assert (built.auto_stop, built.run_past, built.noise_sigma) == (False, True, pytest.approx(0.05))
+    assert built.shadow is not None and built.discrepancy.floor == direct.discrepancy.floor
+    assert built.records[0].loss == pytest.approx(direct.step().loss, rel=1e-5)
+
+
+def test_the_sure_box_is_for_denoising_only(panel):
+    panel.sure.setChecked(True)
+    blurred = tiny_problem()
+    panel.set_problem(Problem(blurred.observed, Task.DEBLUR, kernel=np.ones((3, 3), np.float32) / 9))
+    assert not panel.sure.isEnabled() and not panel.sure.isChecked()
+    assert panel.request().sure is False
+    panel.set_problem(tiny_problem())
+    assert panel.sure.isEnabled()
+
+
+def shown_range(view) -> list[float]:
+    """A view's x and y range as [x0, x1, y0, y1] (canvas pixels)."""
+    return [float(value) for value in np.ravel(view.viewRange())]
+
+
+def test_the_two_previews_zoom_and_pan_together_fit_and_show_100_percent(panel, qtbot):
+    from PySide6.QtCore import QRectF
+
+    previews = panel.previews
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    pixels = tiny_problem().observed.pixels
+    previews.show_left(pixels)
+    previews.show_right(pixels[::-1])
+    qtbot.wait(20)
+    whole = previews.left_view.viewRect()
+    assert whole.contains(QRectF(0, 0, 32, 32))
+    previews.right_view.setRange(QRectF(4, 6, 8, 8), padding=0)
+    assert shown_range(previews.left_view) == pytest.approx(shown_range(previews.right_view))
+    assert previews.left_view.viewRect().width() < whole.width() / 2
+    previews.fit_button.click()
+    assert previews.left_view.viewRect().contains(QRectF(0, 0, 32, 32))
+    assert shown_range(previews.right_view) == pytest.approx(shown_range(previews.left_view))
+    previews.actual_button.click()
+    assert list(previews.left_view.viewPixelSize()) == pytest.approx([1.0, 1.0], rel=0.02)
+    previews.split.setChecked(True)
+    qtbot.wait(20)
+    assert previews.divider.line.value() == pytest.approx(16)
+    assert list(previews.split_view.viewPixelSize()) == pytest.approx([1.0, 1.0], rel=0.02)
+    previews.split_view.setRange(QRectF(0, 0, 10, 10), padding=0)
+    zoomed = list(previews.split_view.viewPixelSize())
+    assert zoomed[0] < 0.5 and list(previews.left_view.viewPixelSize()) == pytest.approx(zoomed, rel=0.02)

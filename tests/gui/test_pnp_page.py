@@ -123,3 +123,33 @@ def test_attach_puts_kept_estimates_in_the_history_and_compare_lists_both_solver
     ]
     assert {"pnp_hqs", "pnp_admm"} <= set(names)
     page.shutdown()
+
+
+def test_the_noise_level_axis_labels_round_values_a_label_height_apart():
+    import math
+
+    from workbench.gui.pages.pnp.level_axis import MIN_GAP, level_label, level_ticks
+
+    low, high = math.log10(2.55), math.log10(49)
+    assert [level_label(value) for value in level_ticks(low, high, 90)] == ["5", "10", "20"]
+    assert [level_label(value) for value in level_ticks(low, high, 60)] == ["3", "10", "30"]
+    tall = level_ticks(low, high, 300)
+    assert len(tall) > 6 and min(np.diff(tall)) * 300 / (high - low) >= MIN_GAP
+    assert [level_label(value) for value in level_ticks(-6, 0, 30)] == ["0.0001", "1"]
+    assert level_label(math.log10(1.5)) == "1.5" and level_label(math.log10(0.5)) == "0.5"
+
+
+def test_the_noise_level_axis_of_a_run_shows_several_labels(page, qtbot):
+    page.resize(1100, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.params.set_values({"iterations": 6})
+    with qtbot.waitSignal(page.run_finished, timeout=RUN_TIMEOUT_MS):
+        assert page.start()
+    qtbot.wait(50)
+    axis = page.sigma_plot.getAxis("left")
+    low, high = axis.range
+    values = [value for _, level in axis.tickValues(low, high, axis.geometry().height()) for value in level]
+    labels = [label for label in axis.tickStrings(values, 1.0, 1.0) if label]
+    assert len(labels) >= 2 and all(low <= value <= high for value in values)
+    assert all(float(label) > 0 for label in labels)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core import io, metrics
 from workbench.core.dip.choices import DEFAULT_CPU_THREADS, PICKS, PRESETS
@@ -18,6 +18,9 @@ from workbench.core.operators.cfa import PATTERNS
 from workbench.core.problem import Problem, Task
 
 from .common import add_device_option, check_files, print_notes, progress_context
+
+if TYPE_CHECKING:
+    from workbench.core.dip.request import DipRequest
 
 COMMAND = "dip"
 HELP = "restore one image with Deep Image Prior (denoise, inpaint, sr, deblur, jpeg), optionally auto-stopped"
@@ -86,8 +89,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.dip import DipStepper, preset_settings, resolve_preset
+    from workbench.core.dip import resolve_preset
     from workbench.core.dip.curve import write_curve
+    from workbench.core.dip.request import dip_stepper
     from workbench.core.dip.threads import cpu_threads
 
     require_write_suffix(args.out)
@@ -99,24 +103,9 @@ def run(args: argparse.Namespace) -> int:
         )
     problem = _problem(args)
     device = resolve_device(args.device)
-    settings = preset_settings(args.preset, problem.task, problem.scale, device.type)
-    overrides = {"iterations": args.iters, "es_window": args.window, "es_patience": args.patience}
-    settings = replace(settings, **{name: value for name, value in overrides.items() if value})
-    settings = replace(settings, loss=args.loss)
-    stepper = DipStepper(
-        problem,
-        settings,
-        device=device,
-        seed=args.seed,
-        auto_stop=args.auto_stop,
-        run_past=args.run_past,
-        pick=args.pick,
-        amp=device.type == "cuda",
-        noise_sigma=args.noise_sigma / 255.0,
-        sure=args.sure_stop,
-    )
+    stepper = dip_stepper(problem, args.preset, _request(args), device)
     preset = resolve_preset(args.preset, device.type)
-    print(f"preset {preset} on {device}, cap {settings.iterations} iterations", file=sys.stderr)
+    print(f"preset {preset} on {device}, cap {stepper.settings.iterations} iterations", file=sys.stderr)
     with cpu_threads(args.threads):
         outcome = stepper.run(progress_context(args.device))
     restored = problem.observed.with_pixels(outcome.pixels)
@@ -134,6 +123,24 @@ def run(args: argparse.Namespace) -> int:
             f"PSNR of the output {chosen:.2f} dB; best seen {best_psnr:.2f} dB at iteration {best_iteration}"
         )
     return 0
+
+
+def _request(args: argparse.Namespace) -> DipRequest:
+    """The DIP request the flags describe (``--noise-sigma`` /255 -> [0, 1]; 0 = unknown)."""
+    from workbench.core.dip.request import DipRequest
+
+    return DipRequest(
+        iterations=args.iters,
+        es_window=args.window,
+        es_patience=args.patience,
+        loss=args.loss,
+        seed=args.seed,
+        auto_stop=args.auto_stop,
+        run_past=args.run_past,
+        pick=args.pick,
+        noise_sigma=args.noise_sigma / 255.0,
+        sure=args.sure_stop,
+    )
 
 
 def _problem(args: argparse.Namespace) -> Problem:

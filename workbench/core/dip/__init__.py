@@ -3,6 +3,8 @@
 ``build_net`` makes the hourglass, ``preset_settings`` the settings of a named preset for a
 task, and :class:`DipStepper` runs it step by step (records, previews, pause, stop, and
 automatic stopping by ES-WMV or, when the noise level is known, the discrepancy principle).
+``dip_stepper`` is the one way the method, the CLI and the window build a stepper from a problem,
+a preset name and a :class:`DipRequest`.
 
 The names load on first use (PEP 562), so that importing ``workbench.core.dip.choices`` (as the
 method registry does) does not import torch.
@@ -21,9 +23,11 @@ _HOMES = {
     "DipSettings": "presets",
     "preset_settings": "presets",
     "resolve_preset": "presets",
-    "DipOutcome": "stepper",
+    "DipOutcome": "records",
+    "StepRecord": "records",
+    "DipRequest": "request",
+    "dip_stepper": "request",
     "DipStepper": "stepper",
-    "StepRecord": "stepper",
     "PICKS": "choices",
     "PRESETS": "choices",
 }

@@ -9,9 +9,13 @@ or cancelled between steps from another thread (the window's GUI thread).
 Automatic stopping has up to three rules and the first to fire wins: ES-WMV (always), when the
 noise level of the observation is known, the discrepancy principle (the smoothed loss reaching
 the noise variance), and on request for denoising, the SURE rule (the estimated PSNR of the
-running average past its maximum; a shadow run doubles the cost, see ``early_stop``). On 128×128
+running average past its maximum; a shadow run doubles the cost, see ``shadow``). On 128×128
 Set12 crops and the sample at sigma 25 the discrepancy pick came within 0.02 dB of the best
 averaged PSNR, where ES-WMV fired late or not at all.
+
+What a step measures and what a run keeps are in ``records``, the running average in
+``averaging``, the rules themselves in ``early_stop``; a caller builds a stepper from a preset and
+a request with ``request.dip_stepper``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -28,76 +32,18 @@ import torch.nn.functional as F
 from .. import memory
 from ..errors import ParameterError
 from ..image import from_tensor, to_tensor
-from ..live import LiveControls, stopped_by
+from ..live import LiveControls
 from ..losses import check_loss, loss_value
 from ..problem import Problem, Task
+from .averaging import running_average
 from .choices import PICKS
 from .code import code_channels, jittered, make_code
-from .early_stop import Discrepancy, EsWmv, SureStop, WindowVariance, sure_psnr
+from .early_stop import Discrepancy, EsWmv, WindowVariance
 from .forward import noise_floor, observation, task_operator
-from .net import build_net
+from .net import NetConfig, build_net
 from .presets import DipSettings
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """What one step measured.
-
-    Attributes:
-        iteration: steps done so far (1 after the first step).
-        seconds: compute time of the run so far (pauses excluded).
-        loss: ||A(x) - y||² averaged over the observation's samples (whatever loss is minimised).
-        psnr: of the current output against the reference, dB (None without one).
-        psnr_avg: of the running average against the reference, dB (None without one).
-        es_stat: the ES-WMV windowed variance (None until the window has filled).
-        psnr_est: the SURE-estimated PSNR of the running average, dB (None without the SURE rule).
-    """
-
-    iteration: int
-    seconds: float
-    loss: float
-    psnr: float | None
-    psnr_avg: float | None
-    es_stat: float | None
-    psnr_est: float | None = None
-
-
-SURE_STEP_PER_SIGMA = 1 / 20
-"""The SURE rule's probe step as a fraction of the noise std (as in ``workbench.core.quality.sure``)."""
-
-
-@dataclass
-class DipOutcome:
-    """The image a run chose and why.
-
-    Attributes:
-        pixels: float32 H×W×C in [0, 1], of the problem's output shape.
-        choice: "auto_stop" (the automatic stop's pick), "average" or "last".
-        description: one sentence saying which output this is.
-        iterations: steps done.
-        stop_reason: "cap", "auto_stop" or "user".
-        es_iteration: iteration of the smallest ES-WMV statistic (None before the window filled).
-        es_fired_at: iteration where ES-WMV fired (None if it did not).
-        records: every step's record.
-        stop_rule: the rule that fired first, "es_wmv", "discrepancy" or "sure" (None if none did).
-        fired_at: the iteration where that rule fired.
-    """
-
-    pixels: np.ndarray
-    choice: str
-    description: str
-    iterations: int
-    stop_reason: str
-    es_iteration: int | None
-    es_fired_at: int | None
-    records: list[StepRecord] = field(default_factory=list)
-    stop_rule: str | None = None
-    fired_at: int | None = None
-
-    @property
-    def stopped_by(self) -> str:
-        """How the run ended, in words ("the iteration cap", "automatic stopping", "the user")."""
-        return stopped_by(self.stop_reason)
+from .records import DipOutcome, StepRecord
+from .shadow import SureShadow
 
 
 class DipStepper(LiveControls):
@@ -184,15 +130,14 @@ class DipStepper(LiveControls):
         self.early_stop = EsWmv(patience=settings.es_patience, warmup=settings.es_window)
         self.noise_sigma = problem.noise_sigma if noise_sigma is None else noise_sigma
         self.discrepancy = Discrepancy(noise_floor(problem, self.noise_sigma)) if self.noise_sigma else None
-        self.sure_stop: SureStop | None = None
-        if sure:
-            self._start_shadow(problem, net_config, seed, padded_h, padded_w)
+        self.shadow = self._shadow(problem, net_config, seed) if sure else None
+        self._sure_pick: torch.Tensor | None = None
         self.stop_rule: str | None = None
         self.fired_at: int | None = None
         super().__init__()
 
-    def _start_shadow(self, problem: Problem, net_config, seed: int, height: int, width: int) -> None:
-        """The SURE rule's shadow run: the same net, code and jitter, fitted to y + ε·p."""
+    def _shadow(self, problem: Problem, net_config: NetConfig, seed: int) -> SureShadow:
+        """The SURE rule's shadow run, at the known noise level or, unknown, one estimated from y."""
         if problem.task is not Task.DENOISE:
             raise ParameterError("the SURE stopping rule is for denoising only")
         sigma = self.noise_sigma
@@ -200,22 +145,7 @@ class DipStepper(LiveControls):
             from ..noise import estimate_sigma
 
             sigma = float(estimate_sigma(problem.observed.pixels))
-        self.sure_sigma = sigma
-        self._sure_step = max(sigma * SURE_STEP_PER_SIGMA, 1e-6)
-        generator = torch.Generator().manual_seed(seed + 2)
-        probe = torch.randint(0, 2, self._target.shape, generator=generator).float() * 2.0 - 1.0
-        self._probe = probe.to(self.device)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self._shadow_net = build_net(net_config).to(self.device)
-        if self.device.type == "cuda":
-            self._shadow_net = self._shadow_net.to(memory_format=torch.channels_last)
-        lr = self.settings.learning_rate
-        self._shadow_optimizer = torch.optim.Adam(self._shadow_net.parameters(), lr=lr, foreach=True)
-        self._shadow_target = self._target + self._sure_step * self._probe
-        self._shadow_average: torch.Tensor | None = None
-        self.sure_stop = SureStop(patience=self.settings.es_patience, warmup=self.settings.es_window)
-        self._sure_pick: torch.Tensor | None = None
+        return SureShadow(net_config, self.settings, self._target, sigma, seed)
 
     # ------------------------------------------------------------------ stepping
 
@@ -239,31 +169,13 @@ class DipStepper(LiveControls):
         else:
             loss.backward()
             self.optimizer.step()
-        if self.sure_stop is not None:
-            self._shadow_step(code)
+        if self.shadow is not None:
+            self.shadow.step(code, self._crop)
         record = self._measure(output.detach().float(), float(mse.detach()))
         self.seconds += time.perf_counter() - start
         record = replace(record, seconds=self.seconds)
         self.records.append(record)
         return record
-
-    def _shadow_step(self, code: torch.Tensor) -> None:
-        """One step of the shadow run on the same jittered code (full precision)."""
-        self._shadow_net.train()
-        self._shadow_optimizer.zero_grad(set_to_none=True)
-        output = self._crop(self._shadow_net(code))
-        target = self._shadow_target
-        if self.settings.loss == "l2":
-            F.mse_loss(output, target).backward()
-        else:
-            loss_value(self.settings.loss, output, target).backward()
-        self._shadow_optimizer.step()
-        output = output.detach()
-        weight = self.settings.average_weight
-        if self._shadow_average is None:
-            self._shadow_average = output.clone()
-        else:
-            self._shadow_average.mul_(weight).add_(output, alpha=1.0 - weight)
 
     def _crop(self, output: torch.Tensor) -> torch.Tensor:
         return output[..., self._top : self._top + self.height, self._left : self._left + self.width]
@@ -271,11 +183,7 @@ class DipStepper(LiveControls):
     def _measure(self, output: torch.Tensor, loss: float) -> StepRecord:
         self.iteration += 1
         self._current = output
-        weight = self.settings.average_weight
-        if self._average is None:
-            self._average = output.clone()
-        else:
-            self._average.mul_(weight).add_(output, alpha=1.0 - weight)
+        self._average = running_average(self._average, output, self.settings.average_weight)
         psnr = self._psnr(output)
         psnr_avg = self._psnr(self._average)
         self._remember_best(psnr, output)
@@ -291,24 +199,17 @@ class DipStepper(LiveControls):
                 self.stop_rule, self.fired_at = "discrepancy", self.iteration
             elif self.early_stop.fired:
                 self.stop_rule, self.fired_at = "es_wmv", self.early_stop.fired_at
-            elif self.sure_stop is not None and self.sure_stop.fired:
+            elif self.shadow is not None and self.shadow.stop.fired:
                 self.stop_rule, self.fired_at, self._pick = "sure", self.iteration, self._sure_pick
         return StepRecord(self.iteration, 0.0, loss, psnr, psnr_avg, es_stat, psnr_est)
 
     def _sure_update(self) -> float | None:
         """The SURE-estimated PSNR of the running average (None without the rule); moves the SURE
         pick to a new maximum."""
-        if self.sure_stop is None:
+        if self.shadow is None:
             return None
-        estimate = sure_psnr(
-            self._average,
-            self._shadow_average,
-            self._target,
-            self._probe,
-            self._sure_step,
-            self.sure_sigma**2,
-        )
-        if self.sure_stop.update(self.iteration, estimate) and self.stop_rule is None:
+        estimate = self.shadow.estimate(self._average)
+        if self.shadow.stop.update(self.iteration, estimate) and self.stop_rule is None:
             self._sure_pick = self._average.clone()
         return estimate
 
@@ -411,10 +312,11 @@ class DipStepper(LiveControls):
 
     def _pick_description(self) -> str:
         if self.stop_rule == "sure":
+            rule = self.shadow.stop
             return (
-                f"auto-stop pick: the average output at iteration {self.sure_stop.best_iteration}, "
-                f"where the SURE-estimated PSNR peaked ({self.sure_stop.best_value:.2f} dB, sigma "
-                f"{self.sure_sigma * 255:.1f}/255; the rule fired at iteration {self.fired_at})"
+                f"auto-stop pick: the average output at iteration {rule.best_iteration}, "
+                f"where the SURE-estimated PSNR peaked ({rule.best_value:.2f} dB, sigma "
+                f"{self.shadow.sigma * 255:.1f}/255; the rule fired at iteration {self.fired_at})"
             )
         if self.stop_rule == "discrepancy":
             return (

@@ -7,7 +7,7 @@ of the outputs. ``ctx.notes`` says which, and where it stopped.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from ..loss_choices import LOSSES
 from ..params import AUTO, BoolParam, ChoiceParam, FloatParam, IntParam, ParamSpec, SeedParam
 from ..problem import Problem, Task
 from ..registry import Method, register
+
+if TYPE_CHECKING:
+    from ..dip.request import DipRequest
 
 PARAMS = ParamSpec(
     [
@@ -73,37 +76,30 @@ PARAMS = ParamSpec(
 )
 
 
-def settings_for(problem: Problem, params: dict, device_type: str):
-    """The preset's settings for ``problem`` with the non-zero overrides of ``params`` applied."""
-    from ..dip import preset_settings
+def request_for(params: dict) -> DipRequest:
+    """The DIP request that the method's parameter values describe (``noise_sigma`` auto = the
+    problem's, else /255 -> [0, 1]; the SURE rule as asked, so another task than denoising is refused)."""
+    from ..dip.request import DipRequest
 
-    settings = preset_settings(params["preset"], problem.task, problem.scale, device_type)
-    overrides = {
-        "iterations": params["iterations"],
-        "es_window": params["es_window"],
-        "es_patience": params["es_patience"],
-    }
-    settings = replace(settings, **{name: value for name, value in overrides.items() if value})
-    return replace(settings, loss=params["loss"])
-
-
-def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
-    from ..dip import DipStepper
-    from ..dip.threads import cpu_threads
-
-    device = ctx.torch_device()
-    settings = settings_for(problem, params, device.type)
-    stepper = DipStepper(
-        problem,
-        settings,
-        device=device,
+    sigma = params["noise_sigma"]
+    return DipRequest(
+        iterations=params["iterations"],
+        es_window=params["es_window"],
+        es_patience=params["es_patience"],
+        loss=params["loss"],
         seed=params["seed"],
         auto_stop=params["auto_stop"],
         pick=params["pick"],
-        amp=device.type == "cuda",
-        noise_sigma=None if params["noise_sigma"] == AUTO else params["noise_sigma"] / 255.0,
-        sure=params["sure_stop"] and problem.task is Task.DENOISE,
+        noise_sigma=None if sigma == AUTO else sigma / 255.0,
+        sure=params["sure_stop"],
     )
+
+
+def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
+    from ..dip.request import dip_stepper
+    from ..dip.threads import cpu_threads
+
+    stepper = dip_stepper(problem, params["preset"], request_for(params), ctx.torch_device())
     with cpu_threads(params["threads"]):
         outcome = stepper.run(ctx)
     ctx.notes.update(

@@ -6,20 +6,30 @@ previews of the current output and of the average a few times a second, iteratio
 second and time left, and Start / Pause / Resume / Stop and keep / Cancel. Each new run's
 curves are drawn over the earlier runs' (faded), so tuning is visual.
 
-The run happens in a :class:`~workbench.gui.worker.JobRunner` thread (see :mod:`.dip_run`). The
+The form becomes a :class:`~workbench.core.dip.request.DipRequest`, and the stepper comes from
+the core's ``dip_stepper``, as the 'dip' method's and ``workbench dip``'s do. The run happens in
+the page's :class:`~workbench.gui.workers.runner.JobRunner` thread (:mod:`..live.page`); the
 worker appends step records and preview snapshots to a feed; a timer on the GUI thread drains
-it, so the worker never waits on the GUI and the GUI never touches the network.
+it, so the worker never waits on the GUI and the GUI never touches the network. The previews are
+linked views (:mod:`..live.previews`): zoom or pan one and the other follows.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QWidget
 
-from workbench.core.dip import PRESETS, DipOutcome, DipStepper, StepRecord, preset_settings
+from workbench.core.dip import (
+    PRESETS,
+    DipOutcome,
+    DipRequest,
+    DipStepper,
+    StepRecord,
+    dip_stepper,
+    preset_settings,
+)
+from workbench.core.dip.averaging import averaging_steps
 from workbench.core.dip.choices import DEFAULT_CPU_THREADS
 from workbench.core.errors import WorkbenchError
 from workbench.core.jobs import resolve_device
@@ -34,13 +44,13 @@ from ...session import QtSession
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
 from ...views.run_colours import run_colour, run_pen
-from ...widgets.forms import float_spin, int_spin, push_button
+from ...widgets.forms import float_spin, int_spin
 from ...workers.runner import JobRunner
 from ..live.feed import Drained
-from ..live.page import LiveRunPage
+from ..live.overlay import OverlaidRunsPage
 from ..live.results import describe_problem
 from ..network_page import attach_network_page
-from .run import RunCurves, averaging_steps
+from .run import RunCurves
 
 STOP_RULES = {"es_wmv": "ES-WMV", "discrepancy": "discrepancy", "sure": "SURE"}
 """How the plots and the status name the rule that stopped a run."""
@@ -50,7 +60,7 @@ EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
 PREVIEW_CAPTION = "Current output (left) · running average of the outputs (right)"
 
 
-class DipPanel(LiveRunPage):
+class DipPanel(OverlaidRunsPage):
     """Deep Image Prior, live. Give it a problem with :meth:`set_problem`, then press Start.
 
     ``run_finished`` carries the :class:`DipOutcome` of a run that ended by itself or by Stop and
@@ -63,8 +73,6 @@ class DipPanel(LiveRunPage):
         super().__init__(PREVIEW_CAPTION, runner, parent)
         self.stepper: DipStepper | None = None
         self.outcome: DipOutcome | None = None
-        self.history: list[RunCurves] = []
-        self.curves: RunCurves | None = None
         self._cap = 0
         self._build()
         self.current_image = self.previews.left_image
@@ -97,7 +105,7 @@ class DipPanel(LiveRunPage):
         self.run_past = QCheckBox("Run on past it")
         self.sure = QCheckBox("SURE estimate")
         self.sure.setToolTip(
-            "denoising, experimental: draw the PSNR estimated without the reference (SURE, at the "
+            "denoising only, experimental: draw the PSNR estimated without the reference (SURE, at the "
             "noise σ below or an estimated one) and stop past its peak too; a shadow run doubles the time"
         )
         self.window = int_spin(0, 5000, 0, "ES-WMV window W in steps; 0 = the preset's")
@@ -124,7 +132,6 @@ class DipPanel(LiveRunPage):
         form.addRow("Seed", self.seed)
         form.addRow("Loss", self.loss)
 
-        self.clear_button = push_button("Clear earlier runs", self.clear_history)
         self.problem_label = QLabel("Open an image to run Deep Image Prior on it.")
         self.problem_label.setWordWrap(True)
 
@@ -141,7 +148,7 @@ class DipPanel(LiveRunPage):
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)
         self.psnr_plot.addLegend(offset=(-10, -10), labelTextColor="#dddddd")
-        for plot, y_range in zip(self._plots(), EMPTY_Y_RANGES, strict=True):
+        for plot, y_range in zip(self.run_plots(), EMPTY_Y_RANGES, strict=True):
             frame_empty_plot(plot, EMPTY_STEPS, y_range)
         self.assemble([self.problem_label, form], self.plots, [self.clear_button])
 
@@ -155,6 +162,10 @@ class DipPanel(LiveRunPage):
             return
         reference = "with a reference (PSNR curves)" if problem.reference is not None else "no reference"
         self.problem_label.setText(f"{describe_problem(problem)}, {reference}.")
+        denoising = problem.task is Task.DENOISE
+        self.sure.setEnabled(denoising)
+        if not denoising:
+            self.sure.setChecked(False)
         self._follow_known_sigma(problem)
         self._show_preset_values()
 
@@ -189,18 +200,19 @@ class DipPanel(LiveRunPage):
 
     # ------------------------------------------------------------------ running
 
-    def settings(self):
-        """The DIP settings the form describes, for the current problem and device."""
-        device = resolve_device(self.device)
-        problem = self.problem
-        settings = preset_settings(self.preset.currentText(), problem.task, problem.scale, device.type)
-        overrides = {
-            "iterations": self.iterations.value(),
-            "es_window": self.window.value(),
-            "es_patience": self.patience.value(),
-        }
-        settings = replace(settings, **{name: value for name, value in overrides.items() if value})
-        return replace(settings, loss=str(self.loss.currentData()))
+    def request(self) -> DipRequest:
+        """The DIP request the form describes (the noise σ /255 -> [0, 1]; 0 = unknown)."""
+        return DipRequest(
+            iterations=self.iterations.value(),
+            es_window=self.window.value(),
+            es_patience=self.patience.value(),
+            loss=str(self.loss.currentData()),
+            seed=self.seed.value(),
+            auto_stop=self.auto_stop.isChecked(),
+            run_past=self.run_past.isChecked(),
+            noise_sigma=self.noise_sigma.value() / 255.0,
+            sure=self.sure.isChecked(),
+        )
 
     def start(self) -> bool:
         """Start a run on the current problem; False if it cannot start (no image, a bad setting,
@@ -214,29 +226,18 @@ class DipPanel(LiveRunPage):
         self.status.setText("Building the network and its input…")
         self.status.repaint()
         try:
-            device = resolve_device(self.device)
-            settings = self.settings()
-            stepper = DipStepper(
-                self.problem,
-                settings,
-                device=device,
-                seed=self.seed.value(),
-                auto_stop=self.auto_stop.isChecked(),
-                run_past=self.run_past.isChecked(),
-                amp=device.type == "cuda",
-                noise_sigma=self.noise_sigma.value() / 255.0,
-                sure=self.sure.isChecked() and self.problem.task is Task.DENOISE,
+            stepper = dip_stepper(
+                self.problem, self.preset.currentText(), self.request(), resolve_device(self.device)
             )
         except (WorkbenchError, ValueError) as error:
             self.status.setText(f"Cannot start: {error}")
             return False
-        if self.curves is not None and self.curves.iterations:
-            self.history.append(self.curves)
         self.outcome = None
         self.net_started.emit(stepper.net)
+        settings = stepper.settings
         self._cap = settings.iterations
-        run_number = len(self.history) + 1
-        self.curves = RunCurves(f"run {run_number} ({self.preset.currentText()}, seed {self.seed.value()})")
+        run = self.next_run()
+        self.curves = RunCurves(f"run {run} ({self.preset.currentText()}, seed {self.seed.value()})")
         self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
         self.curves.average_from = averaging_steps(settings.average_weight)
         self.previews.clear()
@@ -245,17 +246,13 @@ class DipPanel(LiveRunPage):
         self.redraw()
         return True
 
-    def clear_history(self) -> None:
-        self.history.clear()
-        self.redraw()
-
     # ------------------------------------------------------------------ updates
 
     def show_records(self, drained: Drained) -> None:
-        """Extend the curves and redraw; say what the previews show from this step on."""
-        self.curves.extend(drained.records)
+        """Extend the curves and redraw (with where a stopping rule fired); say what the previews
+        show from this step on."""
         self.curves.fired_at, self.curves.stop_rule = self.stepper.fired_at, self.stepper.stop_rule
-        self.redraw()
+        super().show_records(drained)
         self._show_preview_caption(drained.records[-1].iteration)
 
     def show_previews(self, pictures: tuple[np.ndarray, ...]) -> None:
@@ -276,49 +273,46 @@ class DipPanel(LiveRunPage):
         else:
             self.preview_caption.setText(PREVIEW_CAPTION)
 
-    def redraw(self) -> None:
-        """Draw the earlier runs in a fading colour ramp and the current one bright; the legend names
-        the current run's curves only (earlier runs are told apart by colour, newest the most opaque)."""
-        for plot in self._plots():
-            plot.clear()
-        runs = [*self.history, *([self.curves] if self.curves is not None else [])]
-        for index, run in enumerate(runs):
-            age = len(runs) - 1 - index
-            solid, dashed = run_pen(age), run_pen(age, dashed=True)
-            self.loss_plot.plot(run.iterations, run.loss, pen=solid)
-            if not np.all(np.isnan(run.psnr)):
-                average = run.shown_average()
-                self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name="output" if age == 0 else None)
-                self.psnr_plot.plot(
-                    run.iterations, average, pen=solid, name="running average" if age == 0 else None
-                )
-            if not np.all(np.isnan(run.psnr_est)):
-                dotted = pg.mkPen(run_colour(age), width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
-                self.psnr_plot.plot(
-                    run.iterations, run.psnr_est, pen=dotted, name="SURE estimate" if age == 0 else None
-                )
-            self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
-            if run.fired_at is not None:
-                label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
-                for plot in self._plots():
-                    marker = pg.InfiniteLine(
-                        run.fired_at, angle=90, pen=dashed, label=label, labelOpts={"position": 0.2}
-                    )
-                    plot.addItem(marker)
-            if age == 0 and run.noise_floor:
-                floor = pg.InfiniteLine(
-                    np.log10(run.noise_floor),
-                    angle=0,
-                    pen=dashed,
-                    label="noise variance σ²",
-                    labelOpts={"position": 0.1},
-                )
-                self.loss_plot.addItem(floor)
-        earlier = f" · {len(runs) - 1} earlier run(s), fading with age" if len(runs) > 1 else ""
-        self.psnr_plot.setTitle(f"PSNR (dB): output and running average{earlier}")
-
-    def _plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
+    def run_plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
         return self.loss_plot, self.psnr_plot, self.es_plot
+
+    def counted_title(self) -> tuple[pg.PlotItem, str]:
+        return self.psnr_plot, "PSNR (dB): output and running average"
+
+    def draw_run(self, run: RunCurves, age: int) -> None:
+        """A run's loss, PSNR (output dashed, running average solid, SURE estimate dotted) and ES-WMV
+        curves, the auto-stop marker where it fired; the legend names the current run's curves only
+        and its noise variance is drawn on the loss plot."""
+        solid, dashed = run_pen(age), run_pen(age, dashed=True)
+        self.loss_plot.plot(run.iterations, run.loss, pen=solid)
+        if not np.all(np.isnan(run.psnr)):
+            average = run.shown_average()
+            self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name="output" if age == 0 else None)
+            self.psnr_plot.plot(
+                run.iterations, average, pen=solid, name="running average" if age == 0 else None
+            )
+        if not np.all(np.isnan(run.psnr_est)):
+            dotted = pg.mkPen(run_colour(age), width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
+            self.psnr_plot.plot(
+                run.iterations, run.psnr_est, pen=dotted, name="SURE estimate" if age == 0 else None
+            )
+        self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
+        if run.fired_at is not None:
+            label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
+            for plot in self.run_plots():
+                marker = pg.InfiniteLine(
+                    run.fired_at, angle=90, pen=dashed, label=label, labelOpts={"position": 0.2}
+                )
+                plot.addItem(marker)
+        if age == 0 and run.noise_floor:
+            floor = pg.InfiniteLine(
+                np.log10(run.noise_floor),
+                angle=0,
+                pen=dashed,
+                label="noise variance σ²",
+                labelOpts={"position": 0.1},
+            )
+            self.loss_plot.addItem(floor)
 
     def status_text(self, record: StepRecord) -> str:
         """Iterations, rate and time left, the average's PSNR once shown, where auto-stop fired."""

@@ -29,7 +29,7 @@ class RunCurves:
     stop_rule: str | None = None
     noise_floor: float | None = None
     average_from: int = 0
-    """The first iteration at which the running average is shown (see :func:`averaging_steps`)."""
+    """The first iteration at which the running average is shown (``core.dip.averaging.averaging_steps``)."""
 
     def average_shown(self, iteration: int) -> bool:
         """True once the running average at ``iteration`` is worth showing."""
@@ -51,10 +51,3 @@ class RunCurves:
             if record.es_stat is not None:
                 self.es_iterations.append(record.iteration)
                 self.es_stat.append(max(record.es_stat, 1e-12))
-
-
-def averaging_steps(weight: float) -> int:
-    """About how many outputs a running average keeping ``weight`` of itself per step weighs
-    (1 / (1 - weight): 100 at 0.99); before that many steps it mostly shows the first outputs.
-    0 when there is no average (weight 0)."""
-    return round(1.0 / (1.0 - weight)) if 0.0 < weight < 1.0 else 0

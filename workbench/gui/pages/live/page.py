@@ -2,7 +2,7 @@
 
 A :class:`LiveRunPage` has a settings column of fixed width (the page's own form, then Start /
 Pause / Resume / Stop and keep / Cancel and the page's extra buttons, then a status line) beside
-its curves (the page's own plots) above a :class:`PreviewPair`. Start hands a core stepper
+its curves (the page's own plots) above a :class:`~.previews.PreviewPair`. Start hands a core stepper
 (``workbench.core.live``) to :meth:`LiveRunPage.start_live`, which runs it on the page's
 ``JobRunner`` (:func:`.feed.live_job`); a timer on the GUI thread drains the run's feed a few
 times a second into the page's curves (:meth:`LiveRunPage.show_records`), its previews and its
@@ -21,7 +21,6 @@ import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -37,48 +36,15 @@ from PySide6.QtWidgets import (
 from workbench.core.live import Stepper
 from workbench.core.problem import Problem
 
-from ...views.display import display_array
-from ...widgets.elided_label import ElidedLabel
 from ...widgets.forms import button_grid, push_button
 from ...workers.runner import JobFunction, JobRunner, owned_runner
 from .feed import Drained, LiveFeed, live_job
+from .previews import PreviewPair
 
 REFRESH_MS = 200
 """How often a page drains its feed and redraws (a few times a second)."""
 PAUSED = " · paused"
 """Appended to the status line while a run is paused."""
-
-
-class PreviewPair(QWidget):
-    """Two pictures side by side under a caption: a run's answer on the right (DIP's running
-    average, the trained network's estimate, plug-and-play's denoised estimate) and what it comes
-    from on the left (the current output, the noisy image, the data step's output)."""
-
-    def __init__(self, caption: str) -> None:
-        super().__init__()
-        self.caption = ElidedLabel(caption)
-        self.pictures = pg.GraphicsLayoutWidget()
-        self.left_view = self.pictures.addViewBox(row=0, col=0, lockAspect=True, invertY=True)
-        self.right_view = self.pictures.addViewBox(row=0, col=1, lockAspect=True, invertY=True)
-        self.left_image = pg.ImageItem()
-        self.right_image = pg.ImageItem()
-        self.left_view.addItem(self.left_image)
-        self.right_view.addItem(self.right_image)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.pictures, 1)
-
-    def show_left(self, pixels: np.ndarray) -> None:
-        """Show H×W×C float pixels in [0, 1] on the left."""
-        self.left_image.setImage(display_array(pixels), levels=(0, 255))
-
-    def show_right(self, pixels: np.ndarray) -> None:
-        self.right_image.setImage(display_array(pixels), levels=(0, 255))
-
-    def clear(self) -> None:
-        self.left_image.clear()
-        self.right_image.clear()
 
 
 class LiveRunPage(QWidget):

@@ -36,13 +36,12 @@ from ...session import QtSession
 from ...views.log_axis import sparse_log_axes
 from ...views.plot_frame import frame_empty_plot
 from ...views.run_colours import run_pen
-from ...widgets.forms import push_button
 from ...widgets.param_panel import ParamPanel
 from ...workers.runner import JobRunner
-from ..live.feed import Drained
-from ..live.page import LiveRunPage
+from ..live.overlay import OverlaidRunsPage
 from ..live.results import describe_problem
 from ..network_page import attach_network_page
+from .level_axis import LevelAxis
 
 SOLVERS = {"pnp_hqs": "HQS (half-quadratic splitting)", "pnp_admm": "ADMM (with a dual)"}
 """The plug-and-play methods the page runs, by registry name."""
@@ -74,7 +73,7 @@ class PnpCurves:
             self.sigma.append(record.sigma)
 
 
-class PnpPage(LiveRunPage):
+class PnpPage(OverlaidRunsPage):
     """Plug-and-play, live. Give it a problem with :meth:`set_problem`, then press Start.
 
     ``run_finished`` carries the :class:`PnpOutcome` of a run that ended by itself or by Stop
@@ -85,8 +84,6 @@ class PnpPage(LiveRunPage):
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(PREVIEW_CAPTION, runner, parent)
         self.stepper: PnpStepper | None = None
-        self.history: list[PnpCurves] = []
-        self.curves: PnpCurves | None = None
         self.result = None
         self.result_caption = ""
         self._run: tuple[Problem, str, dict] | None = None
@@ -101,7 +98,6 @@ class PnpPage(LiveRunPage):
         self.params = ParamPanel(registry.get("pnp_hqs").params)
         form = QFormLayout()
         form.addRow("Solver", self.solver)
-        self.clear_button = push_button("Clear earlier runs", self.clear_history)
         self._build_plots()
         self.assemble([self.problem_label, form, self.params], self.plots, [self.clear_button])
 
@@ -112,18 +108,21 @@ class PnpPage(LiveRunPage):
             row=1, col=0, title="Change of the estimate per iteration (RMS)", axisItems=sparse_log_axes()
         )
         self.sigma_plot = self.plots.addPlot(
-            row=2, col=0, title="Denoiser's noise level σ_k (/255)", axisItems=sparse_log_axes()
+            row=2, col=0, title="Denoiser's noise level σ_k (/255)", axisItems={"left": LevelAxis()}
         )
         for plot in (self.change_plot, self.sigma_plot):
             plot.setLogMode(y=True)
             plot.setLimits(minYRange=1.0)
             plot.setXLink(self.psnr_plot)
         self.sigma_plot.setLabel("bottom", "iteration")
-        for plot, y_range in zip(self._plots(), EMPTY_Y_RANGES, strict=True):
+        for plot, y_range in zip(self.run_plots(), EMPTY_Y_RANGES, strict=True):
             frame_empty_plot(plot, EMPTY_ITERATIONS, y_range)
 
-    def _plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
+    def run_plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
         return self.psnr_plot, self.change_plot, self.sigma_plot
+
+    def counted_title(self) -> tuple[pg.PlotItem, str]:
+        return self.psnr_plot, "PSNR (dB) of the denoised estimate"
 
     # ------------------------------------------------------------------ problem
 
@@ -160,12 +159,10 @@ class PnpPage(LiveRunPage):
         except (WorkbenchError, ValueError) as error:
             self.status.setText(f"Cannot start: {error}")
             return False
-        if self.curves is not None and self.curves.iterations:
-            self.history.append(self.curves)
         self._run = (self.problem, name, params)
         self.result = None
         solver = name.removeprefix("pnp_").upper()
-        self.curves = PnpCurves(f"run {len(self.history) + 1} ({solver}, {params['denoiser']})")
+        self.curves = PnpCurves(f"run {self.next_run()} ({solver}, {params['denoiser']})")
         self.previews.clear()
         total = len(stepper.levels)
         noise = f"noise σ {stepper.noise_sigma * 255:.2f}/255"
@@ -175,31 +172,15 @@ class PnpPage(LiveRunPage):
         self.redraw()
         return True
 
-    def clear_history(self) -> None:
-        self.history.clear()
-        self.redraw()
-
     # ------------------------------------------------------------------ updates
 
-    def show_records(self, drained: Drained) -> None:
-        self.curves.extend(drained.records)
-        self.redraw()
-
-    def redraw(self) -> None:
-        """The earlier runs faded, the current one bright (see ``views.run_colours``)."""
-        for plot in self._plots():
-            plot.clear()
-        runs = [*self.history, *([self.curves] if self.curves is not None else [])]
-        for index, run in enumerate(runs):
-            pen = run_pen(len(runs) - 1 - index)
-            if not np.all(np.isnan(run.psnr)):
-                self.psnr_plot.plot(
-                    run.iterations, run.psnr, pen=pen, symbol="o", symbolSize=4, symbolPen=pen
-                )
-            self.change_plot.plot(run.iterations, run.change, pen=pen)
-            self.sigma_plot.plot(run.iterations, run.sigma, pen=pen)
-        earlier = f" · {len(runs) - 1} earlier run(s), fading with age" if len(runs) > 1 else ""
-        self.psnr_plot.setTitle(f"PSNR (dB) of the denoised estimate{earlier}")
+    def draw_run(self, run: PnpCurves, age: int) -> None:
+        """A run's PSNR (with a dot per iteration), change and noise-level curves in its age's pen."""
+        pen = run_pen(age)
+        if not np.all(np.isnan(run.psnr)):
+            self.psnr_plot.plot(run.iterations, run.psnr, pen=pen, symbol="o", symbolSize=4, symbolPen=pen)
+        self.change_plot.plot(run.iterations, run.change, pen=pen)
+        self.sigma_plot.plot(run.iterations, run.sigma, pen=pen)
 
     def status_text(self, record: PnpRecord) -> str:
         total = len(self.stepper.levels)
