@@ -119,3 +119,16 @@ def test_existing_companion_file_blocks_every_write_unless_overwriting(clean, tm
 def test_unwritable_extension_is_refused_before_reading(clean, tmp_path, capsys):
     assert main(["degrade", str(clean), "-o", str(tmp_path / "out.gif"), "--op", "jpeg"]) == 1
     assert "cannot write '.gif'" in capsys.readouterr().err
+
+
+def test_help_names_the_word_for_an_automatic_kernel_size(capsys):
+    with pytest.raises(SystemExit):
+        main(["degrade", "--help"])
+    assert "size=auto (= 0)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_word_auto_sets_the_automatic_kernel_size(clean, tmp_path):
+    word, zero = tmp_path / "word.png", tmp_path / "zero.png"
+    for out, size in ((word, "auto"), (zero, "0")):
+        assert main(["degrade", str(clean), "-o", str(out), "--op", "blur", "--set", f"size={size}"]) == 0
+    assert np.array_equal(read_image(word).pixels, read_image(zero).pixels)

@@ -145,3 +145,18 @@ def test_stabilised_method_reports_the_estimated_gain_and_read_noise(tmp_path, c
     assert main(["restore", str(source), "-o", str(tmp_path / "out.png"), "-m", "vst_nlm"]) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert "estimated sigma" in line and "estimated gain alpha" in line
+
+
+def test_help_names_the_words_for_sentinel_parameters(capsys):
+    with pytest.raises(SystemExit):
+        main(["restore", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "iterations=auto (= 0)" in text and "tile=off (= 0)" in text
+
+
+def test_the_catalogue_shows_a_sentinel_default_by_its_word(capsys):
+    assert main(["methods"]) == 0
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    pnp = next(index for index, words in enumerate(lines) if words and words[0] == "pnp_hqs")
+    iterations = next(words for words in lines[pnp:] if words[0].startswith("iterations="))
+    assert iterations[0] == "iterations=auto" and "(auto = 0)" in " ".join(iterations)

@@ -136,6 +136,7 @@ def test_description_carries_range_unit_auto_and_tunable():
         "auto": True,
         "tunable": False,
     }
+    assert SPEC.describe()[1]["special"] == ""
     assert SPEC.describe()[2]["choices"] == ["np", "refilter"]
 
 
@@ -145,3 +146,34 @@ def test_summary_shows_floats_short_paths_by_name_and_an_empty_path_as_what_it_m
     assert spec.summary({"weights": "/models/dncnn_25.pth"}) == "weights=dncnn_25.pth"
     assert spec.summary({"other": 2.0}) == "other=2"
     assert spec.summary({}) == ""
+
+
+ITERATIONS = IntParam("iterations", 0, "steps; 0 = the task's", minimum=0, maximum=500, special="auto")
+
+
+def test_an_int_with_a_special_word_accepts_it_for_its_minimum_and_shows_it_there():
+    assert ITERATIONS.parse("auto") == 0 and ITERATIONS.parse("AUTO") == 0
+    assert ITERATIONS.parse("12") == 12
+    assert ITERATIONS.show(0) == "auto" and ITERATIONS.show(12) == "12"
+    assert ParamSpec([ITERATIONS]).summary({"iterations": 0}) == "iterations=auto"
+    assert ITERATIONS.describe()["special"] == "auto"
+    with pytest.raises(ParameterError, match="or 'auto'"):
+        ITERATIONS.parse("many")
+
+
+def test_an_int_without_a_special_word_refuses_words_and_shows_its_minimum_as_a_number():
+    plain = IntParam("radius", 0, minimum=0, maximum=7)
+    assert plain.show(0) == "0"
+    with pytest.raises(ParameterError):
+        plain.parse("auto")
+
+
+def test_every_registered_sentinel_zero_is_named():
+    """A method or operator parameter whose help says what 0 means carries a word for it."""
+    from workbench.core import operators, registry
+
+    specs = [method.params for method in registry.available()] + [op.params for op in operators.available()]
+    for spec in specs:
+        for param in spec:
+            if isinstance(param, IntParam) and param.minimum == 0 and "0 = " in param.help:
+                assert param.special, param.name

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from workbench.core.errors import ParameterError
+from workbench.core.errors import Cancelled, ParameterError
+from workbench.core.jobs import RunContext
 from workbench.core.viz import (
     GRADIENT_SUPPORT,
     RECURRENCE,
@@ -170,3 +171,75 @@ def test_positive_twin_leaves_the_network_untouched():
     assert isinstance(stack[3], nn.BatchNorm2d)
     assert not isinstance(twin[3], nn.BatchNorm2d)
     assert all((parameter >= 0).all() for parameter in twin.parameters())
+
+
+def test_a_measurement_with_a_context_reports_each_backward_pass_and_finds_the_same_field():
+    messages = []
+    ctx = RunContext(on_progress=lambda fraction, message: messages.append((fraction, message)))
+    with_context = gradient_support_rf(conv_stack(9), start_size=8, max_size=128, ctx=ctx)
+    alone = gradient_support_rf(conv_stack(9), start_size=8, max_size=128)
+    assert with_context.theoretical_rf == alone.theoretical_rf == 19
+    assert [layer.rf for layer in with_context.layers] == [layer.rf for layer in alone.layers]
+    # 9 convolutions and the output, on probes of 8, 16 and 32 pixels.
+    assert len(messages) == 3 * 10
+    assert messages[0] == (0.0, "measuring the receptive field on a 8×8 probe: pass 1 of 10")
+    assert messages[-1][1] == "measuring the receptive field on a 32×32 probe: pass 10 of 10"
+
+
+def test_a_cancelled_measurement_stops_at_the_next_pass_and_returns_nothing():
+    messages = []
+    ctx = RunContext()
+
+    def hear(_fraction: float, message: str) -> None:
+        messages.append(message)
+        if len(messages) == 4:
+            ctx.cancel()
+
+    ctx.on_progress = hear
+    with pytest.raises(Cancelled):
+        receptive_fields(TinyUNet(), ctx=ctx)
+    assert len(messages) == 4
+
+
+class _Gate(torch.autograd.Function):
+    """The identity; its backward calls ``on_backward`` (to cancel, or to count)."""
+
+    @staticmethod
+    def forward(_ctx, tensor, on_backward):
+        _ctx.on_backward = on_backward
+        return tensor.view_as(tensor)
+
+    @staticmethod
+    def backward(_ctx, gradient):
+        _ctx.on_backward()
+        return gradient, None
+
+
+class _GateLayer(nn.Module):
+    def __init__(self, on_backward) -> None:
+        super().__init__()
+        self.on_backward = on_backward
+
+    def __deepcopy__(self, _memo):
+        """The measurement works on a copy: it keeps the same callback."""
+        return _GateLayer(self.on_backward)
+
+    def forward(self, tensor):
+        return _Gate.apply(tensor, self.on_backward)
+
+
+def test_a_measurement_cancelled_during_a_backward_pass_stops_before_that_pass_ends():
+    """Cancelled while the gradient of the second layer's pixel flows back: it never reaches the
+    input, which the first pass's gradient did."""
+    ctx = RunContext()
+    reached_input = []
+    net = nn.Sequential(
+        _GateLayer(lambda: reached_input.append(1)),
+        nn.Conv2d(1, 2, 3, padding=1),
+        _GateLayer(ctx.cancel),
+        nn.Conv2d(2, 2, 3, padding=1),
+        nn.Conv2d(2, 1, 3, padding=1),
+    )
+    with pytest.raises(Cancelled):
+        gradient_support_rf(net, start_size=16, max_size=16, ctx=ctx)
+    assert reached_input == [1]

@@ -128,6 +128,28 @@ def test_receptive_field_tab_fills_table_and_plot(panel, qtbot):
     assert "9×9 px (recurrence)" in panel.rf.summary.text()
 
 
+def test_cancel_stops_a_long_field_measurement_within_two_seconds_and_shows_no_half_result(panel, qtbot):
+    """The DIP hourglass's field takes minutes to measure on a CPU; Cancel ends it between layers."""
+    import time
+
+    panel.model_box.setCurrentText("dip")
+    panel.tabs.setCurrentIndex(2)
+    assert not panel.cancel_button.isEnabled()
+    measuring = []
+    panel.runner.progress.connect(lambda _fraction, message: measuring.append("pass 2 of" in message))
+    panel.rf.compute_button.click()
+    assert panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: any(measuring), timeout=30_000)
+    asked = time.monotonic()
+    with qtbot.waitSignal(panel.runner.cancelled, timeout=5_000):
+        panel.cancel_button.click()
+    assert time.monotonic() - asked < 2.0
+    assert panel.rf.table.rowCount() == 0 and panel.rf.summary.text() == ""
+    assert panel.rf.plot.shown()[0].size == 0
+    assert panel.status_label.text() == "Cancelled: the receptive field was not computed."
+    assert not panel.cancel_button.isEnabled() and not panel.runner.is_running()
+
+
 def test_layer_table_is_as_wide_as_its_columns(panel, qtbot):
     with qtbot.waitSignal(panel.runner.finished, timeout=10_000):
         panel.compute_rf()

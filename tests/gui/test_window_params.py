@@ -77,6 +77,18 @@ def test_each_kind_gets_its_editor_with_unit_and_tooltip(qtbot):
     assert EVERY_KIND.resolve(panel.values()) == EVERY_KIND.defaults()
 
 
+def test_an_int_whose_zero_means_the_default_shows_its_word_at_zero(qtbot):
+    panel = ParamPanel(registry.get("pnp_hqs").params)
+    qtbot.addWidget(panel)
+    spin = panel.editors["iterations"].spin
+    assert spin.value() == 0 and spin.text() == "auto"
+    assert "0 shows as 'auto'" in panel.editors["iterations"].toolTip()
+    spin.setValue(8)
+    assert spin.text() == "8" and panel.values()["iterations"] == 8
+    panel.editors["iterations"].slider.setValue(0)
+    assert spin.text() == "auto" and panel.values()["iterations"] == 0
+
+
 def test_auto_box_switches_between_auto_and_a_number(qtbot):
     panel = ParamPanel(EVERY_KIND)
     qtbot.addWidget(panel)

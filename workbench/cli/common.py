@@ -12,18 +12,47 @@ from typing import Any
 from workbench.core.io.atomic import write_text
 from workbench.core.io.outputs import OutputPlan
 from workbench.core.jobs import DEVICES, RunContext
+from workbench.core.params import IntParam, ParamSpec
 
 
-def add_set_option(parser: argparse.ArgumentParser) -> None:
-    """``--set k=v`` (repeatable): parameter values, validated against the spec."""
+def add_set_option(parser: argparse.ArgumentParser, specs: Iterable[ParamSpec] | None = None) -> None:
+    """``--set k=v`` (repeatable): parameter values, validated against the spec.
+
+    Its help names the words that stand for a sentinel value (``iterations=auto``) among the
+    parameters of ``specs``, by default those of every registered method.
+    """
+    where = "'workbench methods'" if specs is None else "the list below"
+    help_text = f"set a parameter (repeatable); see {where} for names and ranges"
+    words = special_words(registry_specs() if specs is None else specs)
+    if words:
+        help_text += "; " + words
     parser.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a parameter (repeatable); see 'workbench methods' for names and ranges",
+        "--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE", help=help_text
     )
+
+
+def registry_specs() -> list[ParamSpec]:
+    """The parameter spec of every registered method."""
+    from workbench.core import registry
+
+    return [method.params for method in registry.available()]
+
+
+def special_words(specs: Iterable[ParamSpec]) -> str:
+    """``"words for a sentinel value: iterations=auto (= 0), tile=off (= 0)"``, one entry per
+    distinct (name, word) among integer parameters with a ``special`` word; empty if none."""
+    entries = sorted(
+        {
+            (param.name, param.special, param.minimum)
+            for spec in specs
+            for param in spec
+            if isinstance(param, IntParam) and param.special
+        }
+    )
+    if not entries:
+        return ""
+    listed = ", ".join(f"{name}={word} (= {minimum})" for name, word, minimum in entries)
+    return f"words for a sentinel value: {listed}"
 
 
 def add_quality_options(parser: argparse.ArgumentParser) -> None:

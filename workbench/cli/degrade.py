@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--op", required=True, help=f"the degradation: {names}")
     parser.add_argument("--seed", default="0", help="seed of the random draws (default 0)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output files")
-    add_set_option(parser)
+    add_set_option(parser, [operator.params for operator in operators.available()])
     parser.epilog = "Parameters per degradation: " + "; ".join(
         f"{operator.name}: {', '.join(operator.params.names)}" for operator in operators.available()
     )

@@ -28,5 +28,7 @@ def run(args: argparse.Namespace) -> int:
             span = f" [{facts['min']}..{facts['max']}]" if "min" in facts else ""
             choices = f" {{{','.join(facts['choices'])}}}" if "choices" in facts else ""
             unit = f" {facts['unit']}" if facts.get("unit") else ""
-            print(f"    {param.name}={param.default}{span}{choices}{unit}  {param.help}")
+            special = f" ({facts['special']} = {facts['min']})" if facts.get("special") else ""
+            default = param.show(param.default) if facts.get("special") else param.default
+            print(f"    {param.name}={default}{span}{choices}{unit}{special}  {param.help}")
     return 0

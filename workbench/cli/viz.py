@@ -18,6 +18,8 @@ from workbench.core.viz.choices import MODEL_NAMES
 from .common import add_device_option, check_files, progress_context, write_json
 
 if TYPE_CHECKING:
+    from workbench.core.jobs import RunContext
+    from workbench.core.viz import RFReport
     from workbench.core.viz.models import VizNet
 
 COMMAND = "viz"
@@ -109,12 +111,22 @@ def erf_probe_side(rf: int, multiple: int) -> int:
     return -(-side // multiple) * multiple
 
 
+def measured_fields(net: VizNet, ctx: RunContext) -> RFReport:
+    """The network's receptive fields, the measurement's passes shown by ``ctx``."""
+    from workbench.core.viz import receptive_fields
+
+    report = receptive_fields(net, device=ctx.torch_device(), ctx=ctx)
+    ctx.progress(1.0, "receptive field measured")
+    return report
+
+
 def _rf(args: argparse.Namespace) -> int:
-    from workbench.core.viz import effective_field, noise_probe, receptive_fields, rf_plot
+    from workbench.core.viz import effective_field, noise_probe, rf_plot
 
     net = _model(args)
-    device = progress_context(args.device).torch_device()
-    report = receptive_fields(net, device=device)
+    ctx = progress_context(args.device)
+    device = ctx.torch_device()
+    report = measured_fields(net, ctx)
     side = erf_probe_side(report.theoretical_rf, net.size_multiple)
     at = (side // 2, side // 2)
     window = None if report.clipped else report.theoretical_rf
@@ -143,13 +155,14 @@ def _rf(args: argparse.Namespace) -> int:
 
 
 def _erf(args: argparse.Namespace) -> int:
-    from workbench.core.viz import effective_field, erf_overlay, receptive_fields
+    from workbench.core.viz import effective_field, erf_overlay
 
     at = parse_pixel(args.at)
     image = io.read_image(args.image)
     net = _model(args)
-    device = progress_context(args.device).torch_device()
-    report = receptive_fields(net, device=device)
+    ctx = progress_context(args.device)
+    device = ctx.torch_device()
+    report = measured_fields(net, ctx)
     window = None if report.clipped else report.theoretical_rf
     field = effective_field(net, image.pixels, at, window=window, device=device)
     _save(erf_overlay(image.pixels, field.heat, at, report.theoretical_rf), args.out, args.overwrite)

@@ -99,28 +99,41 @@ class FloatParam(Param):
 
 @dataclass(frozen=True)
 class IntParam(Param):
-    """An integer in [minimum, maximum]; ``tunable`` as for :class:`FloatParam`."""
+    """An integer in [minimum, maximum]; ``tunable`` as for :class:`FloatParam`.
+
+    ``special`` names what the minimum stands for when it is a sentinel rather than a count
+    (``"auto"`` for "0 = the task's"): panels show the word in place of the number, history
+    lines and the CLI's listing print it, and the word itself is accepted as the minimum.
+    """
 
     minimum: int = 0
     maximum: int = 100
     step: int = 1
     unit: str = ""
     tunable: bool = False
+    special: str = ""
     kind: ClassVar[str] = "int"
 
     def validate(self, value: Any) -> int:
         if isinstance(value, bool):
             raise self._fail(value, "expected an integer")
+        if self.special and isinstance(value, str) and value.strip().lower() == self.special.lower():
+            return self.minimum
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise self._fail(value, "expected an integer") from None
+            hint = f" or '{self.special}'" if self.special else ""
+            raise self._fail(value, f"expected an integer{hint}") from None
         if not math.isfinite(number) or number != int(number):
             raise self._fail(value, "expected an integer")
         if not self.minimum <= number <= self.maximum:
             unit = f" {self.unit}" if self.unit else ""
             raise self._fail(value, f"must be between {self.minimum} and {self.maximum}{unit}")
         return int(number)
+
+    def show(self, value: Any) -> str:
+        """The special word for the minimum when the spec names one, else the number."""
+        return self.special if self.special and value == self.minimum else show_value(value)
 
     def describe(self) -> dict:
         return super().describe() | {
@@ -129,6 +142,7 @@ class IntParam(Param):
             "step": self.step,
             "unit": self.unit,
             "tunable": self.tunable,
+            "special": self.special,
         }
 
 

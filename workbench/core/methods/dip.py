@@ -30,7 +30,15 @@ PARAMS = ParamSpec(
             "auto = paper on a GPU, light on a CPU",
             choices=PRESETS,
         ),
-        IntParam("iterations", 0, "step cap; 0 = the preset's", minimum=0, maximum=100_000, step=100),
+        IntParam(
+            "iterations",
+            0,
+            "step cap; 0 = the preset's",
+            minimum=0,
+            maximum=100_000,
+            step=100,
+            special="auto",
+        ),
         BoolParam(
             "auto_stop",
             True,
@@ -54,8 +62,22 @@ PARAMS = ParamSpec(
             "denoising, experimental: also stop where the SURE-estimated PSNR of the average peaks "
             "(a shadow run doubles the time; sigma as for the discrepancy stop, else estimated)",
         ),
-        IntParam("es_window", 0, "ES-WMV window W in steps; 0 = the preset's", minimum=0, maximum=5000),
-        IntParam("es_patience", 0, "ES-WMV patience P in steps; 0 = the preset's", minimum=0, maximum=50_000),
+        IntParam(
+            "es_window",
+            0,
+            "ES-WMV window W in steps; 0 = the preset's",
+            minimum=0,
+            maximum=5000,
+            special="auto",
+        ),
+        IntParam(
+            "es_patience",
+            0,
+            "ES-WMV patience P in steps; 0 = the preset's",
+            minimum=0,
+            maximum=50_000,
+            special="auto",
+        ),
         ChoiceParam(
             "loss",
             "l2",
@@ -71,6 +93,7 @@ PARAMS = ParamSpec(
             "torch CPU threads during the run (0 = torch's default)",
             minimum=0,
             maximum=256,
+            special="default",
         ),
     ]
 )

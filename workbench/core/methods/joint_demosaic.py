@@ -130,6 +130,7 @@ register(
                     maximum=8192,
                     step=64,
                     unit="px",
+                    special="off",
                 ),
             ]
         ),

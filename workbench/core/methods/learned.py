@@ -74,6 +74,7 @@ def _params(sigma_help: str, tile: int = 512, tunable: bool = True) -> ParamSpec
                 maximum=8192,
                 step=64,
                 unit="px",
+                special="off",
             ),
         ]
     )

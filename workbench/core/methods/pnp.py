@@ -33,6 +33,7 @@ PARAMS = ParamSpec(
             minimum=0,
             maximum=500,
             step=1,
+            special="auto",
         ),
         FloatParam(
             "sigma_start",

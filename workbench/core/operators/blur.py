@@ -82,6 +82,7 @@ register(
                     minimum=0,
                     maximum=101,
                     unit="px",
+                    special="auto",
                 ),
                 FloatParam(
                     "sigma",

@@ -22,6 +22,11 @@ pixel to the output pixel contributes a positive product: the gradient is non-ze
 output depends on the input. float64 keeps the smallest products (about 3^-2L for L layers of 3×3
 convolutions) far from underflow. The probe image grows until the support stops at its border or
 ``max_size`` is reached, in which case the report is marked ``clipped`` (the field is at least that).
+
+The measurement takes one backward pass per layer and probe size (half a minute for the colour
+ResUNet on one CPU thread); given a :class:`RunContext` it reports each pass and, once the
+context is cancelled, stops with :class:`Cancelled` at the next layer the forward or a backward
+pass goes through.
 """
 
 from __future__ import annotations
@@ -29,11 +34,15 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from workbench.core.errors import ParameterError
 
 from .layers import input_unshuffle, named_layers
 from .probe import input_channels, size_multiple
+
+if TYPE_CHECKING:
+    from workbench.core.jobs import RunContext
 
 RECURRENCE = "recurrence"
 GRADIENT_SUPPORT = "gradient support"
@@ -216,7 +225,11 @@ def _centre_value(output):
     return output[0, :, height // 2, width // 2].sum()
 
 
-def _measure(twin, channels: int, side: int, device) -> tuple[list[LayerRF], int, bool]:
+def _measure(
+    twin, channels: int, side: int, device, ctx: RunContext | None = None
+) -> tuple[list[LayerRF], int, bool]:
+    """(per-layer fields, the output's field, clipped?) on a side×side probe; ``ctx`` hears each
+    backward pass and cancels between two layers of the forward pass or of a backward pass."""
     import torch
 
     recorded = []
@@ -224,8 +237,12 @@ def _measure(twin, channels: int, side: int, device) -> tuple[list[LayerRF], int
     for name, module, geometry in _geometry_layers(twin):
 
         def hook(_module, _inputs, output, name=name, geometry=geometry):
+            if ctx is not None:
+                ctx.check_cancelled()
             if isinstance(output, torch.Tensor) and output.dim() == 4:
                 recorded.append((name, geometry, output))
+                if ctx is not None and output.requires_grad:
+                    output.register_hook(_cancel_check(ctx))
 
         handles.append(module.register_forward_hook(hook))
     x = torch.ones(1, channels, side, side, dtype=torch.float64, device=device, requires_grad=True)
@@ -235,26 +252,57 @@ def _measure(twin, channels: int, side: int, device) -> tuple[list[LayerRF], int
         for handle in handles:
             handle.remove()
     layers, clipped = [], False
-    for name, (kernel, stride, dilation), activation in recorded:
+    passes = len(recorded) + 1
+    for index, (name, (kernel, stride, dilation), activation) in enumerate(recorded):
+        _report_pass(ctx, index, passes, side)
         rf, touches = _support_side(_centre_value(activation), x)
         layers.append(LayerRF(name, kernel, stride, dilation, rf))
         clipped |= touches
+    _report_pass(ctx, passes - 1, passes, side)
     rf, touches = _support_side(_centre_value(output), x)
     return layers, rf, clipped or touches
 
 
-def gradient_support_rf(model, start_size: int = 64, max_size: int = 512, device: object = "cpu") -> RFReport:
+def _cancel_check(ctx: RunContext):
+    """A tensor hook that leaves the gradient as it is and raises Cancelled once ``ctx`` is
+    cancelled, so that one long backward pass stops at the next layer."""
+
+    def check(_gradient) -> None:
+        ctx.check_cancelled()
+
+    return check
+
+
+def _report_pass(ctx: RunContext | None, index: int, passes: int, side: int) -> None:
+    """Tell ``ctx`` that backward pass ``index`` of ``passes`` on a side×side probe begins; raises
+    Cancelled when the context was cancelled."""
+    if ctx is not None:
+        message = f"measuring the receptive field on a {side}×{side} probe: pass {index + 1} of {passes}"
+        ctx.progress(index / passes, message)
+
+
+def gradient_support_rf(
+    model,
+    start_size: int = 64,
+    max_size: int = 512,
+    device: object = "cpu",
+    ctx: RunContext | None = None,
+) -> RFReport:
     """Receptive field of each layer (in call order) and of the output, measured on ``model``'s
     positive twin from the support of the input gradient of each layer's centre pixel.
 
     The probe image starts at ``start_size`` pixels (rounded up to the size multiple) and doubles,
-    up to ``max_size``, while the support reaches its border.
+    up to ``max_size``, while the support reaches its border. ``ctx``, when given, hears each
+    backward pass (the fraction is that of the current probe size) and cancels it at the next layer.
+
+    Raises:
+        Cancelled: ``ctx`` was cancelled; nothing is returned.
     """
     twin = positive_twin(model).to(device)
     channels, multiple = input_channels(model), size_multiple(model)
     side = max(multiple, -(-start_size // multiple) * multiple)
     while True:
-        layers, rf, clipped = _measure(twin, channels, side, device)
+        layers, rf, clipped = _measure(twin, channels, side, device, ctx)
         if not clipped or side * 2 > max_size:
             return RFReport(layers, rf, GRADIENT_SUPPORT, clipped, side)
         side *= 2
@@ -267,11 +315,13 @@ def needs_measuring(model) -> bool:
     return bool(getattr(model, "measured_field", False)) or has_upsampling(model)
 
 
-def receptive_fields(model, max_size: int = 512, device: object = "cpu") -> RFReport:
+def receptive_fields(
+    model, max_size: int = 512, device: object = "cpu", ctx: RunContext | None = None
+) -> RFReport:
     """The recurrence for a plain stack, the gradient-support measurement otherwise (see
-    :func:`needs_measuring`)."""
+    :func:`needs_measuring`); ``ctx`` as for :func:`gradient_support_rf`."""
     report = (
-        gradient_support_rf(model, max_size=max_size, device=device)
+        gradient_support_rf(model, max_size=max_size, device=device, ctx=ctx)
         if needs_measuring(model)
         else recurrence_rf(model)
     )

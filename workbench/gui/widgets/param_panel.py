@@ -1,8 +1,9 @@
 """Parameter panels generated from a :class:`ParamSpec`: one editor widget per parameter kind.
 
-FloatParam/IntParam -> slider + spin box (with unit, tooltip, and an "auto" box
-for ``allow_auto``), ChoiceParam -> combo box, BoolParam -> check box,
-PathParam -> line edit + Browse, SeedParam -> spin box. Nothing here knows any
+FloatParam/IntParam -> slider + spin box (with unit, tooltip, an "auto" box
+for ``allow_auto`` and the ``special`` word in place of an integer's minimum),
+ChoiceParam -> combo box, BoolParam -> check box, PathParam -> line edit + Browse,
+SeedParam -> spin box. Nothing here knows any
 particular method: the spec is the whole description.
 """
 
@@ -58,9 +59,11 @@ def tooltip_for(param: Param) -> str:
     if isinstance(param, (FloatParam, IntParam)) and not isinstance(param, SeedParam):
         unit = f" {param.unit}" if param.unit else ""
         lines.append(f"range {param.minimum:g} to {param.maximum:g}{unit}")
+    if isinstance(param, IntParam) and param.special:
+        lines.append(f"{param.minimum} shows as '{param.special}'")
     if isinstance(param, ChoiceParam):
         lines.append("one of " + ", ".join(param.choices))
-    lines.append(f"default: {param.default}")
+    lines.append(f"default: {param.show(param.default)}")
     return "\n".join(lines)
 
 
@@ -154,6 +157,8 @@ class IntEditor(ParamEditor):
         self.spin.setSingleStep(max(1, int(param.step)))
         if param.unit:
             self.spin.setSuffix(f" {param.unit}")
+        if param.special:
+            self.spin.setSpecialValueText(param.special)
         self.slider = None
         if param.maximum - param.minimum <= MAX_SLIDER_SPAN and not isinstance(param, SeedParam):
             self.slider = QSlider(Qt.Orientation.Horizontal)

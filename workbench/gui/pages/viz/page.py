@@ -3,9 +3,10 @@ at a clicked pixel, for a named model or a live network pushed by another panel 
 
 The page holds the network and runs the jobs; each tab is a module of its own (``filters_tab``,
 ``features_tab``, ``rf_tab``, ``erf_tab``). Everything heavy (feature maps, measured receptive
-fields, gradients, the field's profile) runs through a :class:`JobRunner`; the filter grid is cheap
-and drawn on the GUI thread, so it can follow a network that is being trained elsewhere
-(``set_model`` and the Live box).
+fields, gradients, the field's profile) runs through a :class:`JobRunner` the page owns (it is the
+runner's :class:`JobOwner`) and stops with the page's Cancel button; the filter grid is cheap and
+drawn on the GUI thread, so it can follow a network that is being trained elsewhere (``set_model``
+and the Live box).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,7 +42,7 @@ from workbench.core.viz.models import MODEL_NAMES, VizNet, resolve_model, wrap_m
 
 from ...host import Host
 from ...session import QtSession
-from ...workers.runner import JobRunner
+from ...workers.runner import JobRunner, owned_runner
 from .erf_tab import EffectiveFieldTab, FieldResult
 from .features_tab import FeatureMapsTab
 from .filters_tab import FiltersTab
@@ -58,6 +60,7 @@ class VizPanel(QWidget):
 
     Attributes:
         filters, features, rf, erf: the four tabs.
+        cancel_button: stops the running job (enabled while one runs).
         changed_first_box, erf_view: the Filters tab's 'Most changed first' toggle and the
             Effective field tab's view, which the window's tests drive.
 
@@ -69,7 +72,8 @@ class VizPanel(QWidget):
 
     def __init__(self, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner or JobRunner(self)
+        self.runner = owned_runner(self, runner)
+        self._running = ""
         self._net: VizNet | None = None
         self._live: VizNet | None = None
         self._image: Image | None = None
@@ -105,11 +109,17 @@ class VizPanel(QWidget):
         self.tabs.addTab(self.features, "Feature maps")
         self.tabs.addTab(self.rf, "Receptive field")
         self.tabs.addTab(self.erf, "Effective field")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running computation; nothing of it is shown")
+        self.cancel_button.setEnabled(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.status_label)
+        layout.addLayout(bottom)
 
     def _connect(self) -> None:
         self.model_box.currentTextChanged.connect(self._model_picked)
@@ -119,9 +129,9 @@ class VizPanel(QWidget):
         self.features.show_button.clicked.connect(self.show_features)
         self.rf.compute_button.clicked.connect(self.compute_rf)
         self.erf.view.clicked.connect(self.place_erf)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(lambda: self.status_label.setText("cancelled"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.runner.started.connect(lambda: self.cancel_button.setEnabled(True))
+        self.runner.idle.connect(lambda: self.cancel_button.setEnabled(False))
         self.runner.progress.connect(lambda _fraction, message: self.status_label.setText(message))
 
     # ------------------------------------------------------------- the model
@@ -212,8 +222,16 @@ class VizPanel(QWidget):
             return False
         self.status_label.setText(f"computing the {kind}…")
         snapshot = _snapshot(net)
+        self._running = kind
         self.runner.start(lambda ctx: (kind, job(ctx, snapshot)), device="cpu")
         return True
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the running job between two of its steps; what it had computed is dropped."""
+        if self.runner.is_running():
+            self.status_label.setText(f"cancelling the {self._running}…")
+            self.runner.cancel()
 
     def _need_image(self) -> bool:
         if self._image is None:
@@ -232,8 +250,10 @@ class VizPanel(QWidget):
 
     @Slot()
     def compute_rf(self) -> bool:
-        """Compute the receptive field per layer in the background."""
-        return self._start("receptive field", lambda _ctx, net: receptive_fields(net))
+        """Compute the receptive field per layer in the background (the table stays empty until it
+        is known)."""
+        self.rf.clear()
+        return self._start("receptive field", lambda ctx, net: receptive_fields(net, ctx=ctx))
 
     @Slot(int, int)
     def place_erf(self, x: int, y: int) -> bool:
@@ -247,8 +267,8 @@ class VizPanel(QWidget):
             "effective field", lambda ctx, net: _erf_job(ctx, net, pixels, (x, y), report), start
         )
 
-    @Slot(object)
-    def _on_finished(self, outcome: object) -> None:
+    def job_finished(self, outcome: object) -> None:
+        """Show a job's ``(kind, value)`` in its tab."""
         if not (isinstance(outcome, tuple) and len(outcome) == 2):
             return
         kind, value = outcome
@@ -263,9 +283,11 @@ class VizPanel(QWidget):
             self.erf_result = value
             self.erf.show_result(value, self._erf_label)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    def job_failed(self, message: str) -> None:
         self._show_error(message)
+
+    def job_cancelled(self) -> None:
+        self.status_label.setText(f"Cancelled: the {self._running} was not computed.")
 
     def _show_error(self, message: str) -> None:
         self.status_label.setText(f"<span style='color:#c0392b'>{message}</span>")
@@ -288,7 +310,7 @@ def _erf_job(
     when not yet known."""
     if report is None:
         ctx.progress(0.1, "computing the theoretical receptive field…")
-        report = receptive_fields(net)
+        report = receptive_fields(net, ctx=ctx)
     ctx.progress(0.5, "back-propagating from the clicked pixel…")
     field = effective_field(net, pixels, at, window=None if report.clipped else report.theoretical_rf)
     ctx.progress(0.9, "measuring how the field spreads…")
