@@ -112,3 +112,22 @@ def test_cli_mosaics_then_demosaics_to_a_colour_image(tmp_path, capsys):
     assert code == 0
     assert io.read_image(out).channels == 3
     assert "PSNR" in capsys.readouterr().out
+
+
+def test_menon_tile_by_tile_gives_the_whole_image_result_and_can_be_cancelled(monkeypatch):
+    import threading
+
+    from workbench.core.errors import Cancelled
+    from workbench.core.jobs import RunContext
+    from workbench.core.methods import demosaicking
+
+    rng = np.random.default_rng(0)
+    samples = rng.random((150, 110)).astype(np.float32)
+    whole = demosaicking.menon(samples, "RGGB")
+    monkeypatch.setattr(demosaicking, "MENON_TILE", 48)
+    tiled = demosaicking.menon_tiled(samples, "RGGB", RunContext())
+    assert np.abs(tiled - whole).max() < 1e-5
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        demosaicking.menon_tiled(samples, "RGGB", RunContext(cancel_event=cancel))

@@ -111,11 +111,41 @@ def menon(samples: np.ndarray, pattern: str, refine: bool = True) -> np.ndarray:
     return np.asarray(result, dtype=np.float32)
 
 
-def _runner(function):
+MENON_TILE = 512
+"""Side of the tiles Menon runs on (even), so a long run reports progress and can be cancelled."""
+MENON_MARGIN = 16
+"""Pixels (even) each tile reads beyond its core: more than the reach of Menon's filters, the
+decision window and the refining step together, so tiles give the whole-image result."""
+
+
+def menon_tiled(samples: np.ndarray, pattern: str, ctx: RunContext, refine: bool = True) -> np.ndarray:
+    """:func:`menon` tile by tile (cores of ``MENON_TILE``, margins of ``MENON_MARGIN``; both even,
+    so every tile starts on the same Bayer phase), checking for cancellation and reporting
+    progress between tiles. H×W mosaic in, H×W×3 float32 out."""
+    rows, cols = samples.shape
+    if max(rows, cols) <= MENON_TILE:
+        return menon(samples, pattern, refine)
+    result = np.empty((rows, cols, 3), np.float32)
+    corners = [(top, left) for top in range(0, rows, MENON_TILE) for left in range(0, cols, MENON_TILE)]
+    for index, (top, left) in enumerate(corners):
+        ctx.check_cancelled()
+        ctx.progress(index / len(corners), f"demosaicking tile {index + 1} of {len(corners)}")
+        y0, x0 = max(top - MENON_MARGIN, 0), max(left - MENON_MARGIN, 0)
+        bottom, right = min(top + MENON_TILE, rows), min(left + MENON_TILE, cols)
+        y1, x1 = min(bottom + MENON_MARGIN, rows), min(right + MENON_MARGIN, cols)
+        window = menon(samples[y0:y1, x0:x1], pattern, refine)
+        result[top:bottom, left:right] = window[top - y0 : bottom - y0, left - x0 : right - x0]
+    return result
+
+
+def _runner(function, takes_context: bool = False):
     def run(problem: Problem, params: dict, ctx: RunContext) -> np.ndarray:
         ctx.progress(0.0, "demosaicking")
         samples = np.clip(problem.observed.pixels[..., 0], 0.0, 1.0)
-        result = function(samples, problem.pattern, **params)
+        if takes_context:
+            result = function(samples, problem.pattern, ctx, **params)
+        else:
+            result = function(samples, problem.pattern, **params)
         ctx.progress(1.0, "demosaicked")
         return result
 
@@ -154,7 +184,7 @@ register(
         params=ParamSpec(
             [BoolParam("refine", True, "the paper's refining step (better colours at edges, slower)")]
         ),
-        run=_runner(menon),
+        run=_runner(menon_tiled, takes_context=True),
         summary="Directional filtering with an a posteriori decision (Menon et al. 2007), from the "
         "colour-demosaicing package.",
     )
