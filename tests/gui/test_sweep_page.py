@@ -43,6 +43,30 @@ def test_values_with_commas_become_the_grid_and_the_table_fills(qtbot, tmp_path)
     assert "0 run now" in view.status.text(), "a second start resumes: nothing is run again"
 
 
+def test_a_parameter_whose_zero_means_the_default_shows_its_word_and_reads_it_back(qtbot, tmp_path):
+    view = SweepView()
+    qtbot.addWidget(view)
+    view.folder.setText(str(tmp_path))
+    view.set_method("dip")
+    assert view._fields["iterations"].text() == "auto"
+    assert view.spec().methods[0].fixed == {}
+    view._fields["iterations"].setText("auto, 200")
+    assert view.spec().methods[0].grid == {"iterations": [0, 200]}
+
+
+def test_the_chart_fills_the_room_it_is_given(qtbot, tmp_path):
+    from workbench.core.sweep.charts import Chart, Series
+
+    view = SweepView()
+    qtbot.addWidget(view)
+    view.chart.show_chart(Chart("mean PSNR", "degradation", "PSNR (dB)", [Series("a", [0.0], [30.0])]))
+    for width, height in ((1000, 700), (1500, 950)):
+        view.resize(width, height)
+        view.show()
+        qtbot.waitUntil(lambda: view.chart.pixmap().size() == view.chart.size())
+        assert view.chart.width() > 500 and view.chart.height() > 300
+
+
 def test_bad_values_are_refused_with_the_reason(qtbot, tmp_path):
     view = SweepView()
     qtbot.addWidget(view)

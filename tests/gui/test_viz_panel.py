@@ -215,6 +215,16 @@ def test_the_share_of_the_field_is_plotted_against_the_radius(panel, qtbot, imag
     assert "95 % within" in plot.measured.label.toPlainText()
 
 
+def test_the_share_plot_fits_its_view_once_the_field_is_shown(panel, qtbot, image):
+    """The empty plot's title is replaced by a shorter one; the plot must not stay as wide as the
+    first title made it (it was cut on the right at 1280x800)."""
+    panel.resize(1000, 640)
+    panel.set_image(image)
+    click_field(panel, qtbot, 20, 9)
+    widget = panel.erf.plot.widget
+    assert panel.erf.plot.plot.sceneBoundingRect().width() <= widget.viewport().width() + 1
+
+
 def test_plots_use_readable_fonts(panel):
     for plot in (panel.rf.plot.plot, panel.erf.plot.plot):
         for side in ("left", "bottom"):

@@ -108,6 +108,20 @@ def test_other_pages_hide_the_restore_docks_and_the_restore_page_brings_them_bac
     assert main_window.method_dock.isVisible() and main_window.history_dock.isVisible()
 
 
+def test_the_right_hand_docks_keep_their_heights_after_a_round_trip_through_other_pages(qtbot, main_window):
+    _with_pages(main_window, "Second", "Third")
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    docks = (main_window.degrade_dock, main_window.history_dock, main_window.histogram_dock)
+    main_window.resizeDocks(list(docks), [200, 380, 180], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    before = [dock.height() for dock in docks]
+    for index in (1, 2, 0):
+        main_window.pages.setCurrentIndex(index)
+        qtbot.wait(50)
+    assert [dock.height() for dock in docks] == before
+
+
 def _with_pages(window: MainWindow, *names: str) -> None:
     for name in names:
         window.host.add_page(name, StoppableLabel())

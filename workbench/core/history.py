@@ -63,6 +63,6 @@ class HistoryEntry:
         """Three lines: method and time; metrics and duration; parameters."""
         return (
             f"{self.label}  ·  {self.finished_at:%H:%M:%S}\n"
-            f"{self.metrics_text()}  ·  {self.result.seconds:.2f} s\n"
+            f"{self.metrics_text()}  ·  {self.result.seconds:.2f}\u00a0s\n"
             f"{self.params_text()}"
         )

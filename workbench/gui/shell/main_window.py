@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.commands = build_actions(self, self.files, self.restore, self.pages, self._docks)
         self.host.place_docks(self.histogram_dock, self.commands.panels_menu)
         self._hidden_by_page: list[QDockWidget] = []
+        self._heights_on_restore: dict[QDockWidget, int] = {}
         self._connect()
         self.commands.name_pages(self.pages)
         self._update_actions()
@@ -149,13 +150,20 @@ class MainWindow(QMainWindow):
 
     def _fit_docks_to_page(self, index: int) -> None:
         """Other pages get the room of the Restore page's own docks (method, history, histogram);
-        those come back as they were when the Restore page is shown again."""
+        those come back as they were, at the heights they had, when the Restore page is shown again."""
         self._update_actions()
         if index == 0:
             for dock in self._hidden_by_page:
                 dock.show()
             self._hidden_by_page = []
+            if self._heights_on_restore:
+                docks = list(self._heights_on_restore)
+                self.resizeDocks(docks, list(self._heights_on_restore.values()), Qt.Orientation.Vertical)
             return
+        if not self._hidden_by_page:
+            self._heights_on_restore = {
+                dock: dock.height() for dock in self._docks[1:] if dock.isVisible() and not dock.isFloating()
+            }
         for dock in self._restore_only_docks:
             if dock.isVisible():
                 dock.hide()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -52,6 +53,9 @@ from ...workers.runner import JobRunner, owned_runner
 from .modes import MODES, RESULTS, TileContent, mode_tiles
 from .table import MetricsTable
 from .tiles import SwipeView, Tile, TileGrid
+
+STATUS_LINES = 2
+"""Lines the status text is given from the start, so that a two-line message does not move the column."""
 
 
 class CompareView(QWidget):
@@ -92,6 +96,8 @@ class CompareView(QWidget):
         self.progress.setTextVisible(False)
         self.status = QLabel("Tick methods and press Compare")
         self.status.setWordWrap(True)
+        self.status.setMinimumHeight(STATUS_LINES * self.status.fontMetrics().lineSpacing())
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.estimate_box = QCheckBox("Estimate PSNR without the reference")
         self.estimate_box.setToolTip(
             "denoising: SURE at the known or estimated noise level (one more run of each method)"
@@ -113,12 +119,11 @@ class CompareView(QWidget):
             button.setChecked(mode == RESULTS)
         self.swipe_box = QCheckBox("Swipe between")
         self.swipe_a, self.swipe_b = QComboBox(), QComboBox()
-        swipe_row = QHBoxLayout()
-        swipe_row.addWidget(self.swipe_a)
-        swipe_row.addWidget(QLabel("and"))
-        swipe_row.addWidget(self.swipe_b)
+        swipe_pair = QFormLayout()
+        swipe_pair.addRow("left", self.swipe_a)
+        swipe_pair.addRow("and right", self.swipe_b)
         show_layout.addWidget(self.swipe_box)
-        show_layout.addLayout(swipe_row)
+        show_layout.addLayout(swipe_pair)
 
         controls = QWidget()
         left = QVBoxLayout(controls)
@@ -260,7 +265,10 @@ class CompareView(QWidget):
 
     def _name_baseline(self) -> None:
         name = self.baseline_name()
-        self.baseline_label.setText(f"<b>Methods</b> ({name} is the baseline)")
+        missing = self.comparison is not None and self.comparison.baseline is None
+        hint = f"; tick {name} for the gains" if missing else ""
+        self.baseline_label.setText(f"<b>Methods</b> ({name} is the baseline{hint})")
+        self.baseline_label.setWordWrap(True)
         self.table.name_baseline(name)
 
     def _show_inputs(self) -> None:

@@ -300,8 +300,8 @@ class ParametersBox(QWidget):
         tune_row = QHBoxLayout()
         tune_row.addWidget(self.tune_button)
         tune_row.addWidget(self.criterion_box, 1)
-        tune_row.addWidget(self.estimate_box)
         layout.addLayout(tune_row)
+        layout.addWidget(self.estimate_box)
         self._refresh_presets()
 
     def set_method(self, method: Method) -> None:

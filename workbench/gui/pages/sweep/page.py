@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from workbench.core import registry
 from workbench.core.compare import BASELINES
 from workbench.core.errors import ParameterError, WorkbenchError
-from workbench.core.params import show_value
+from workbench.core.params import Param, PathParam, show_value
 from workbench.core.problem import Task
 from workbench.core.sweep import (
     DegradationSpec,
@@ -55,6 +55,7 @@ from workbench.core.sweep.executors import available_cores
 from ...host import Host
 from ...session import QtSession
 from ...workers.runner import JobRunner, owned_runner
+from .chart_view import ChartView
 
 REFRESH_MS = 300
 COLUMNS = ("degradation", "method", "setting", "images", "PSNR", "SSIM", "s/MP", "gain", "95 % CI", "win")
@@ -91,6 +92,8 @@ class SweepView(QWidget):
         self.method.addItems(sorted(method.name for method in registry.for_task(Task.DENOISE)))
         self.method.currentTextChanged.connect(self.set_method)
         self.grid_form = QFormLayout()
+        values = QGroupBox("Values (comma separated: a grid)")
+        values.setLayout(self.grid_form)
         self.baseline = QCheckBox("BM3D / CBM3D as the baseline")
         self.baseline.setChecked(True)
         self.sigmas = QLineEdit("15, 25, 50")
@@ -118,8 +121,7 @@ class SweepView(QWidget):
         form.addRow("Dataset", _with_browse(self.folder, self._choose_folder))
         form.addRow("Sweep folder", _with_browse(self.out, self._choose_out))
         form.addRow("Method", self.method)
-        form.addRow(QLabel("Values (comma separated: a grid)"))
-        form.addRow(self.grid_form)
+        form.addRow(values)
         form.addRow(self.baseline)
         form.addRow("Noise σ", self.sigmas)
         form.addRow("Crop", self.crop)
@@ -140,11 +142,11 @@ class SweepView(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.chart = QLabel()
-        self.chart.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart = ChartView()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.table)
         right.addWidget(self.chart)
+        right.setSizes([300, 400])
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -165,7 +167,7 @@ class SweepView(QWidget):
         self._fields = {}
         current = method.params.defaults() | (values or {})
         for param in method.params:
-            field = QLineEdit(show_value(current[param.name]))
+            field = QLineEdit(_field_text(param, current[param.name]))
             field.setToolTip(param.help)
             self.grid_form.addRow(param.title, field)
             self._fields[param.name] = field
@@ -302,10 +304,7 @@ class SweepView(QWidget):
             series.xs.append(float(places.index(entry.group.degradation)))
             series.ys.append(entry.psnr)
         chart.series, chart.xticks = list(lines.values()), places
-        picture = chart.render(640, 360).convert("RGB")
-        data = picture.tobytes()
-        image = QImage(data, picture.width, picture.height, 3 * picture.width, QImage.Format.Format_RGB888)
-        self.chart.setPixmap(QPixmap.fromImage(image.copy()))
+        self.chart.show_chart(chart)
 
     def _summary(self, outcome) -> str:
         where = f"; report: {outcome.report / 'report.md'}" if outcome.report else ""
@@ -346,6 +345,12 @@ def _with_browse(field: QLineEdit, choose) -> QWidget:
     button.clicked.connect(choose)
     layout.addWidget(button)
     return row
+
+
+def _field_text(param: Param, value: Any) -> str:
+    """``value`` as the field shows it and reads it back: an integer's special word for its
+    sentinel ("auto"), a path in full."""
+    return show_value(value) if isinstance(param, PathParam) else param.show(value)
 
 
 def _number(value: float | None, spec: str) -> str:

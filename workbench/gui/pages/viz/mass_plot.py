@@ -15,7 +15,7 @@ from workbench.core.viz.effective import MASS_FRACTION
 from .plot_style import BOUND, MARK, TEXT, dark_plot_widget, set_title, style_plot, whole_number_axes
 
 CURVE = "#e0e0e0"
-EMPTY_TITLE = "Share of the field within a radius: click a pixel of the image"
+EMPTY_TITLE = "Share of the field: click a pixel of the image"
 
 
 def _line(

@@ -4,6 +4,7 @@ size, and axes whose ticks fall on whole numbers where the quantity is a count o
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont
 
 from ...views.viewer import BACKGROUND
@@ -59,7 +60,12 @@ def style_plot(plot: pg.PlotItem, x_label: str, y_label: str) -> None:
 
 
 def set_title(plot: pg.PlotItem, text: str) -> None:
+    """Title ``plot``, then fit it to its view again: a title sets the plot's minimum width, and a
+    plot once widened by a long title would otherwise stay wider than its view, cut on the right."""
     plot.setTitle(text, color=TEXT, size=f"{FONT_PT + 1}pt")
+    view = plot.getViewWidget()
+    if view is not None:
+        plot.setGeometry(QRectF(view.rect()))
 
 
 def dark_plot_widget(axis_items: dict[str, pg.AxisItem] | None = None) -> pg.PlotWidget:
