@@ -140,7 +140,68 @@ def test_attach_follows_the_window_and_puts_kept_runs_in_its_history(main_window
         panel.start()
     assert main_window.session.model.shown_result() is not None
     assert main_window.session.model.shown_result().method == "dip"
+    assert main_window.session.model.history[-1].label == "Deep Image Prior (running average)"
     panel.shutdown()
+
+
+def test_before_the_average_starts_its_legend_says_from_which_step(panel, qtbot):
+    panel.iterations.setValue(3)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    start = panel.curves.average_from
+    assert start > 3
+    legend = [label.text for _, label in panel.psnr_plot.legend.items]
+    assert legend == ["output", f"running average from step {start}"]
+
+
+def test_the_empty_es_wmv_plot_says_it_fills_after_w_steps_until_it_has_a_point(panel, qtbot):
+    assert panel.es_note.text() == "fills after the first W = W steps"
+    panel.window.setValue(4)
+    panel.iterations.setValue(2)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    assert panel.es_note.text() == "fills after the first W = 4 steps"
+    panel.iterations.setValue(8)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000):
+        assert panel.start()
+    assert panel.curves.es_iterations and panel.es_note.text() == ""
+
+
+def test_the_kept_caption_names_the_kept_image_in_one_line_that_fits(panel, qtbot):
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.iterations.setValue(2)
+    with qtbot.waitSignal(panel.run_finished, timeout=60_000) as finished:
+        assert panel.start()
+    caption = panel.preview_caption
+    assert caption.text() == "Current output (left) · kept (right): running average"
+    assert caption.shown_text() == caption.text()
+    assert finished.args[0].description in caption.toolTip()
+
+
+def test_kept_name_says_which_image_a_run_kept():
+    from workbench.gui.pages.dip.page import kept_name
+
+    def outcome(choice, rule=None):
+        return DipOutcome(np.zeros((2, 2, 1), np.float32), choice, "", 40, "cap", 12, 30, [], rule, 31)
+
+    assert kept_name(outcome("average")) == "running average"
+    assert kept_name(outcome("last")) == "step 40"
+    assert kept_name(outcome("auto_stop", "es_wmv")) == "step 12 (ES-WMV pick)"
+    assert kept_name(outcome("auto_stop", "discrepancy")) == "step 31 (discrepancy pick)"
+    assert kept_name(outcome("auto_stop", "sure")) == "auto-stop pick (SURE)"
+
+
+def test_the_previews_show_a_note_until_the_first_picture(panel, qtbot):
+    previews = panel.previews
+    assert not previews.showing_pictures() and previews.placeholder.text()
+    previews.split.setChecked(True)
+    assert not previews.showing_pictures()
+    previews.show_left(tiny_problem().observed.pixels)
+    assert previews.showing_pictures() and previews.split_graphics.isVisibleTo(previews)
+    previews.clear()
+    assert not previews.showing_pictures()
 
 
 def test_degrading_in_the_window_fills_in_the_noise_it_added(main_window, qtbot):
@@ -215,7 +276,8 @@ def test_the_running_average_is_shown_once_it_weighs_enough_outputs(panel, qtbot
     assert " average " not in panel.status.text()
     with qtbot.waitSignal(panel.run_finished, timeout=30_000) as finished:
         panel.stop_button.click()
-    assert "kept: " + finished.args[0].description in panel.preview_caption.text()
+    assert "kept (right): running average" in panel.preview_caption.text()
+    assert finished.args[0].description in panel.preview_caption.toolTip()
 
 
 def test_the_settings_column_keeps_its_width_while_the_status_changes(panel, qtbot):
@@ -240,7 +302,7 @@ def test_the_legend_names_the_current_run_and_earlier_runs_fade(panel, qtbot):
         with qtbot.waitSignal(panel.run_finished, timeout=60_000):
             panel.start()
     legend = [label.text for _, label in panel.psnr_plot.legend.items]
-    assert legend == ["output", "running average"]
+    assert legend == ["output", f"running average from step {panel.curves.average_from}"]
     assert "2 earlier run(s)" in panel.psnr_plot.titleLabel.text
     colours = [run_colour(age) for age in range(4)]
     assert len({colour.name() for colour in colours}) == 4

@@ -48,6 +48,7 @@ from ...widgets.forms import float_spin, int_spin
 from ...workers.runner import JobRunner
 from ..live.feed import Drained
 from ..live.overlay import OverlaidRunsPage
+from ..live.plot_note import PlotNote
 from ..live.results import describe_problem
 from ..network_page import attach_network_page
 from .run import RunCurves
@@ -58,6 +59,8 @@ EMPTY_STEPS = 1000
 EMPTY_Y_RANGES = ((-3.0, -1.0), (15.0, 35.0), (-6.0, -2.0))
 """Before the first run: the loss (log10 of the MSE), PSNR (dB) and ES-WMV variance (log10) shown."""
 PREVIEW_CAPTION = "Current output (left) · running average of the outputs (right)"
+ES_NOTE = "fills after the first W = {window} steps"
+"""What the empty ES-WMV plot says until its window has filled (W from the run's settings)."""
 
 
 class DipPanel(OverlaidRunsPage):
@@ -148,6 +151,8 @@ class DipPanel(OverlaidRunsPage):
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)
         self.psnr_plot.addLegend(offset=(-10, -10), labelTextColor="#dddddd")
+        self.es_note = PlotNote(self.es_plot)
+        self.es_note.show_text(ES_NOTE.format(window="W"))
         for plot, y_range in zip(self.run_plots(), EMPTY_Y_RANGES, strict=True):
             frame_empty_plot(plot, EMPTY_STEPS, y_range)
         self.assemble([self.problem_label, form], self.plots, [self.clear_button])
@@ -240,6 +245,7 @@ class DipPanel(OverlaidRunsPage):
         self.curves = RunCurves(f"run {run} ({self.preset.currentText()}, seed {self.seed.value()})")
         self.curves.noise_floor = stepper.discrepancy.floor if stepper.discrepancy is not None else None
         self.curves.average_from = averaging_steps(settings.average_weight)
+        self.curves.es_window = settings.es_window
         self.previews.clear()
         self._show_preview_caption(0)
         self.start_live(stepper, f"Started {self.curves.label}; cap {self._cap} iterations; first step…")
@@ -263,12 +269,14 @@ class DipPanel(OverlaidRunsPage):
             self.previews.show_right(average)
 
     def _show_preview_caption(self, iteration: int) -> None:
-        """Say what the right preview is, and from which step it is shown (see RunCurves.average_from)."""
+        """Say what the right preview is, and from which step it is shown (see RunCurves.average_from);
+        the caption stays one short line, the tooltip says why."""
         start = self.curves.average_from if self.curves is not None else 0
         if start and iteration < start:
-            self.preview_caption.setText(
-                f"Current output (left) · running average (right) from step {start}: it weighs about "
-                f"the last {start} outputs, so earlier it would mostly show the first, blurry ones"
+            self.preview_caption.setText(f"Current output (left) · running average (right) from step {start}")
+            self.preview_caption.setToolTip(
+                f"The running average weighs about the last {start} outputs, so before step {start} "
+                "it would mostly show the first, blurry ones."
             )
         else:
             self.preview_caption.setText(PREVIEW_CAPTION)
@@ -288,15 +296,16 @@ class DipPanel(OverlaidRunsPage):
         if not np.all(np.isnan(run.psnr)):
             average = run.shown_average()
             self.psnr_plot.plot(run.iterations, run.psnr, pen=dashed, name="output" if age == 0 else None)
-            self.psnr_plot.plot(
-                run.iterations, average, pen=solid, name="running average" if age == 0 else None
-            )
+            name = average_legend(run) if age == 0 else None
+            self.psnr_plot.plot(run.iterations, average, pen=solid, name=name)
         if not np.all(np.isnan(run.psnr_est)):
             dotted = pg.mkPen(run_colour(age), width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
             self.psnr_plot.plot(
                 run.iterations, run.psnr_est, pen=dotted, name="SURE estimate" if age == 0 else None
             )
         self.es_plot.plot(run.es_iterations, run.es_stat, pen=solid)
+        if age == 0:
+            self._show_es_note(run)
         if run.fired_at is not None:
             label = f"auto-stop ({STOP_RULES[run.stop_rule]})"
             for plot in self.run_plots():
@@ -314,6 +323,13 @@ class DipPanel(OverlaidRunsPage):
             )
             self.loss_plot.addItem(floor)
 
+    def _show_es_note(self, run: RunCurves) -> None:
+        """Say in the empty ES-WMV plot when it fills; hide the note once it has a point."""
+        if run.es_iterations:
+            self.es_note.hide()
+        else:
+            self.es_note.show_text(ES_NOTE.format(window=run.es_window or "W"))
+
     def status_text(self, record: StepRecord) -> str:
         """Iterations, rate and time left, the average's PSNR once shown, where auto-stop fired."""
         rate = record.iteration / record.seconds if record.seconds > 0 else 0.0
@@ -329,11 +345,32 @@ class DipPanel(OverlaidRunsPage):
         """Show the kept output on the right and hand it on (``run_finished``)."""
         self.outcome = outcome
         self.previews.show_right(outcome.pixels)
-        self.preview_caption.setText(f"Current output (left) · kept: {outcome.description} (right)")
+        self.preview_caption.setText(f"Current output (left) · kept (right): {kept_name(outcome)}")
+        self.preview_caption.setToolTip(f"Kept: {outcome.description}")
         self.run_finished.emit(outcome)
         return (
             f"Kept: {outcome.description}; {outcome.iterations} iterations, stopped by {outcome.stopped_by}."
         )
+
+
+def average_legend(run: RunCurves) -> str:
+    """The running average's legend entry: until its curve starts, it says from which step."""
+    shown = bool(run.iterations) and run.average_shown(run.iterations[-1])
+    if shown or not run.average_from:
+        return "running average"
+    return f"running average from step {run.average_from}"
+
+
+def kept_name(outcome: DipOutcome) -> str:
+    """Which image a run kept, in a few words: "running average", "step N" (the automatic stop's
+    pick, or the last output) or "auto-stop pick (SURE)" when the step is not known here."""
+    if outcome.choice == "average":
+        return "running average"
+    if outcome.choice == "last":
+        return f"step {outcome.iterations}"
+    step = {"es_wmv": outcome.es_iteration, "discrepancy": outcome.fired_at}.get(outcome.stop_rule or "")
+    rule = STOP_RULES.get(outcome.stop_rule or "", "auto-stop")
+    return f"step {step} ({rule} pick)" if step is not None else f"auto-stop pick ({rule})"
 
 
 def attach(session: QtSession, host: Host) -> DipPanel:
@@ -354,4 +391,4 @@ def _keep(session: Session, panel: DipPanel, outcome: DipOutcome) -> None:
     seconds = outcome.records[-1].seconds if outcome.records else 0.0
     params = {"iterations": outcome.iterations, "stopped by": outcome.stop_reason, "output": outcome.choice}
     result = make_result(problem, outcome.pixels, "dip", params, seconds, {"dip_output": outcome.description})
-    session.add_result(result, "Deep Image Prior", describe_problem(problem))
+    session.add_result(result, f"Deep Image Prior ({kept_name(outcome)})", describe_problem(problem))

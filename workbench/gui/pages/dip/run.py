@@ -30,6 +30,8 @@ class RunCurves:
     noise_floor: float | None = None
     average_from: int = 0
     """The first iteration at which the running average is shown (``core.dip.averaging.averaging_steps``)."""
+    es_window: int = 0
+    """The ES-WMV window W in steps: its statistic has no value before W steps (0: not known)."""
 
     def average_shown(self, iteration: int) -> bool:
         """True once the running average at ``iteration`` is worth showing."""

@@ -6,7 +6,8 @@ left (the current output, the noisy image, the data step's output). As in the Re
 the Compare tiles the two views zoom and pan together, Fit shows the whole picture and 100 % one
 image pixel per screen pixel (buttons only: F and 1 are the Restore viewer's keys), and the
 divider view shows the left picture left of a draggable divider and the right one right of it,
-at the same zoom.
+at the same zoom. Before the first picture (and after :meth:`PreviewPair.clear`) a calm note
+takes their place instead of an empty black box.
 
 Coordinates are canvas coordinates: the pixel grid of the larger picture shown (x right, y down).
 """
@@ -15,14 +16,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ...views.display import display_array
 from ...views.linked import BeforeAfterDivider, LinkedViews
 from ...views.viewer import BACKGROUND
 from ...widgets.elided_label import ElidedLabel
 from ...widgets.forms import push_button
+
+PLACEHOLDER = "The previews appear here when a run starts."
+PAIR, SPLIT, EMPTY = 0, 1, 2
+"""The pages of the preview stack: the two pictures, the divider view, the note shown before any picture."""
 
 
 def _view_box() -> pg.ViewBox:
@@ -44,6 +49,7 @@ class PreviewPair(QWidget):
         links: the :class:`LinkedViews` that keeps the three on one range.
         divider: the :class:`BeforeAfterDivider` of the divider view.
         split: the check box that shows the divider view instead of the pair.
+        placeholder: the note shown until the first picture comes.
     """
 
     def __init__(self, caption: str) -> None:
@@ -68,9 +74,14 @@ class PreviewPair(QWidget):
         self.divider.after(self._after)
         for view in (self.left_view, self.right_view, self.split_view):
             self.links.add(view)
+        self.placeholder = QLabel(PLACEHOLDER)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet(f"background: {BACKGROUND.name()}; color: #9a9a9a;")
         self._stack = QStackedWidget()
         self._stack.addWidget(self.pictures)
         self._stack.addWidget(self.split_graphics)
+        self._stack.addWidget(self.placeholder)
+        self._stack.setCurrentIndex(EMPTY)
         self.fit_button = push_button("Fit", self.fit, "show the whole picture")
         self.actual_button = push_button("100 %", self.actual_size, "one image pixel per screen pixel")
         self.split = QCheckBox("Divider")
@@ -90,29 +101,42 @@ class PreviewPair(QWidget):
 
     def show_left(self, pixels: np.ndarray) -> None:
         """Show H×W×C float pixels in [0, 1] on the left (and left of the divider)."""
+        self._reveal()
         for item in (self.left_image, self._before):
             self._draw(item, pixels)
         self._grow_canvas(pixels)
 
     def show_right(self, pixels: np.ndarray) -> None:
         """Show H×W×C float pixels in [0, 1] on the right (and right of the divider)."""
+        self._reveal()
         for item in (self.right_image, self._after):
             self._draw(item, pixels)
         self._grow_canvas(pixels)
 
     def clear(self) -> None:
-        """Remove both pictures; the next ones are fitted."""
+        """Remove both pictures (the note shows again); the next ones are fitted."""
         for item in (self.left_image, self.right_image, self._before, self._after):
             item.clear()
+        self._stack.setCurrentIndex(EMPTY)
         self._canvas = (0, 0)
         self.links.auto_fit = True
 
     def set_split(self, on: bool) -> None:
         """Show the divider view (True) or the two pictures side by side; the zoom is kept."""
-        self._stack.setCurrentIndex(1 if on else 0)
+        if self.showing_pictures():
+            self._stack.setCurrentIndex(SPLIT if on else PAIR)
         self.links.set_active(self.split_view if on else self.left_view)
         if self.links.auto_fit:
             self.fit()
+
+    def showing_pictures(self) -> bool:
+        """False while the note stands in for pictures not yet shown."""
+        return self._stack.currentIndex() != EMPTY
+
+    def _reveal(self) -> None:
+        """Replace the note with the pictures (or the divider view, when ticked)."""
+        if not self.showing_pictures():
+            self._stack.setCurrentIndex(SPLIT if self.split.isChecked() else PAIR)
 
     def fit(self) -> None:
         """Show the whole canvas; it stays fitted as the views resize, until the user zooms or pans."""
