@@ -43,10 +43,12 @@ def page(qtbot):
 
 def test_a_run_draws_its_curves_and_previews_and_keeps_a_scored_estimate(page, qtbot):
     page.params.set_values({"iterations": 6})
+    assert not page.previews.showing_pictures() and "when a run starts" in page.previews.placeholder.text()
     with qtbot.waitSignal(page.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
         assert page.start()
     outcome = finished.args[0]
     assert outcome.stop_reason == "done" and len(outcome.records) == 6
+    assert page.previews.showing_pictures()
     assert page.curves.iterations == list(range(1, 7))
     assert page.curves.psnr[-1] > page.curves.psnr[0]
     assert page.curves.sigma[0] == pytest.approx(49.0) and page.curves.sigma[-1] < 49.0

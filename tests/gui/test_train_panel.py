@@ -276,3 +276,21 @@ def test_sgd_with_weight_decay_is_chosen_in_the_form_and_used_by_the_run(panel, 
     panel.form.lr.setValue(0.02)
     panel.form.optimizer.setCurrentIndex(panel.form.optimizer.findData("adam"))
     assert panel.form.lr.value() == pytest.approx(0.02)
+
+
+def test_every_button_of_the_settings_column_is_as_wide_as_its_label_needs(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    panel = TrainPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    column = panel.start_button.parentWidget()
+    cramped = {
+        button.text(): (button.width(), button.sizeHint().width())
+        for button in column.findChildren(QPushButton)
+        if button.width() < button.sizeHint().width()
+    }
+    assert cramped == {}
+    panel.shutdown()

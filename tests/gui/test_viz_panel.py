@@ -345,3 +345,14 @@ def test_a_many_channel_first_layer_shows_one_readable_tile_per_filter(panel):
     assert filter_grid(code_net).layout.count == 16 * 32
     weight = code_net[0].weight.detach().numpy()
     assert np.array_equal(strongest_channels(weight)[5, 0], weight[5, 7])
+
+
+def test_the_compute_button_keeps_its_natural_width(qtbot):
+    from workbench.gui.pages.viz.rf_tab import ReceptiveFieldTab
+
+    tab = ReceptiveFieldTab()
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.compute_button.width() == tab.compute_button.sizeHint().width()

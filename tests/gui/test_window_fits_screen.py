@@ -17,3 +17,4 @@ def test_every_page_and_toggle_keeps_the_window_within_the_screen(tmp_path, size
     too_large = [entry for entry in report["seen"] if entry["width"] > size[0] or entry["height"] > size[1]]
     assert too_large == []
     assert [entry for entry in report["seen"] if entry["scroll"] > 0] == [], "a page is wider than its room"
+    assert report["overflow"] == [], "toolbar actions went into the >> menu"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -164,6 +166,23 @@ def test_restore_toolbar_actions_are_disabled_on_other_pages(main_window):
     assert main_window.commands.open.isEnabled()
     main_window.pages.show_page("Restore")
     assert all(action.isEnabled() for action in restore_only)
+
+
+def test_a_page_switch_shows_that_pages_own_status_message(main_window):
+    _with_pages(main_window, "Second")
+    bar = main_window.statusBar()
+    main_window.host.show_status("Gaussian blur done in 0.01 s", 10_000)
+    main_window.pages.show_page("Second")
+    assert bar.currentMessage() == ""
+    main_window.host.show_status("Second's own news")
+    main_window.pages.show_page("Restore")
+    assert bar.currentMessage() == "Gaussian blur done in 0.01 s"
+    main_window.host.show_status("gone soon", 1)
+    main_window.pages.show_page("Second")
+    assert bar.currentMessage() == "Second's own news"
+    time.sleep(0.01)
+    main_window.pages.show_page("Restore")
+    assert bar.currentMessage() == ""
 
 
 def test_a_wide_page_scrolls_instead_of_widening_the_window(qtbot, main_window):

@@ -109,6 +109,20 @@ def test_histogram_counts_fractions_of_pixels(qtbot):
     assert drawn_input.sum() == pytest.approx(1.0) and drawn_output.sum() == pytest.approx(1.0)
 
 
+def test_the_histogram_key_sits_above_the_curves_not_over_them(qtbot):
+    view = HistogramView()
+    qtbot.addWidget(view)
+    view.resize(250, 150)
+    view.show()
+    qtbot.waitExposed(view)
+    plot = view.getPlotItem()
+    curves = plot.getViewBox().sceneBoundingRect()
+    assert plot.legend is None or not plot.legend.sceneBoundingRect().intersects(curves)
+    key = plot.titleLabel
+    assert "input" in key.text and "output" in key.text
+    assert key.isVisible() and key.sceneBoundingRect().bottom() <= curves.top()
+
+
 def test_fit_in_split_mode_centres_the_whole_image(viewer):
     viewer.set_input(np.zeros((100, 200, 1), np.float32))
     viewer.set_output(np.ones((100, 200, 1), np.float32))

@@ -1,6 +1,10 @@
 """The main window's actions, menus and toolbar: :func:`build_actions` makes them once and returns
 them as a :class:`WindowActions`; each action runs a slot of the part it belongs to (the file
-controller, the Restore page, its viewer, the page stack)."""
+controller, the Restore page, its viewer, the page stack).
+
+The toolbar shares its row with the page tabs, so its buttons carry short labels
+(:data:`TOOLBAR_LABELS`: the whole row fits at 1280 px) while the menus keep the full names and
+the tooltips say what each does."""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from ..files import FileController
 from ..pages.restore.page import RestorePage
 from ..views.viewer import SIDE_BY_SIDE, SPLIT
 from .page_stack import PageStack
+
+TOOLBAR_LABELS = {"export": "Export", "split": "Split", "fit": "Fit", "region": "Region"}
+"""Toolbar button labels shorter than the action's menu text, by WindowActions field."""
 
 
 def make_action(
@@ -122,8 +129,20 @@ def build_actions(
         cancel=make_action(window, "&Cancel", restore.cancel_job, "Esc", "Stop the running job"),
         fit=make_action(window, "&Fit to window", viewer.fit, "F", "Show the whole image"),
         actual=make_action(window, "&100 %", viewer.actual_size, "1", "One image pixel per screen pixel"),
-        side=make_action(window, "&Side by side", lambda: viewer.set_mode(SIDE_BY_SIDE), "S"),
-        split=make_action(window, "Before/after &split", lambda: viewer.set_mode(SPLIT), "B"),
+        side=make_action(
+            window,
+            "&Side by side",
+            lambda: viewer.set_mode(SIDE_BY_SIDE),
+            "S",
+            "Input and output side by side",
+        ),
+        split=make_action(
+            window,
+            "Before/after &split",
+            lambda: viewer.set_mode(SPLIT),
+            "B",
+            "Before/after split: one view, input left and output right of a draggable divider",
+        ),
         region=make_action(
             window,
             "Preview &region",
@@ -137,6 +156,8 @@ def build_actions(
         ],
     )
     actions.region.setCheckable(True)
+    for field_name, label in TOOLBAR_LABELS.items():
+        getattr(actions, field_name).setIconText(label)
     modes = QActionGroup(window)
     for action in (actions.side, actions.split):
         action.setCheckable(True)

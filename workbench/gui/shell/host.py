@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QWidget
 
@@ -30,6 +32,9 @@ class WindowHost:
 
     Extra docks are tabbed with the dock given to :meth:`place_docks` (then with each other) and
     listed in its menu; every shutdown handed over runs, in order, in :meth:`shut_down`.
+
+    A status message belongs to the page shown when it was said: a page switch shows the new
+    page's last message (for what is left of its timeout) or clears the bar (:meth:`page_shown`).
     """
 
     def __init__(self, window: QMainWindow, pages: PageStack, device_box: DeviceBox) -> None:
@@ -39,6 +44,8 @@ class WindowHost:
         self._tab_with: QDockWidget | None = None
         self._menu: QMenu | None = None
         self._shutdowns: list[Shutdown] = []
+        self._messages: dict[int, tuple[str, float | None]] = {}
+        """Page index -> (its last status message, when it expires on the monotonic clock or None)."""
 
     def place_docks(self, tab_with: QDockWidget, menu: QMenu) -> None:
         """Tab extra docks with ``tab_with`` and list them in ``menu`` (View > Panels)."""
@@ -64,8 +71,19 @@ class WindowHost:
         return self._device_box.device()
 
     def show_status(self, message: str, timeout_ms: int = 0) -> None:
+        expires = time.monotonic() + timeout_ms / 1000 if timeout_ms > 0 else None
+        self._messages[self._pages.currentIndex()] = (message, expires)
         if message:
             self._window.statusBar().showMessage(message, timeout_ms)
+        else:
+            self._window.statusBar().clearMessage()
+
+    def page_shown(self, index: int) -> None:
+        """Page ``index`` is now shown: say its own last message if it has not expired, else nothing."""
+        message, expires = self._messages.get(index, ("", None))
+        left_ms = 0 if expires is None else round((expires - time.monotonic()) * 1000)
+        if message and (expires is None or left_ms > 0):
+            self._window.statusBar().showMessage(message, left_ms)
         else:
             self._window.statusBar().clearMessage()
 

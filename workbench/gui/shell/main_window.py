@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
             lambda _index: self.settings.set_device(self.device_box.device())
         )
         self.pages.currentChanged.connect(self._fit_docks_to_page)
+        self.pages.currentChanged.connect(self.host.page_shown)
         self.pages.pages_changed.connect(lambda: self.commands.name_pages(self.pages))
         self.restore.busy_changed.connect(lambda _busy: self._update_actions())
         self.session.input_changed.connect(lambda problem: self._show_input(problem.observed))

@@ -1,4 +1,8 @@
-"""A histogram of the input and output luminance, drawn as two step curves."""
+"""A histogram of the input and output luminance, drawn as two step curves.
+
+The key to the curves is a line of coloured words above the plot, not a legend inside it: in a
+dock a few hundred pixels wide a legend box would cover the peaks it describes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,11 @@ from workbench.core.image import to_gray
 
 BINS = 128
 MAX_SAMPLES = 1_000_000
+INPUT_COLOUR, OUTPUT_COLOUR = "#b0b0b0", "#f5a742"
+KEY = (
+    f"<span style='color:{INPUT_COLOUR}'>━ input</span>&nbsp;&nbsp;&nbsp;"
+    f"<span style='color:{OUTPUT_COLOUR}'>━ output</span>"
+)
 
 
 def luminance_histogram(pixels: np.ndarray, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
@@ -24,7 +33,7 @@ def luminance_histogram(pixels: np.ndarray, bins: int = BINS) -> tuple[np.ndarra
 
 
 class HistogramView(pg.PlotWidget):
-    """Input (grey) and output (amber) luminance histograms on one plot."""
+    """Input (grey) and output (amber) luminance histograms on one plot, their key above it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=(38, 38, 40))
@@ -34,11 +43,9 @@ class HistogramView(pg.PlotWidget):
         self.getPlotItem().hideAxis("left")
         self.setLabel("bottom", "luminance")
         self.setXRange(0, 1, padding=0)
-        self.addLegend(offset=(5, 5))
-        self._input = self.plot([0, 1], [0], stepMode="center", pen=pg.mkPen("#b0b0b0"), name="input")
-        self._output = self.plot(
-            [0, 1], [0], stepMode="center", pen=pg.mkPen("#f5a742", width=2), name="output"
-        )
+        self.setTitle(KEY, size="8pt")
+        self._input = self.plot([0, 1], [0], stepMode="center", pen=pg.mkPen(INPUT_COLOUR))
+        self._output = self.plot([0, 1], [0], stepMode="center", pen=pg.mkPen(OUTPUT_COLOUR, width=2))
         self.setMinimumHeight(120)
 
     def set_input(self, pixels: np.ndarray | None) -> None:

@@ -82,9 +82,11 @@ class TrainPanel(LiveRunPage):
         self.data_label.setWordWrap(True)
         self.plots = TrainPlots()
         self.save_button = push_button("Save weights…", self.save_weights)
-        self.apply_button = push_button("Apply to the current image", self.apply_to_current)
+        self.apply_button = push_button(
+            "Apply to image", self.apply_to_current, "restore the current image with the trained network"
+        )
         self.forget_button = push_button(
-            "Clear earlier runs' curves",
+            "Clear earlier runs",
             self.forget_earlier,
             f"the last {EARLIER_RUNS} runs stay drawn, faded, under the current one",
         )

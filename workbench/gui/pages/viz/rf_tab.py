@@ -64,7 +64,7 @@ class ReceptiveFieldTab(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.compute_button)
+        layout.addWidget(self.compute_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self._fit_table_width()
