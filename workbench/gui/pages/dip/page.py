@@ -150,8 +150,8 @@ class DipPanel(OverlaidRunsPage):
         self.es_plot.setLimits(minYRange=1.0)
         for plot in (self.psnr_plot, self.es_plot):
             plot.setXLink(self.loss_plot)
-        # top left: a PSNR curve rises from the bottom left, so this corner stays free of it
-        self.psnr_plot.addLegend(offset=(10, 5), labelTextColor="#dddddd")
+        # one row, top left: a PSNR curve rises from the bottom left, so that strip stays free of it
+        self.psnr_plot.addLegend(offset=(10, 2), labelTextColor="#dddddd", colCount=3)
         self.es_note = PlotNote(self.es_plot)
         self.es_note.show_text(ES_NOTE.format(window="W"))
         for plot, y_range in zip(self.run_plots(), EMPTY_Y_RANGES, strict=True):
