@@ -207,17 +207,6 @@ def test_the_shipped_colour_model_tiled_with_its_margin_matches_one_whole_pass()
     assert np.abs(tiled - whole).max() * 255 < 0.5, "seams above half an 8-bit level"
 
 
-def test_correlating_white_noise_keeps_its_std_and_spreads_it_over_neighbours():
-    from workbench.core.train.camera_noise import correlate
-
-    white = torch.randn(2, 3, 96, 96, generator=torch.Generator().manual_seed(0))
-    coarse = correlate(white, torch.tensor([0.0, 1.2]))
-    assert torch.equal(coarse[0], white[0])
-    assert abs(float(coarse[1].std()) - 1) < 0.1
-    neighbours = torch.corrcoef(torch.stack([coarse[1, :, :, :-1].flatten(), coarse[1, :, :, 1:].flatten()]))
-    assert neighbours[0, 1] > 0.6
-
-
 def test_a_fixed_level_model_scales_its_correction_to_the_image_noise():
     method = registry.get("dncnn")
     clean = smooth_image(64)[..., :1]

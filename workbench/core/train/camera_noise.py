@@ -3,17 +3,10 @@
 A clean sRGB patch is taken back to a linear sensor mosaic (inverse gamma, inverse white
 balance, Bayer RGGB sampling), Poisson–Gaussian noise is added there with shot and read levels
 drawn as in Brooks et al. ("Unprocessing images for learned raw denoising", CVPR 2019), and the
-mosaic is developed again (bilinear demosaicking, white balance, clipping, gamma); the noise the
-development left is then made coarser by a Gaussian of random width (:data:`CORRELATION`), as a
-camera's own noise reduction, sharpening and resizing leave it; the result is rounded to 8 bits
-and, for half of the patches, JPEG-compressed. The result carries what real photographs carry:
-noise that follows brightness, differs per channel, and is spatially correlated well beyond
-what demosaicking alone makes.
-
-The width range was chosen from the noise measured in real camera JPEGs (noisy minus mean image
-of 10 PolyU and 10 CC15 pairs: correlation 0.68–0.73 between neighbours, 0.34–0.47 two pixels
-apart); demosaicking and JPEG alone gave 0.35 and 0.07 on CBSD432 patches, with this stage
-0.55 and 0.32. Those sets were only measured, never trained on.
+mosaic is developed again (bilinear demosaicking, white balance, clipping, gamma), rounded to 8
+bits and, for half of the patches, JPEG-compressed. The result carries what real photographs
+carry: noise that follows brightness, differs per channel, and is spatially correlated by
+demosaicking and compression.
 
 All tensors are N×3×H×W float32, values in [0, 1]; H and W even.
 """
@@ -32,9 +25,6 @@ JPEG_PROBABILITY = 0.5
 JPEG_QUALITY = (70, 97)
 LOG_SHOT = (math.log(1e-4), math.log(1.2e-2))
 """Range of log shot-noise variance per unit of linear signal (Brooks et al.)."""
-CORRELATION = (0.3, 2.4)
-"""Range (pixels) of the std of the Gaussian that coarsens the developed noise, drawn uniformly
-per patch; the kernel has unit energy, so white noise keeps its std."""
 
 
 def camera_noisy(clean: torch.Tensor, generator: torch.Generator, rng: np.random.Generator) -> torch.Tensor:
@@ -46,35 +36,8 @@ def camera_noisy(clean: torch.Tensor, generator: torch.Generator, rng: np.random
     shot, read = _noise_levels(count, generator)
     variance = shot * raw + read
     noisy_raw = raw + torch.randn(raw.shape, generator=generator) * variance.clamp(min=0).sqrt()
-    developed = _develop(noisy_raw, gains)
-    noise_free = _develop(raw, gains)
-    widths = CORRELATION[0] + (CORRELATION[1] - CORRELATION[0]) * torch.rand(count, generator=generator)
-    coarse = noise_free + correlate(developed - noise_free, widths)
-    return _maybe_jpeg((coarse.clamp(0, 1) * 255).round() / 255, rng)
-
-
-def _develop(mosaic: torch.Tensor, gains: torch.Tensor) -> torch.Tensor:
-    return (demosaic_bilinear(mosaic) * gains).clamp(0, 1) ** (1 / GAMMA)
-
-
-def correlate(noise: torch.Tensor, widths: torch.Tensor) -> torch.Tensor:
-    """Each N×C×H×W ``noise`` image filtered by a separable unit-energy Gaussian of std
-    ``widths[n]`` pixels (N values; below 0.2 the image is left as it is)."""
-    out = noise.clone()
-    for index, width in enumerate(widths.tolist()):
-        if width < 0.2:
-            continue
-        radius = math.ceil(3 * width)
-        offsets = torch.arange(-radius, radius + 1, dtype=noise.dtype)
-        kernel = torch.exp(-(offsets**2) / (2 * width * width))
-        kernel = kernel / kernel.norm()
-        channels = noise.shape[1]
-        rows = kernel.reshape(1, 1, 1, -1).repeat(channels, 1, 1, 1)
-        cols = kernel.reshape(1, 1, -1, 1).repeat(channels, 1, 1, 1)
-        padded = functional.pad(noise[index : index + 1], (radius,) * 4, mode="reflect")
-        along_rows = functional.conv2d(padded, rows, groups=channels)
-        out[index] = functional.conv2d(along_rows, cols, groups=channels)[0]
-    return out
+    developed = (demosaic_bilinear(noisy_raw) * gains).clamp(0, 1) ** (1 / GAMMA)
+    return _maybe_jpeg((developed * 255).round() / 255, rng)
 
 
 def _white_balance_gains(count: int, generator: torch.Generator) -> torch.Tensor:
