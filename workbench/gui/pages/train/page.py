@@ -47,7 +47,7 @@ from .run import CHECKPOINT_EVERY, EarlierRun, TrainCurves, apply_job, prepare_j
 
 EARLIER_RUNS = len(EARLIER_COLOURS)
 """How many earlier runs' curves stay drawn under the current one."""
-PREVIEW_CAPTION = "Validation image (left) · the network's estimate of it at the last validation (right)"
+PREVIEW_CAPTION = "Validation image (left) · estimate at the last validation (right)"
 NO_PREVIEW = "No preview: it shows the network on the validation image, and this run has none"
 
 
