@@ -16,10 +16,10 @@ import numpy as np
 
 from ..jobs import RunContext
 from ..operators.cfa import check_pattern, mosaic_adjoint
-from ..params import AUTO, FloatParam, IntParam, ParamSpec, PathParam
+from ..params import AUTO, FloatParam, ParamSpec
 from ..problem import Problem, Task
 from ..registry import Method, register
-from .learned import WEIGHT_FILTER, load_model, weight_path
+from .learned import load_model, tile_param, weight_path, weights_param
 
 MIN_SIDE = 8
 """Smaller mosaics are padded (mirrored) to this side first: the network's filters need 4."""
@@ -104,13 +104,7 @@ register(
         tasks=frozenset({Task.DEMOSAIC}),
         params=ParamSpec(
             [
-                PathParam(
-                    "weights",
-                    "",
-                    "weight file of a demosaicnet (.pt, own format); empty = shipped",
-                    file_filter=WEIGHT_FILTER,
-                    empty="shipped",
-                ),
+                weights_param("weight file of a demosaicnet (.pt, own format); empty = shipped"),
                 FloatParam(
                     "sigma",
                     AUTO,
@@ -122,16 +116,7 @@ register(
                     unit="/255",
                     allow_auto=True,
                 ),
-                IntParam(
-                    "tile",
-                    1024,
-                    "tile side in pixels for large images (0 = whole image)",
-                    minimum=0,
-                    maximum=8192,
-                    step=64,
-                    unit="px",
-                    special="off",
-                ),
+                tile_param(1024),
             ]
         ),
         run=_run,

@@ -40,16 +40,29 @@ OPPONENT_NOISE = np.sqrt((OPPONENT**2).sum(axis=1))
 """Noise std of each opponent channel per unit of RGB noise std."""
 
 
+def weights_param(help_text: str) -> PathParam:
+    """The ``weights`` parameter of a learned method: a weight file, empty for the shipped one."""
+    return PathParam("weights", "", help_text, file_filter=WEIGHT_FILTER, empty="shipped")
+
+
+def tile_param(default: int) -> IntParam:
+    """The ``tile`` parameter of a learned method: tile side in pixels (0 = "off", whole image)."""
+    return IntParam(
+        "tile",
+        default,
+        "tile side in pixels for large images (0 = whole image)",
+        minimum=0,
+        maximum=8192,
+        step=64,
+        unit="px",
+        special="off",
+    )
+
+
 def _params(sigma_help: str, tile: int = 512, tunable: bool = True) -> ParamSpec:
     return ParamSpec(
         [
-            PathParam(
-                "weights",
-                "",
-                "weight file (.pt own format, .mat MatConvNet, .pth PyTorch); empty = shipped",
-                file_filter=WEIGHT_FILTER,
-                empty="shipped",
-            ),
+            weights_param("weight file (.pt own format, .mat MatConvNet, .pth PyTorch); empty = shipped"),
             FloatParam(
                 "sigma",
                 AUTO,
@@ -66,16 +79,7 @@ def _params(sigma_help: str, tile: int = 512, tunable: bool = True) -> ParamSpec
                 False,
                 "average over the 8 flips/rotations of the image (about +0.1 dB, 8x slower)",
             ),
-            IntParam(
-                "tile",
-                tile,
-                "tile side in pixels for large images (0 = whole image)",
-                minimum=0,
-                maximum=8192,
-                step=64,
-                unit="px",
-                special="off",
-            ),
+            tile_param(tile),
         ]
     )
 
