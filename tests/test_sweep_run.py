@@ -224,7 +224,7 @@ def test_pool_worker_runs_pinned_to_its_cores(tmp_path):
     from workbench.core.sweep import executors
 
     context = multiprocessing.get_context("spawn")
-    cores = sorted(os.sched_getaffinity(0))
+    cores = executors.core_ids()
     with concurrent.futures.ProcessPoolExecutor(
         1,
         mp_context=context,

@@ -36,12 +36,14 @@ WORKER_DEATHS = 2
 """A cell whose worker died more than this many times is recorded as failed."""
 
 
+def core_ids() -> list[int]:
+    """The ids of the CPU cores this process may use, or [] where the system does not say."""
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
 def available_cores() -> int:
-    """The CPU cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    """How many CPU cores this process may use."""
+    return len(core_ids()) or os.cpu_count() or 1
 
 
 def set_threads(count: int) -> None:
@@ -145,12 +147,11 @@ class PoolExecutor:
         context = multiprocessing.get_context("spawn")
         stop = context.Event()
         started = context.Value("i", 0)
-        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
         pool = ProcessPoolExecutor(
             min(self.workers, len(cells)),
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self.threads, stop, started, cores),
+            initargs=(self.threads, stop, started, core_ids()),
         )
         finished = False
         try:
