@@ -146,6 +146,15 @@ def test_tasks_other_than_denoising_get_no_estimate_and_say_why():
     assert "denoising only" in result.extras["psnr_est_by"]
 
 
+def test_correlated_noise_of_unknown_level_gets_no_sure_estimate_and_says_why():
+    rng = np.random.default_rng(3)
+    spread = gaussian_filter(rng.normal(0.0, 1.0, (96, 96, 1)), (1.0, 1.0, 0))
+    problem = Problem(Image((scene() + spread * (8 / 255) / spread.std()).astype(np.float32)), Task.DENOISE)
+    result = restore(problem, "tv", {"sigma": 25.0}, estimate=True)
+    assert result.psnr_est is None
+    assert "correlated" in result.extras["psnr_est_by"]
+
+
 def test_a_noise_level_is_searched_around_the_known_one_else_widely():
     from workbench.core import registry
 

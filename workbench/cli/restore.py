@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workbench.core import io, registry
 from workbench.core.errors import ParameterError
+from workbench.core.history import gain_text
 from workbench.core.io.formats import require_write_suffix
 from workbench.core.operators.cfa import PATTERNS
 from workbench.core.pipeline import restore
@@ -145,6 +146,8 @@ def describe(result: Result, output: Path) -> str:
         parts.append(f"tuned by {tuned['criterion']}: {values}")
     if "sigma" in result.extras:
         parts.append(f"estimated sigma {result.extras['sigma']}")
+    if gain_text(result.extras):
+        parts.append(gain_text(result.extras))
     if "alpha" in result.extras:
         parts.append(f"estimated gain alpha {result.extras['alpha']}")
     return ", ".join(parts) + f" -> {output}"

@@ -26,6 +26,16 @@ def noise_text(sigma: object) -> str:
     return ""
 
 
+def gain_text(extras: dict) -> str:
+    """The gain the colour CNN put on its measured noise map, as "noise map ×8 (correlated noise)";
+    empty when there was none or it was 1."""
+    gain = extras.get("noise_gain")
+    if not isinstance(gain, (int, float)) or gain == 1:
+        return ""
+    why = " (correlated noise)" if "noise_gain_losses" in extras else ""
+    return f"noise map ×{gain:g}{why}"
+
+
 @dataclass
 class HistoryEntry:
     """A finished run: the result, the method's label and what input it was run on."""
@@ -45,9 +55,7 @@ class HistoryEntry:
         ]
         if self.result.psnr_est is not None:
             parts.append(f"est. {self.result.psnr_est:.2f} dB")
-        noise = noise_text(self.result.extras.get("sigma"))
-        if noise:
-            parts.append(noise)
+        parts += filter(None, [noise_text(self.result.extras.get("sigma")), gain_text(self.result.extras)])
         return " · ".join(parts)
 
     def params_text(self) -> str:

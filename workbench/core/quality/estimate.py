@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import registry
 from ..jobs import RunContext
+from ..noise_correlation import CORRELATED, neighbour_correlation
 from ..params import AUTO, FloatParam
 from ..problem import Problem, Task
 from ..result import Result
@@ -88,11 +89,18 @@ def noise_model(problem: Problem, method: registry.Method, params: Mapping[str, 
 
 
 def can_estimate(problem: Problem, result: Result) -> str | None:
-    """Why the PSNR of ``result`` cannot be estimated (None when it can)."""
+    """Why the PSNR of ``result`` cannot be estimated (None when it can): a task other than
+    denoising, a size change, or, when the noise level is not known, noise that
+    :func:`~workbench.core.noise_correlation.neighbour_correlation` finds correlated."""
     if problem.task is not Task.DENOISE:
         return "the estimate covers denoising only (SURE needs y = x + noise)"
     if result.image.pixels.shape != problem.observed.pixels.shape:
         return "the result and the input differ in size"
+    if problem.noise_sigma is None and neighbour_correlation(problem.observed.pixels) >= CORRELATED:
+        return (
+            "the noise is correlated between neighbouring pixels (a camera JPEG?): SURE needs noise "
+            "independent across pixels"
+        )
     return None
 
 
