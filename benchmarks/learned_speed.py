@@ -8,10 +8,12 @@ Runs the method through the pipeline (tiled inference, the method's default tile
 random image with Gaussian noise, and prints seconds, MP/s and the process's peak resident memory
 (``resource.getrusage`` max RSS, which includes torch's own allocations), minus the RSS measured
 just before the image was made. Both noise estimates are timed on the same image (best of three):
-``haar_noise_map`` (the per-pixel map colour_cnn's auto level uses) and ``estimate_sigma_channels``
-(the per-channel level the other methods' auto uses). A ``--baseline`` method runs after the
-measurement, on a crop of ``--baseline-size``, so it does not raise the peak. Run it in a fresh
-process for each measurement.
+``haar_noise_map`` (the per-pixel map colour_cnn's auto level uses), its tile grid alone
+(``haar_noise_grid``: the estimate, before it is interpolated to every pixel),
+``neighbour_correlation`` (whether the noise is white, which decides colour_cnn's noise gain) and
+``estimate_sigma_channels`` (the per-channel level the other methods' auto uses). A
+``--baseline`` method runs after the measurement, on a crop of ``--baseline-size``, so it does
+not raise the peak. Run it in a fresh process for each measurement.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
-from workbench.core.noise import estimate_sigma_channels, haar_noise_map
+from workbench.core.noise import estimate_sigma_channels, haar_noise_grid, haar_noise_map
+from workbench.core.noise_correlation import neighbour_correlation
 from workbench.core.pipeline import restore
 from workbench.core.problem import Problem, Task
 from workbench.core.tiling import bf16_available
@@ -69,6 +72,8 @@ def main() -> int:
     peak = peak_rss_mb()
     estimate_seconds = best_time(estimate_sigma_channels, problem.observed.pixels)
     map_seconds = best_time(haar_noise_map, problem.observed.pixels)
+    grid_seconds = best_time(haar_noise_grid, problem.observed.pixels)
+    correlation_seconds = best_time(neighbour_correlation, problem.observed.pixels)
     megapixels = width * height / 1e6
     record = {
         "method": args.method,
@@ -81,6 +86,8 @@ def main() -> int:
         "peak_rss_above_baseline_mb": round(peak - baseline, 1),
         "noise_estimate_seconds": round(estimate_seconds, 3),
         "noise_map_seconds": round(map_seconds, 3),
+        "noise_grid_seconds": round(grid_seconds, 3),
+        "noise_correlation_seconds": round(correlation_seconds, 3),
         "bf16_autocast": bf16_available(),
         "threads": torch.get_num_threads(),
     }

@@ -221,31 +221,46 @@ def _block_means(pixels: np.ndarray) -> np.ndarray:
 def haar_noise_map(pixels: np.ndarray, block: int = 96) -> np.ndarray:
     """A smooth per-pixel, per-channel noise-level map of H×W×C ``pixels``: H×W×C, [0, 1] scale.
 
-    Each ``block``×``block`` tile (the training patch size of the colour model) gets the level the
-    colour model is given in training when the level is not known
-    (``workbench.core.train.camera_noise.haar_level``): the root mean square of Donoho's
-    median(|HH|)/0.6745 on the pixels and, doubled, on their 2×2 block means. The tile values
-    are interpolated bilinearly between tile centres, so the map follows brightness and noise
-    that changes across the image without steps. Images smaller than a block get one value per
-    channel. Images over :data:`SAMPLED_PIXELS` read the medians from :data:`SAMPLED_CELLS`
-    4×4 cells of each tile (the same cells in every tile, drawn once with seed 0) instead of
-    every pixel: about 8× faster, each tile's level within about 11 % of the full scan's.
+    :func:`haar_noise_grid` interpolated to every pixel by :func:`expand_noise_grid`.
     """
-    import cv2
+    pixels = as_hwc(pixels)
+    return expand_noise_grid(haar_noise_grid(pixels, block), pixels.shape[:2])
 
+
+def haar_noise_grid(pixels: np.ndarray, block: int = 96) -> np.ndarray:
+    """The noise level of each ``block``×``block`` tile of H×W×C ``pixels``: rows×cols×C, [0, 1] scale.
+
+    Each tile (the training patch size of the colour model) gets the level the colour model is
+    given in training when the level is not known
+    (``workbench.core.train.camera_noise.haar_level``): the root mean square of Donoho's
+    median(|HH|)/0.6745 on the pixels and, doubled, on their 2×2 block means. Images smaller
+    than a block get one tile; images with a side under 4 pixels read 0. Images over
+    :data:`SAMPLED_PIXELS` read the medians from :data:`SAMPLED_CELLS` 4×4 cells of each tile
+    (the same cells in every tile, drawn once with seed 0) instead of every pixel: about 8×
+    faster, each tile's level within about 11 % of the full scan's.
+    """
     pixels = as_hwc(pixels)
     height, width = pixels.shape[:2]
     if min(height, width) < 4:
-        return np.zeros_like(pixels)
+        return np.zeros((1, 1, pixels.shape[2]), np.float32)
     rows, cols = max(height // block, 1), max(width // block, 1)
     if height * width > SAMPLED_PIXELS:
         fine, coarse = _sampled_tile_medians(pixels, rows, cols)
     else:
         fine = _tile_medians(np.abs(_haar_diagonal(pixels)), rows, cols)
         coarse = _tile_medians(np.abs(_haar_diagonal(_block_means(pixels))), rows, cols)
-    grid = np.sqrt((fine**2 + (2 * coarse) ** 2) / 2) / 0.6745
-    levels = cv2.resize(grid.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR)
-    return as_hwc(levels)
+    return (np.sqrt((fine**2 + (2 * coarse) ** 2) / 2) / 0.6745).astype(np.float32)
+
+
+def expand_noise_grid(grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A rows×cols×C tile grid interpolated bilinearly between tile centres to an H×W×C map
+    (``shape`` = (H, W)), so that the map follows brightness and noise that changes across the
+    image without steps."""
+    import cv2
+
+    height, width = shape
+    grid = np.ascontiguousarray(grid, np.float32)
+    return as_hwc(cv2.resize(grid, (width, height), interpolation=cv2.INTER_LINEAR))
 
 
 def _sampled_tile_medians(pixels: np.ndarray, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..image import centre_crop
 from ..jobs import RunContext
-from ..noise import haar_noise_map
+from ..noise import expand_noise_grid, haar_noise_grid, haar_noise_map
 from ..noise_correlation import CORRELATED, neighbour_correlation
 from ..params import AUTO
 from ..quality.jinv import jinv_loss
@@ -46,14 +46,14 @@ def auto_noise_map(
     auto "noise_correlation" and, when the gain was chosen, "noise_gain_losses" (one per gain).
     """
     ctx.progress(0.0, "measuring the noise level")
-    level = haar_noise_map(pixels) * 255.0
-    ctx.notes["sigma"] = [round(float(value), 2) for value in np.median(level, axis=(0, 1))]
+    grid = haar_noise_grid(pixels) * 255.0
+    ctx.notes["sigma"] = [round(float(value), 2) for value in np.median(grid, axis=(0, 1))]
     if gain == AUTO:
         correlation = neighbour_correlation(pixels)
         ctx.notes["noise_correlation"] = round(correlation, 3)
         gain = pick_gain(pixels, denoiser, ctx) if correlation >= CORRELATED else 1.0
     ctx.notes["noise_gain"] = float(gain)
-    return (level * float(gain)).astype(np.float32)
+    return expand_noise_grid(grid * float(gain), pixels.shape[:2])
 
 
 def pick_gain(pixels: np.ndarray, denoiser: MapDenoiser, ctx: RunContext) -> float:
