@@ -255,7 +255,7 @@ def _colour_runner(problem: Problem, params: dict, ctx: RunContext) -> np.ndarra
         return denoise(loaded, image, sigma, params["tile"], ctx)
 
     if params["sigma"] == AUTO:
-        from .auto_map import auto_noise_map
+        from ..auto_noise_map import auto_noise_map
 
         sigma = auto_noise_map(pixels, params["noise_gain"], run_with, ctx)
     else:

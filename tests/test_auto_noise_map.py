@@ -7,10 +7,10 @@ import pytest
 from scipy.ndimage import convolve1d, gaussian_filter
 
 from workbench.core import registry
+from workbench.core.auto_noise_map import GAINS, auto_noise_map
 from workbench.core.history import HistoryEntry
 from workbench.core.image import Image
 from workbench.core.jobs import RunContext
-from workbench.core.methods.auto_map import GAINS, auto_noise_map
 from workbench.core.models import build_model
 from workbench.core.models.weights import save_weights
 from workbench.core.noise_correlation import CORRELATED, neighbour_correlation

@@ -23,12 +23,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..image import centre_crop
-from ..jobs import RunContext
-from ..noise import expand_noise_grid, haar_noise_grid, haar_noise_map
-from ..noise_correlation import CORRELATED, neighbour_correlation
-from ..params import AUTO
-from ..quality.jinv import jinv_loss
+from .image import centre_crop
+from .jobs import RunContext
+from .noise import expand_noise_grid, haar_noise_grid, haar_noise_map
+from .noise_correlation import CORRELATED, neighbour_correlation
+from .params import AUTO
+from .quality.jinv import jinv_loss
 
 GAINS = (1.0, 2.0, 4.0, 8.0, 12.0)
 CROP = 256
