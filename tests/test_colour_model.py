@@ -193,18 +193,20 @@ def test_colour_photos_are_offered_the_colour_cnn_first_and_gray_ones_the_gray_m
     assert default_method(Task.INPAINT, 3) is None
 
 
-def test_the_shipped_colour_model_tiled_with_its_margin_matches_one_whole_pass():
+def test_the_shipped_colour_model_tiled_with_its_margin_matches_one_whole_pass(monkeypatch):
     from workbench.resources import path
 
+    from workbench.core import tiling
     from workbench.core.models.weights import load_weights
 
+    monkeypatch.setattr(tiling, "bf16_available", lambda: False)  # the margin, not bfloat16 rounding
     model = load_weights(path("resunet_colour.pt")).model
     clean = smooth_image(192, seed=3)
     noisy = clean + np.random.default_rng(4).normal(0, 25 / 255, clean.shape).astype(np.float32)
     whole = denoise_image(model, noisy, 25.0, tile=0)
     tiled = denoise_image(model, noisy, 25.0, tile=64)
     assert model.tile_margin < model.receptive_radius
-    assert np.abs(tiled - whole).max() * 255 < 0.5, "seams above half an 8-bit level"
+    assert np.abs(tiled - whole).max() * 255 < 0.2, "seams above a fifth of an 8-bit level"  # 0.09 measured
 
 
 def test_a_fixed_level_model_scales_its_correction_to_the_image_noise():
