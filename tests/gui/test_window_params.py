@@ -100,6 +100,22 @@ def test_auto_box_switches_between_auto_and_a_number(qtbot):
     assert editor.slider.value() == 250
 
 
+def test_an_auto_float_reads_auto_and_gets_its_typed_number_back(qtbot):
+    panel = ParamPanel(EVERY_KIND)
+    qtbot.addWidget(panel)
+    editor = panel.editors["sigma"]
+    assert editor.spin.text() == "auto"
+    editor.auto.setChecked(False)
+    editor.spin.setValue(12.5)
+    assert "auto" not in editor.spin.text()
+    editor.auto.setChecked(True)
+    assert editor.spin.text() == "auto" and editor.value() == AUTO
+    editor.auto.setChecked(False)
+    assert editor.value() == 12.5 and editor.slider.value() == 125
+    editor.spin.setValue(0)
+    assert editor.spin.text().startswith("0"), "the minimum reads as a number when auto is off"
+
+
 def test_slider_drives_the_spin_box(qtbot):
     panel = ParamPanel(EVERY_KIND)
     qtbot.addWidget(panel)

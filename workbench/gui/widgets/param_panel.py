@@ -101,6 +101,7 @@ class FloatEditor(ParamEditor):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
         self.auto = QCheckBox("auto") if param.allow_auto else None
+        self._manual = float(numeric_default)
         self.row.addWidget(self.slider, 1)
         self.row.addWidget(self.spin)
         if self.auto is not None:
@@ -120,12 +121,28 @@ class FloatEditor(ParamEditor):
         self.spin.setValue(number)
 
     def _spin_changed(self, number: float) -> None:
+        self._sync_slider(number)
+        self.changed.emit()
+
+    def _sync_slider(self, number: float) -> None:
         self.slider.blockSignals(True)
         self.slider.setValue(self._to_slider(number))
         self.slider.blockSignals(False)
-        self.changed.emit()
 
     def _auto_toggled(self, checked: bool) -> None:
+        """Under auto the disabled spin box reads "auto" instead of a number that is not used; the
+        number typed before comes back when auto is cleared."""
+        if checked != bool(self.spin.specialValueText()):
+            self.spin.blockSignals(True)
+            if checked:
+                self._manual = self.spin.value()
+                self.spin.setSpecialValueText(AUTO)
+                self.spin.setValue(self.param.minimum)
+            else:
+                self.spin.setSpecialValueText("")
+                self.spin.setValue(self._manual)
+            self.spin.blockSignals(False)
+            self._sync_slider(self.spin.value())
         self.spin.setEnabled(not checked)
         self.slider.setEnabled(not checked)
         self.changed.emit()
